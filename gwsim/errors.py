@@ -1,0 +1,43 @@
+"""gwsim's exception types.
+
+Every error gwsim raises on purpose is a :class:`GwsimError`; its message says what was wrong and
+what to do about it, so a scenario script or the command line can print it as one clear line.
+"""
+
+
+class GwsimError(Exception):
+    """Base class of all errors raised by gwsim on purpose."""
+
+
+class SpecError(GwsimError, ValueError):
+    """A model specification or scenario value is invalid.
+
+    ``field`` names the offending entry (e.g. ``"properties.k"``) so tools can point at it.
+    """
+
+    def __init__(self, field: str, problem: str, fix: str = ""):
+        self.field = field
+        self.problem = problem
+        self.fix = fix
+        message = f"{field}: {problem}"
+        if fix:
+            message += f" (fix: {fix})"
+        super().__init__(message)
+
+
+class ExecutableError(GwsimError):
+    """A MODFLOW-family executable is missing, will not run, or could not be installed."""
+
+
+class EngineError(GwsimError):
+    """A MODFLOW run failed; the message carries the tail of its listing file."""
+
+    def __init__(self, message: str, listing_tail: str = ""):
+        self.listing_tail = listing_tail
+        if listing_tail:
+            message = f"{message}\n--- last lines of the listing file ---\n{listing_tail}"
+        super().__init__(message)
+
+
+class FlowFieldError(GwsimError):
+    """A flow model's output cannot be read into a FlowField."""

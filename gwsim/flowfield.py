@@ -1,0 +1,329 @@
+"""The flow field of a MODFLOW 6 groundwater-flow (GWF) model on a structured (DIS) grid.
+
+:class:`FlowField` is what every analysis in gwsim works on (particle tracking, capture zones,
+transport set-up): plain numpy arrays of heads, cell-face flows and per-package sources and sinks for
+every saved time step, read from the binary grid (``.dis.grb``), head and budget files that MODFLOW 6
+writes. It works for any GWF model on a DIS grid, steady or transient, whether gwsim built it or not.
+
+Conventions (those of MODFLOW and MODPATH):
+
+* arrays are indexed ``[time step, layer, row, column]``; row 0 is the northern (top) row, layer 0
+  the uppermost layer;
+* ``flow_right_face[t, k, i, j]`` is the flow (m³/d) from cell (k, i, j) to (k, i, j+1), positive
+  in the +column direction; ``flow_front_face`` to (k, i+1, j) (+row, i.e. southward);
+  ``flow_lower_face`` to the next active cell below (+layer, downward); the last column/row/layer
+  holds 0;
+* ``sources[name]`` is the net flow (m³/d) from package ``name`` *into* each cell (negative where the
+  package removes water: pumping wells, drains, gaining rivers); storage terms are sources too,
+  positive where water is released from storage.
+
+Cell balance: inflow from neighbours through faces + sum of ``sources`` = 0 (to solver accuracy).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from gwsim.errors import FlowFieldError
+from gwsim.provenance import atomic_path, hash_folder, provenance_attrs
+
+DRY_HEAD_LIMIT = 1e29  # MODFLOW writes 1e30 (or -1e30) for inactive and dry cells
+
+
+@dataclass
+class FlowField:
+    """Heads, face flows and sources/sinks of a structured MODFLOW 6 flow model (m, d, m³/d).
+
+    Build it with :meth:`FlowField.from_mf6`; the attributes are plain numpy arrays.
+    """
+
+    delr: np.ndarray  # (ncol,) column widths along x, m
+    delc: np.ndarray  # (nrow,) row widths along y, m
+    top: np.ndarray  # (nrow, ncol) top of layer 0, m
+    botm: np.ndarray  # (nlay, nrow, ncol) layer bottoms, m
+    idomain: np.ndarray  # (nlay, nrow, ncol) >0 active, 0 inactive, <0 vertical pass-through
+    icelltype: np.ndarray  # (nlay, nrow, ncol) 0 confined, >0 convertible
+    porosity: np.ndarray  # (nlay, nrow, ncol) effective porosity, -
+    times: np.ndarray  # (nt,) simulation time at the end of each saved step, d
+    kstpkper: np.ndarray  # (nt, 2) 0-based time step and stress period
+    head: np.ndarray  # (nt, nlay, nrow, ncol) m; NaN where inactive or dry
+    saturation: np.ndarray  # (nt, nlay, nrow, ncol) saturated fraction of each cell, 0..1
+    flow_right_face: np.ndarray  # (nt, nlay, nrow, ncol) m³/d
+    flow_front_face: np.ndarray  # (nt, nlay, nrow, ncol) m³/d
+    flow_lower_face: np.ndarray  # (nt, nlay, nrow, ncol) m³/d
+    sources: dict[str, np.ndarray]  # name -> (nt, nlay, nrow, ncol) m³/d into the cell
+    source_types: dict[str, str]  # name -> budget type ("WEL", "RIV", "RCH", "STO-SS", ...)
+    xorigin: float = 0.0  # x of the grid's lower-left corner, m (model CRS)
+    yorigin: float = 0.0  # y of the grid's lower-left corner, m
+    angrot: float = 0.0  # rotation of the grid, degrees counter-clockwise
+    crs: str | None = None  # e.g. "EPSG:4548"
+    percent_discrepancy: float | None = None  # largest |budget discrepancy| in the listing, %
+    attrs: dict[str, str] = field(default_factory=dict)  # provenance of the source model
+    model_name: str | None = None  # GWF model name in the source simulation
+    files: dict[str, Path] = field(default_factory=dict)  # "grb", "head", "budget", "listing"
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_mf6(
+        cls,
+        sim_ws: str | Path,
+        model: str | None = None,
+        porosity: float | np.ndarray = 0.25,
+        crs: str | None = None,
+    ) -> FlowField:
+        """Read a MODFLOW 6 GWF model's grid, heads and budget from its simulation folder.
+
+        Parameters
+        ----------
+        sim_ws : folder with ``mfsim.nam`` and the model's ``.dis.grb``, head and budget files.
+        model : GWF model name; ``None`` takes the only GWF model in the simulation.
+        porosity : effective porosity (-), a scalar or an array shaped (nlay, nrow, ncol).
+        crs : coordinate reference system of the grid (e.g. ``"EPSG:4548"``); by default the one
+            recorded in the binary grid file, if any.
+        """
+        from gwsim.engines.mf6_output import read_gwf_output
+
+        return read_gwf_output(cls, Path(sim_ws), model, porosity, crs)
+
+    def __post_init__(self):
+        self.porosity = checked_porosity(self.porosity, self.shape)
+
+    # ------------------------------------------------------------------ grid geometry
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """(nlay, nrow, ncol)."""
+        return self.botm.shape
+
+    @property
+    def nlay(self) -> int:
+        return self.botm.shape[0]
+
+    @property
+    def nrow(self) -> int:
+        return self.botm.shape[1]
+
+    @property
+    def ncol(self) -> int:
+        return self.botm.shape[2]
+
+    @property
+    def ntimes(self) -> int:
+        return len(self.times)
+
+    @property
+    def cell_top(self) -> np.ndarray:
+        """(nlay, nrow, ncol) top elevation of every cell, m."""
+        return np.concatenate([self.top[None], self.botm[:-1]], axis=0)
+
+    @property
+    def saturated_thickness(self) -> np.ndarray:
+        """(nt, nlay, nrow, ncol) saturated thickness of each cell, m (0 where dry or inactive)."""
+        return self.saturation * (self.cell_top - self.botm)[None]
+
+    @property
+    def step_start_times(self) -> np.ndarray:
+        """(nt,) simulation time at the start of each saved step, d."""
+        return np.concatenate([[0.0], self.times[:-1]])
+
+    @property
+    def steady(self) -> bool:
+        """True when no saved step exchanges water with storage (a steady-state field)."""
+        storage = [v for k, v in self.sources.items() if self.source_types[k].startswith("STO")]
+        return all(not np.any(v) for v in storage)
+
+    @property
+    def x_edges_local(self) -> np.ndarray:
+        """(ncol+1,) column edges, m from the grid's left edge."""
+        return np.concatenate([[0.0], np.cumsum(self.delr)])
+
+    @property
+    def y_edges_local(self) -> np.ndarray:
+        """(nrow+1,) row edges, m from the grid's bottom edge (row 0 first, so decreasing)."""
+        return np.concatenate([[0.0], np.cumsum(self.delc)])[::-1].copy()
+
+    def local_to_model(self, xl, yl):
+        """Grid-local coordinates (m from the lower-left corner) to model coordinates."""
+        a = np.deg2rad(self.angrot)
+        xl, yl = np.asarray(xl, float), np.asarray(yl, float)
+        return (
+            self.xorigin + xl * np.cos(a) - yl * np.sin(a),
+            self.yorigin + xl * np.sin(a) + yl * np.cos(a),
+        )
+
+    def model_to_local(self, x, y):
+        """Model coordinates to grid-local ones (m from the lower-left corner, along the grid)."""
+        a = np.deg2rad(self.angrot)
+        dx, dy = np.asarray(x, float) - self.xorigin, np.asarray(y, float) - self.yorigin
+        return dx * np.cos(a) + dy * np.sin(a), -dx * np.sin(a) + dy * np.cos(a)
+
+    @property
+    def xcenters(self) -> np.ndarray:
+        """(nrow, ncol) model x of cell centres, m."""
+        xe, ye = self.x_edges_local, self.y_edges_local
+        xc, yc = np.meshgrid(0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1]))
+        return self.local_to_model(xc, yc)[0]
+
+    @property
+    def ycenters(self) -> np.ndarray:
+        """(nrow, ncol) model y of cell centres, m."""
+        xe, ye = self.x_edges_local, self.y_edges_local
+        xc, yc = np.meshgrid(0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1]))
+        return self.local_to_model(xc, yc)[1]
+
+    def locate(self, x, y, z=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Layer, row and column (0-based) of the cells containing points; -1 where outside.
+
+        ``z`` (elevation, m) picks the layer; without it the layer is -1. Points on an interior
+        edge belong to the cell of higher column / lower row index / lower layer.
+        """
+        xl, yl = self.model_to_local(np.atleast_1d(x), np.atleast_1d(y))
+        xe = self.x_edges_local
+        yfrom_top = self.y_edges_local[0] - yl
+        ye = np.concatenate([[0.0], np.cumsum(self.delc)])
+        col = np.searchsorted(xe, xl, side="right") - 1
+        row = np.searchsorted(ye, yfrom_top, side="right") - 1
+        col = np.where(xl == xe[-1], self.ncol - 1, col)
+        row = np.where(yfrom_top == ye[-1], self.nrow - 1, row)
+        inside = (col >= 0) & (col < self.ncol) & (row >= 0) & (row < self.nrow)
+        col, row = np.where(inside, col, -1), np.where(inside, row, -1)
+        lay = np.full(col.shape, -1)
+        if z is not None:
+            z = np.broadcast_to(np.asarray(z, float), col.shape)
+            tops, bots = self.cell_top, self.botm
+            for n in np.flatnonzero(inside):
+                column_top, column_bot = tops[:, row[n], col[n]], bots[:, row[n], col[n]]
+                hit = np.flatnonzero((z[n] <= column_top) & (z[n] >= column_bot))
+                lay[n] = hit[0] if hit.size else -1
+        return lay, row, col
+
+    # ------------------------------------------------------------------ budget views
+    def net_face_inflow(self, t: int) -> np.ndarray:
+        """(nlay, nrow, ncol) net inflow (m³/d) into each cell through its six faces at step ``t``."""
+        inflow = -self.flow_right_face[t] - self.flow_front_face[t] - self.flow_lower_face[t]
+        inflow[:, :, 1:] += self.flow_right_face[t][:, :, :-1]
+        inflow[:, 1:, :] += self.flow_front_face[t][:, :-1, :]
+        inflow[1:, :, :] += self.flow_lower_face[t][:-1, :, :]
+        return inflow
+
+    def budget(self, t: int = -1) -> dict[str, tuple[float, float]]:
+        """Model-wide (inflow, outflow) in m³/d per source/sink package at step ``t``."""
+        return {
+            name: (float(q[t][q[t] > 0].sum()), float(-q[t][q[t] < 0].sum()))
+            for name, q in self.sources.items()
+        }
+
+    # ------------------------------------------------------------------ export
+    def to_xarray(self, include_flows: bool = False) -> xr.Dataset:
+        """Heads (and optionally face flows) as a CF-style :class:`xarray.Dataset`.
+
+        Dimensions ``(time, layer, y, x)`` with cell-centre coordinates in the model CRS (m); the
+        CRS is a ``spatial_ref`` variable carrying ``crs_wkt``; provenance in the global attributes.
+        """
+        return flowfield_dataset(self, include_flows)
+
+    def to_netcdf(self, path: str | Path, include_flows: bool = False) -> Path:
+        """Write :meth:`to_xarray` to ``path`` atomically (temporary file, then rename)."""
+        path = Path(path)
+        ds = self.to_xarray(include_flows)
+        with atomic_path(path) as tmp:
+            ds.to_netcdf(tmp, engine="netcdf4")
+        return path
+
+
+def checked_porosity(porosity, shape) -> np.ndarray:
+    """Porosity broadcast to the grid's shape; raises if any value is not in (0, 1]."""
+    por = np.asarray(porosity, dtype=float)
+    try:
+        por = np.broadcast_to(por, shape).astype(float)
+    except ValueError as exc:
+        raise FlowFieldError(
+            f"porosity has shape {por.shape}; give a scalar or an array shaped {shape} "
+            "(nlay, nrow, ncol)"
+        ) from exc
+    bad = ~((por > 0) & (por <= 1))
+    if bad.any():
+        cells = [tuple(int(i) for i in c) for c in np.argwhere(bad)[:5]]
+        raise FlowFieldError(
+            f"porosity must be in (0, 1]; {int(bad.sum())} cells are not, e.g. (layer, row, col) "
+            f"{cells}: give the effective porosity as a fraction, e.g. 0.25"
+        )
+    return por
+
+
+def crs_wkt(crs: str | None) -> str:
+    """WKT of a CRS string such as ``"EPSG:4548"`` ('' when unknown)."""
+    if not crs:
+        return ""
+    import pyproj
+
+    return pyproj.CRS.from_user_input(crs).to_wkt()
+
+
+def grid_coords(flow: FlowField) -> dict:
+    """xarray coordinates for (layer, y, x) of a flow field's cell centres (model CRS, m)."""
+    coords = {"layer": ("layer", np.arange(flow.nlay))}
+    if flow.angrot == 0:
+        coords["x"] = ("x", flow.xcenters[0], {"units": "m", "standard_name": "projection_x_coordinate"})
+        coords["y"] = ("y", flow.ycenters[:, 0], {"units": "m", "standard_name": "projection_y_coordinate"})
+    else:
+        coords["xc"] = (("y", "x"), flow.xcenters, {"units": "m", "standard_name": "projection_x_coordinate"})
+        coords["yc"] = (("y", "x"), flow.ycenters, {"units": "m", "standard_name": "projection_y_coordinate"})
+    return coords
+
+
+def flowfield_dataset(flow: FlowField, include_flows: bool) -> xr.Dataset:
+    dims4 = ("time", "layer", "y", "x")
+    dims3 = ("layer", "y", "x")
+    data = {
+        "head": (dims4, flow.head, {"units": "m", "long_name": "hydraulic head"}),
+        "saturated_thickness": (dims4, flow.saturated_thickness, {"units": "m"}),
+        "top": (("y", "x"), flow.top, {"units": "m", "long_name": "top of the uppermost layer"}),
+        "botm": (dims3, flow.botm, {"units": "m", "long_name": "bottom of each layer"}),
+        "idomain": (dims3, flow.idomain.astype("i4"), {"long_name": "active (>0) or not"}),
+        "porosity": (dims3, flow.porosity, {"units": "1", "long_name": "effective porosity"}),
+    }
+    if include_flows:
+        for name in ("flow_right_face", "flow_front_face", "flow_lower_face"):
+            data[name] = (dims4, getattr(flow, name), {"units": "m3 d-1"})
+    coords = grid_coords(flow)
+    coords["time"] = ("time", flow.times, {"units": "d", "long_name": "simulation time"})
+    ds = xr.Dataset(data, coords=coords)
+    wkt = crs_wkt(flow.crs)
+    if wkt:
+        ds["spatial_ref"] = xr.DataArray(0, attrs={"crs_wkt": wkt, "spatial_ref": wkt})
+        for name in data:
+            ds[name].attrs["grid_mapping"] = "spatial_ref"
+    ds.attrs.update(
+        {
+            "title": "gwsim flow field",
+            "Conventions": "CF-1.8",
+            "crs": flow.crs or "unknown",
+            "percent_discrepancy": flow.percent_discrepancy
+            if flow.percent_discrepancy is not None
+            else "unknown",
+        }
+    )
+    ds.attrs.update(flow.attrs)
+    return ds
+
+
+def read_percent_discrepancy(listing: Path) -> float | None:
+    """Largest |PERCENT DISCREPANCY| in a MODFLOW listing file (None if it has none)."""
+    if not listing.is_file():
+        return None
+    values = re.findall(r"PERCENT DISCREPANCY\s*=\s*([-+0-9.EeDd]+)", listing.read_text(errors="replace"))
+    if not values:
+        return None
+    return max(abs(float(v.replace("D", "E").replace("d", "e"))) for v in values)
+
+
+def source_folder_attrs(sim_ws: Path) -> dict[str, str]:
+    """Provenance attributes for a flow field read from ``sim_ws``."""
+    attrs = provenance_attrs(hash_folder(sim_ws), executables=["mf6"])
+    attrs["source_model"] = str(sim_ws.resolve())
+    return attrs
