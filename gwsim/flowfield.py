@@ -64,6 +64,7 @@ class FlowField:
     crs: str | None = None  # e.g. "EPSG:4548"
     percent_discrepancy: float | None = None  # largest |budget discrepancy| in the listing, %
     attrs: dict[str, str] = field(default_factory=dict)  # provenance of the source model
+    saturation_saved: bool = False  # the budget file holds DATA-SAT (MF6 GWT/PRT FMI need it)
     model_name: str | None = None  # GWF model name in the source simulation
     files: dict[str, Path] = field(default_factory=dict)  # "grb", "head", "budget", "listing"
 

@@ -162,6 +162,7 @@ def read_gwf_output(cls, sim_ws: Path, model: str | None, porosity, crs: str | N
             f"{files['budget']} lacks FLOW-JA-FACE for {int((~found_flowja).sum())} saved steps: "
             "set SAVE_FLOWS in the model and BUDGET ALL in its OC package"
         )
+    saturation_saved = saturation is not None
     if saturation is None:
         saturation = saturation_from_heads(head, top, botm, icelltype)
     saturation[:, idomain <= 0] = 0.0
@@ -189,6 +190,7 @@ def read_gwf_output(cls, sim_ws: Path, model: str | None, porosity, crs: str | N
         crs=crs or _grb_crs(grb),
         percent_discrepancy=read_percent_discrepancy(Path(files["listing"])),
         attrs=source_folder_attrs(sim_ws),
+        saturation_saved=saturation_saved,
         model_name=str(files["model"]),
         files={k: Path(v) for k, v in files.items() if k != "model"},
     )

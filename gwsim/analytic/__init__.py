@@ -1,0 +1,1 @@
+"""Analytical solutions used as references and screening tools (m, d, mg/L)."""
