@@ -1,0 +1,225 @@
+"""MODFLOW 6 engine: a :class:`~gwsim.spec.ModelSpec` → flopy simulation → run → FlowField.
+
+Each run lives in its own workspace folder. The flow model saves heads and the full cell budget for
+every time step, with specific discharge and saturation (MODFLOW 6 GWT and PRT read a flow model
+through FMI only when saturation and flows were saved). A failed run raises
+:class:`~gwsim.errors.EngineError` with the end of the listing file; a volume-budget discrepancy
+above :data:`DISCREPANCY_WARN_PERCENT` is a warning.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from pathlib import Path
+
+import flopy
+import numpy as np
+
+from gwsim.errors import EngineError
+from gwsim.executables import find_executable
+from gwsim.flowfield import FlowField
+from gwsim.spec import BOUNDARY_FIELDS, ModelSpec, layered
+
+DISCREPANCY_WARN_PERCENT = 0.5
+
+_PACKAGES = {
+    "chd": flopy.mf6.ModflowGwfchd,
+    "ghb": flopy.mf6.ModflowGwfghb,
+    "riv": flopy.mf6.ModflowGwfriv,
+    "drn": flopy.mf6.ModflowGwfdrn,
+    "wel": flopy.mf6.ModflowGwfwel,
+    "rch": flopy.mf6.ModflowGwfrch,
+    "evt": flopy.mf6.ModflowGwfevt,
+}
+
+
+class MassBalanceWarning(UserWarning):
+    """The model's volume budget does not close within the tolerance."""
+
+
+class DryWellWarning(UserWarning):
+    """A well delivers less than its specified rate (its cell went dry)."""
+
+
+def check_well_rates(spec: ModelSpec, flow: FlowField, rtol: float = 0.01) -> None:
+    """Warn for each well boundary whose simulated rate falls short of the specified one."""
+    periods = flow.kstpkper[:, 1]
+    for b in spec.boundaries:
+        if b.kind != "wel" or b.name.lower() not in flow.sources:
+            continue
+        simulated = flow.sources[b.name.lower()].reshape(flow.ntimes, -1).sum(axis=1)
+        wanted = np.array([b.values_in_period(int(p))["rate"].sum() for p in periods])
+        short = np.abs(simulated - wanted) > rtol * np.abs(wanted)
+        if short.any():
+            t = int(np.flatnonzero(short)[0])
+            warnings.warn(
+                f"well {b.name!r} delivers {simulated[t]:.1f} m³/d instead of {wanted[t]:.1f} m³/d "
+                f"at t = {flow.times[t]:g} d: its cell went dry. Lower the rate, deepen the screen, "
+                "or set solver.newton = true",
+                DryWellWarning,
+                stacklevel=3,
+            )
+
+
+def listing_tail(path: Path, lines: int = 30) -> str:
+    """The last ``lines`` lines of a listing file ('' if it does not exist)."""
+    if not path.is_file():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _stress_period_data(boundary, nper: int) -> dict[int, list]:
+    """flopy stress-period data for one boundary: only the periods in which values change."""
+    cells = [tuple(int(i) for i in c) for c in boundary.cells]
+    fields = BOUNDARY_FIELDS[boundary.kind]
+    data = {}
+    for period in sorted({0, *boundary.periods}):
+        if period >= nper:
+            continue
+        vals = boundary.values_in_period(period)
+        if boundary.kind == "evt":  # MF6 EVT list: cellid, surface, rate, depth
+            columns = [vals["surface"], vals["rate"], vals["depth"]]
+        else:
+            columns = [vals[f] for f in fields]
+        data[period] = [
+            [cell, *(float(col[n]) for col in columns), boundary.name] for n, cell in enumerate(cells)
+        ]
+    return data
+
+
+def build_simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation:
+    """Write the MODFLOW 6 input files of ``spec`` into ``workspace``; return the simulation."""
+    grid = spec.grid.arrays()
+    props = spec.properties.arrays(spec.grid.shape)
+    sim = flopy.mf6.MFSimulation(
+        sim_name=spec.name,
+        sim_ws=str(workspace),
+        exe_name=str(find_executable("mf6")),
+        verbosity_level=0,
+    )
+    flopy.mf6.ModflowTdis(
+        sim,
+        time_units="days",
+        nper=len(spec.periods),
+        perioddata=[(p.length, p.nstp, p.tsmult) for p in spec.periods],
+    )
+    s = spec.solver
+    flopy.mf6.ModflowIms(
+        sim,
+        complexity="moderate" if s.newton else "simple",
+        outer_dvclose=s.dvclose,
+        outer_maximum=s.outer_maximum,
+        inner_maximum=s.inner_maximum,
+        inner_dvclose=s.dvclose,
+        rcloserecord=[s.rclose, "strict"],
+        linear_acceleration="bicgstab" if s.newton else "cg",
+        under_relaxation="dbd" if s.newton else "none",
+    )
+    gwf = flopy.mf6.ModflowGwf(
+        sim,
+        modelname=spec.name,
+        save_flows=True,
+        newtonoptions="under_relaxation" if s.newton else None,
+    )
+    flopy.mf6.ModflowGwfdis(
+        gwf,
+        length_units="meters",
+        nlay=spec.grid.nlay,
+        nrow=spec.grid.nrow,
+        ncol=spec.grid.ncol,
+        delr=grid["delr"],
+        delc=grid["delc"],
+        top=grid["top"],
+        botm=grid["botm"],
+        idomain=grid["idomain"],
+        xorigin=spec.grid.xorigin,
+        yorigin=spec.grid.yorigin,
+        angrot=spec.grid.angrot,
+    )
+    flopy.mf6.ModflowGwfnpf(
+        gwf,
+        icelltype=props["icelltype"],
+        k=props["k"],
+        k22=props["k22"],
+        k33=props["k33"],
+        angle1=props["angle1"],
+        save_flows=True,
+        save_specific_discharge=True,
+        save_saturation=True,
+    )
+    strt = grid["top"][None] * np.ones(spec.grid.shape)
+    if spec.initial_head is not None:
+        strt = layered(spec.initial_head, spec.grid.shape, "initial_head")
+    flopy.mf6.ModflowGwfic(gwf, strt=strt)
+    if not spec.steady:
+        flopy.mf6.ModflowGwfsto(
+            gwf,
+            iconvert=props["icelltype"],
+            ss=props["ss"],
+            sy=props["sy"],
+            steady_state={i: True for i, p in enumerate(spec.periods) if p.steady},
+            transient={i: True for i, p in enumerate(spec.periods) if not p.steady},
+        )
+    for b in spec.boundaries:
+        _PACKAGES[b.kind](
+            gwf,
+            pname=b.name,
+            filename=f"{spec.name}.{b.name}.{b.kind}",
+            boundnames=True,
+            save_flows=True,
+            maxbound=len(b.cells),
+            stress_period_data=_stress_period_data(b, len(spec.periods)),
+        )
+    flopy.mf6.ModflowGwfoc(
+        gwf,
+        head_filerecord=f"{spec.name}.hds",
+        budget_filerecord=f"{spec.name}.cbc",
+        saverecord=[("HEAD", "ALL"), ("BUDGET", "ALL")],
+        printrecord=[("BUDGET", "ALL")],
+    )
+    sim.write_simulation(silent=True)
+    return sim
+
+
+def run(spec: ModelSpec, workspace: str | Path | None = None) -> FlowField:
+    """Build, run and read a MODFLOW 6 flow model of ``spec``.
+
+    Parameters
+    ----------
+    spec : the model; it is validated first.
+    workspace : folder for the MODFLOW files; created if needed. ``None`` makes a new temporary
+        folder (kept, so that transport and tracking can read the outputs later).
+
+    Returns
+    -------
+    FlowField
+        Heads, face flows and sources/sinks of every time step, with the spec's porosity and CRS.
+    """
+    spec.validate()
+    workspace = Path(workspace or tempfile.mkdtemp(prefix=f"gwsim-{spec.name}-"))
+    workspace.mkdir(parents=True, exist_ok=True)
+    for stale in workspace.glob(f"{spec.name}.*"):
+        if stale.suffix in (".hds", ".cbc", ".lst", ".grb"):
+            stale.unlink()
+    sim = build_simulation(spec, workspace)
+    success, buff = sim.run_simulation(silent=True, report=True)
+    listing = workspace / f"{spec.name}.lst"
+    if not success:
+        tail = listing_tail(listing) or "\n".join(buff[-30:])
+        raise EngineError(f"MODFLOW 6 failed on model {spec.name!r} in {workspace}", tail)
+    flow = FlowField.from_mf6(
+        workspace,
+        model=spec.name,
+        porosity=spec.properties.arrays(spec.grid.shape)["porosity"],
+        crs=spec.grid.crs,
+    )
+    check_well_rates(spec, flow)
+    if flow.percent_discrepancy is not None and flow.percent_discrepancy > DISCREPANCY_WARN_PERCENT:
+        warnings.warn(
+            f"model {spec.name!r}: volume budget discrepancy {flow.percent_discrepancy:.3f} % "
+            f"exceeds {DISCREPANCY_WARN_PERCENT} %; tighten solver.dvclose/rclose or refine the grid",
+            MassBalanceWarning,
+            stacklevel=2,
+        )
+    return flow

@@ -1,0 +1,113 @@
+"""MODFLOW 6 engine against the Thiem and Theis solutions, and its failure handling."""
+
+import numpy as np
+import pytest
+
+from gwsim.analytic.wells import theis_drawdown, thiem_drawdown
+from gwsim.engines import run_flow
+from gwsim.engines.mf6 import DryWellWarning
+from gwsim.errors import EngineError
+from gwsim.spec import Boundary, Grid, ModelSpec, Properties, StressPeriod
+
+K, B, Q = 20.0, 10.0, 1000.0  # m/d, m, m3/d
+T = K * B
+
+
+def test_thiem_steady_drawdown_within_one_percent(tmp_path):
+    """Steady well inside a fixed-head ring (121 x 121 cells of 10 m, R = 550 m).
+
+    The ring cells hold Thiem's head at their own centre distance, so the only error left is the
+    finite-difference one, which is below 1 % from two cells out (r >= 20 m) and far smaller
+    further out; 1 % is the issue's tolerance.
+    """
+    n, d, radius, h0 = 121, 10.0, 550.0, 50.0
+    centres = (np.arange(n) + 0.5) * d
+    xx, yy = np.meshgrid(centres, centres[::-1])
+    r = np.hypot(xx - n * d / 2, yy - n * d / 2)
+    ring = r >= radius
+    spec = ModelSpec(
+        "thiem",
+        Grid(1, n, n, d, d, h0, [h0 - B]),
+        Properties(k=K, icelltype=0),
+        [
+            Boundary("chd", "ring", [(0, i, j) for i, j in zip(*np.nonzero(ring), strict=True)],
+                     {"head": h0 - thiem_drawdown(r[ring], Q, T, radius)}),
+            Boundary("wel", "well", [(0, n // 2, n // 2)], {"rate": -Q}),
+        ],
+    )
+    flow = run_flow(spec, tmp_path)
+    for cells_out in (2, 5, 10, 20, 40):
+        j = n // 2 + cells_out
+        dist = cells_out * d
+        drawdown = h0 - flow.head[0, 0, n // 2, j]
+        assert drawdown == pytest.approx(thiem_drawdown(dist, Q, T, radius), rel=0.01), cells_out
+    assert flow.budget()["well"] == pytest.approx((0.0, Q))
+
+
+def test_theis_transient_drawdown_within_two_percent(tmp_path):
+    """Transient confined pumping on a telescoping grid (10 m core cells growing to ~6 km).
+
+    Compared 2-8 cells (20-80 m) from the well, from the 9th time step on (backward-Euler time
+    error decays as steps lengthen) and only while the radius of influence 1.5*sqrt(T t / S)
+    stays inside 80 % of the distance to the no-flow edge, since Theis assumes an infinite
+    aquifer. There the scheme is within 1 %; 2 % is the issue's tolerance.
+    """
+    storativity = 1e-4
+    widths = [10.0 * 1.25**i for i in range(1, 25)]
+    widths = widths[: int(np.searchsorted(np.cumsum(widths), 6000.0)) + 1]
+    delr = np.array(widths[::-1] + [10.0] * 11 + widths)
+    n = len(delr)
+    spec = ModelSpec(
+        "theis",
+        Grid(1, n, n, delr, delr, B, [0.0]),
+        Properties(k=K, ss=storativity / B, icelltype=0),
+        [Boundary("wel", "well", [(0, n // 2, n // 2)], {"rate": -Q})],
+        periods=[StressPeriod(10.0, 40, 1.2, steady=False)],
+        initial_head=0.0,
+    )
+    flow = run_flow(spec, tmp_path)
+    edges = np.concatenate([[0.0], np.cumsum(delr)])
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    edge_distance = edges[-1] - centres[n // 2]
+    checked = 0
+    for step in range(8, flow.ntimes):
+        t = flow.times[step]
+        if 1.5 * np.sqrt(T * t / storativity) > 0.8 * edge_distance:
+            break
+        for cells_out in (2, 3, 5, 8):
+            j = n // 2 + cells_out
+            r = centres[j] - centres[n // 2]
+            expected = theis_drawdown(r, t, Q, T, storativity)
+            assert -flow.head[step, 0, n // 2, j] == pytest.approx(expected, rel=0.02), (step, r)
+            checked += 1
+    assert checked >= 40
+
+
+def test_failed_run_raises_with_listing_tail(tmp_path):
+    """One outer iteration cannot meet the head-change closure: MODFLOW 6 stops with an error."""
+    spec = ModelSpec(
+        "noconv",
+        Grid(1, 5, 5, 10.0, 10.0, 10.0, [0.0]),
+        Properties(k=1.0, icelltype=0),
+        [Boundary("wel", "w", [(0, 2, 2)], {"rate": -10.0}),
+         Boundary("chd", "edge", [(0, 0, 0)], {"head": 5.0})],
+    )
+    spec.solver.outer_maximum = 1
+    spec.solver.inner_maximum = 1
+    with pytest.raises(EngineError) as err:
+        run_flow(spec, tmp_path)
+    assert "noconv" in str(err.value)
+    assert "FAILED TO MEET SOLVER CONVERGENCE" in err.value.listing_tail
+
+
+def test_well_in_a_dried_cell_warns(tmp_path):
+    """Without Newton, an over-pumped convertible cell dries and its well stops: say so."""
+    spec = ModelSpec(
+        "drydown",
+        Grid(1, 5, 5, 10.0, 10.0, 10.0, [0.0]),
+        Properties(k=1e-3, icelltype=1),
+        [Boundary("wel", "hog", [(0, 2, 2)], {"rate": -1e4}),
+         Boundary("chd", "edge", [(0, 0, 0)], {"head": 5.0})],
+    )
+    with pytest.warns(DryWellWarning, match="hog"):
+        run_flow(spec, tmp_path)

@@ -1,0 +1,155 @@
+"""FlowField: cell balances, models gwsim did not build, export, bad input."""
+
+import flopy
+import numpy as np
+import pytest
+import xarray as xr
+
+from gwsim import FlowField
+from gwsim.engines import run_flow
+from gwsim.errors import FlowFieldError
+from gwsim.executables import find_executable
+
+
+def cell_imbalance(flow: FlowField, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Net flow into each cell (faces + sources) and the cell's throughput (sum of inflows)."""
+    parts = [flow.net_face_inflow(t)] + [q[t] for q in flow.sources.values()]
+    face_terms = [
+        flow.flow_right_face[t], np.roll(flow.flow_right_face[t], 1, axis=2),
+        flow.flow_front_face[t], np.roll(flow.flow_front_face[t], 1, axis=1),
+        flow.flow_lower_face[t], np.roll(flow.flow_lower_face[t], 1, axis=0),
+    ]
+    through = sum(np.abs(f) for f in face_terms) + sum(np.abs(q[t]) for q in flow.sources.values())
+    return sum(parts), through / 2.0
+
+
+def test_every_cell_balances_in_a_transient_model(tmp_path, transient_layered_spec):
+    """Faces + boundary flows + storage close each cell to < 1e-6 of its throughput.
+
+    The solver closes the flow residual to 1e-6 m³/d (strict), so a cell passing ~1e1-1e3 m³/d
+    balances to well under 1e-6 relative; a sign or face mix-up would be off by O(1).
+    """
+    flow = run_flow(transient_layered_spec, tmp_path)
+    assert flow.ntimes == 11 and not flow.steady
+    assert {"sto-ss", "sto-sy", "river", "w1", "rain", "et", "ditch", "west", "east"} <= set(
+        flow.sources
+    )
+    for t in range(flow.ntimes):
+        net, through = cell_imbalance(flow, t)
+        active = flow.idomain > 0
+        assert np.all(np.abs(net[active]) <= 1e-6 * through[active] + 1e-9), t
+    assert flow.percent_discrepancy < 0.01
+
+
+def test_river_and_well_budgets_follow_the_spec(tmp_path, steady_layered_spec):
+    flow = run_flow(steady_layered_spec, tmp_path)
+    assert flow.steady
+    assert flow.budget()["w1"] == pytest.approx((0.0, 900.0))
+    rain_in, _ = flow.budget()["rain"]
+    # MODFLOW ignores boundary flows into fixed-head cells: the east column gets no recharge
+    assert rain_in == pytest.approx(5e-4 * 50.0 * 50.0 * 20 * 24)
+    assert flow.crs == "EPSG:4548"
+
+
+def plain_flopy_model(ws) -> None:
+    """A model written with plain flopy: idomain holes, rotated-free, two packages of a kind."""
+    sim = flopy.mf6.MFSimulation(sim_name="plain", sim_ws=str(ws), exe_name=str(find_executable("mf6")))
+    flopy.mf6.ModflowTdis(sim, nper=2, perioddata=[(1.0, 1, 1.0), (10.0, 3, 1.5)])
+    flopy.mf6.ModflowIms(sim, outer_dvclose=1e-9, inner_dvclose=1e-10, rcloserecord=[1e-9, "strict"])
+    gwf = flopy.mf6.ModflowGwf(sim, modelname="aquifer", save_flows=True)
+    idomain = np.ones((2, 6, 7), int)
+    idomain[1, 0, :2] = 0
+    flopy.mf6.ModflowGwfdis(gwf, nlay=2, nrow=6, ncol=7, delr=[10, 10, 20, 20, 20, 10, 10],
+                            delc=15.0, top=20.0, botm=[10.0, 0.0], idomain=idomain,
+                            xorigin=1000.0, yorigin=2000.0)
+    flopy.mf6.ModflowGwfnpf(gwf, k=[5.0, 1.0], icelltype=[1, 0], save_flows=True)
+    flopy.mf6.ModflowGwfic(gwf, strt=18.0)
+    flopy.mf6.ModflowGwfsto(gwf, ss=1e-5, sy=0.1, iconvert=[1, 0], steady_state={0: True},
+                            transient={1: True})
+    flopy.mf6.ModflowGwfchd(gwf, stress_period_data=[[(0, r, 6), 17.0] for r in range(6)])
+    flopy.mf6.ModflowGwfwel(gwf, stress_period_data={1: [[(1, 3, 3), -20.0]]}, pname="wa")
+    flopy.mf6.ModflowGwfwel(gwf, stress_period_data=[[(0, 1, 1), 5.0]], pname="wb")
+    flopy.mf6.ModflowGwfrcha(gwf, recharge=1e-3)
+    flopy.mf6.ModflowGwfoc(gwf, head_filerecord="aq.hds", budget_filerecord="aq.cbc",
+                           saverecord=[("HEAD", "ALL"), ("BUDGET", "ALL")])
+    sim.write_simulation(silent=True)
+    assert sim.run_simulation(silent=True)[0]
+
+
+def test_reads_a_model_gwsim_did_not_build(tmp_path):
+    plain_flopy_model(tmp_path)
+    flow = FlowField.from_mf6(tmp_path, porosity=0.3)
+    heads = flopy.utils.HeadFile(str(tmp_path / "aq.hds"))
+    assert flow.ntimes == 4
+    expected = heads.get_data(idx=3)
+    active = flow.idomain > 0
+    np.testing.assert_allclose(flow.head[3][active], expected[active])
+    assert np.isnan(flow.head[3][1, 0, 0])
+    assert flow.source_types == {
+        "sto-ss": "STO-SS", "sto-sy": "STO-SY", "wa": "WEL", "wb": "WEL", "rcha_0": "RCH",
+        "chd_0": "CHD",
+    }
+    assert not flow.saturation_saved  # computed from heads instead
+    assert (flow.xorigin, flow.yorigin) == (1000.0, 2000.0)
+    for t in range(flow.ntimes):
+        net, through = cell_imbalance(flow, t)
+        assert np.all(np.abs(net[active]) <= 1e-6 * through[active] + 1e-9), t
+    # in the steady period all recharge leaves through the fixed heads on the east edge
+    eastward = flow.flow_right_face[0, :, :, :-1].sum(axis=(0, 1))
+    assert np.all(eastward > 0)
+    assert eastward[-1] == pytest.approx(flow.budget(0)["chd_0"][1], rel=1e-6)
+
+
+def test_locate_points(tmp_path):
+    plain_flopy_model(tmp_path)
+    flow = FlowField.from_mf6(tmp_path)
+    lay, row, col = flow.locate([1001.0, 1025.0, 999.0], [2089.0, 2001.0, 2050.0], [15.0, 5.0, 5.0])
+    assert lay.tolist() == [0, 1, -1]
+    assert row.tolist() == [0, 5, -1]
+    assert col.tolist() == [0, 2, -1]
+
+
+def test_netcdf_has_cf_crs_and_provenance(tmp_path, steady_layered_spec):
+    flow = run_flow(steady_layered_spec, tmp_path / "run")
+    path = flow.to_netcdf(tmp_path / "out" / "heads.nc")
+    with xr.open_dataset(path) as ds:
+        assert ds["head"].dims == ("time", "layer", "y", "x")
+        assert ds["head"].attrs["units"] == "m"
+        assert "CGCS2000" in ds["spatial_ref"].attrs["crs_wkt"]
+        assert ds.attrs["gwsim_version"] and ds.attrs["flopy_version"]
+        assert ds.attrs["mf6_version"].startswith("6.")
+        assert len(ds.attrs["inputs_sha256"]) == 64
+        assert ds["x"][0] == pytest.approx(500025.0)
+        assert ds["y"][0] == pytest.approx(3100000.0 + 20 * 50.0 - 25.0)
+        np.testing.assert_allclose(ds["head"].values, flow.head)
+    assert not list((tmp_path / "out").glob(".*tmp"))
+
+
+def test_failed_netcdf_write_leaves_nothing(tmp_path, steady_layered_spec, monkeypatch):
+    flow = run_flow(steady_layered_spec, tmp_path / "run")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", broken)
+    with pytest.raises(OSError):
+        flow.to_netcdf(tmp_path / "out" / "heads.nc")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("porosity", [0.0, -0.1, 1.5, np.full((2, 6, 3), 0.2)])
+def test_bad_porosity_is_refused(tmp_path, porosity):
+    plain_flopy_model(tmp_path)
+    with pytest.raises(FlowFieldError, match="porosity"):
+        FlowField.from_mf6(tmp_path, porosity=porosity)
+
+
+def test_missing_or_unknown_model_is_explained(tmp_path):
+    with pytest.raises(FlowFieldError, match="no mfsim.nam"):
+        FlowField.from_mf6(tmp_path)
+    plain_flopy_model(tmp_path)
+    with pytest.raises(FlowFieldError, match="no GWF model named 'nope'"):
+        FlowField.from_mf6(tmp_path, model="nope")
+    (tmp_path / "aq.cbc").unlink()
+    with pytest.raises(FlowFieldError, match="run the simulation"):
+        FlowField.from_mf6(tmp_path)
