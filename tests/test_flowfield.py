@@ -15,9 +15,12 @@ def cell_imbalance(flow: FlowField, t: int) -> tuple[np.ndarray, np.ndarray]:
     """Net flow into each cell (faces + sources) and the cell's throughput (sum of inflows)."""
     parts = [flow.net_face_inflow(t)] + [q[t] for q in flow.sources.values()]
     face_terms = [
-        flow.flow_right_face[t], np.roll(flow.flow_right_face[t], 1, axis=2),
-        flow.flow_front_face[t], np.roll(flow.flow_front_face[t], 1, axis=1),
-        flow.flow_lower_face[t], np.roll(flow.flow_lower_face[t], 1, axis=0),
+        flow.flow_right_face[t],
+        np.roll(flow.flow_right_face[t], 1, axis=2),
+        flow.flow_front_face[t],
+        np.roll(flow.flow_front_face[t], 1, axis=1),
+        flow.flow_lower_face[t],
+        np.roll(flow.flow_lower_face[t], 1, axis=0),
     ]
     through = sum(np.abs(f) for f in face_terms) + sum(np.abs(q[t]) for q in flow.sources.values())
     return sum(parts), through / 2.0
@@ -53,25 +56,44 @@ def test_river_and_well_budgets_follow_the_spec(tmp_path, steady_layered_spec):
 
 def plain_flopy_model(ws) -> None:
     """A model written with plain flopy: idomain holes, rotated-free, two packages of a kind."""
-    sim = flopy.mf6.MFSimulation(sim_name="plain", sim_ws=str(ws), exe_name=str(find_executable("mf6")))
+    sim = flopy.mf6.MFSimulation(
+        sim_name="plain", sim_ws=str(ws), exe_name=str(find_executable("mf6"))
+    )
     flopy.mf6.ModflowTdis(sim, nper=2, perioddata=[(1.0, 1, 1.0), (10.0, 3, 1.5)])
-    flopy.mf6.ModflowIms(sim, outer_dvclose=1e-9, inner_dvclose=1e-10, rcloserecord=[1e-9, "strict"])
+    flopy.mf6.ModflowIms(
+        sim, outer_dvclose=1e-9, inner_dvclose=1e-10, rcloserecord=[1e-9, "strict"]
+    )
     gwf = flopy.mf6.ModflowGwf(sim, modelname="aquifer", save_flows=True)
     idomain = np.ones((2, 6, 7), int)
     idomain[1, 0, :2] = 0
-    flopy.mf6.ModflowGwfdis(gwf, nlay=2, nrow=6, ncol=7, delr=[10, 10, 20, 20, 20, 10, 10],
-                            delc=15.0, top=20.0, botm=[10.0, 0.0], idomain=idomain,
-                            xorigin=1000.0, yorigin=2000.0)
+    flopy.mf6.ModflowGwfdis(
+        gwf,
+        nlay=2,
+        nrow=6,
+        ncol=7,
+        delr=[10, 10, 20, 20, 20, 10, 10],
+        delc=15.0,
+        top=20.0,
+        botm=[10.0, 0.0],
+        idomain=idomain,
+        xorigin=1000.0,
+        yorigin=2000.0,
+    )
     flopy.mf6.ModflowGwfnpf(gwf, k=[5.0, 1.0], icelltype=[1, 0], save_flows=True)
     flopy.mf6.ModflowGwfic(gwf, strt=18.0)
-    flopy.mf6.ModflowGwfsto(gwf, ss=1e-5, sy=0.1, iconvert=[1, 0], steady_state={0: True},
-                            transient={1: True})
+    flopy.mf6.ModflowGwfsto(
+        gwf, ss=1e-5, sy=0.1, iconvert=[1, 0], steady_state={0: True}, transient={1: True}
+    )
     flopy.mf6.ModflowGwfchd(gwf, stress_period_data=[[(0, r, 6), 17.0] for r in range(6)])
     flopy.mf6.ModflowGwfwel(gwf, stress_period_data={1: [[(1, 3, 3), -20.0]]}, pname="wa")
     flopy.mf6.ModflowGwfwel(gwf, stress_period_data=[[(0, 1, 1), 5.0]], pname="wb")
     flopy.mf6.ModflowGwfrcha(gwf, recharge=1e-3)
-    flopy.mf6.ModflowGwfoc(gwf, head_filerecord="aq.hds", budget_filerecord="aq.cbc",
-                           saverecord=[("HEAD", "ALL"), ("BUDGET", "ALL")])
+    flopy.mf6.ModflowGwfoc(
+        gwf,
+        head_filerecord="aq.hds",
+        budget_filerecord="aq.cbc",
+        saverecord=[("HEAD", "ALL"), ("BUDGET", "ALL")],
+    )
     sim.write_simulation(silent=True)
     assert sim.run_simulation(silent=True)[0]
 
@@ -86,7 +108,11 @@ def test_reads_a_model_gwsim_did_not_build(tmp_path):
     np.testing.assert_allclose(flow.head[3][active], expected[active])
     assert np.isnan(flow.head[3][1, 0, 0])
     assert flow.source_types == {
-        "sto-ss": "STO-SS", "sto-sy": "STO-SY", "wa": "WEL", "wb": "WEL", "rcha_0": "RCH",
+        "sto-ss": "STO-SS",
+        "sto-sy": "STO-SY",
+        "wa": "WEL",
+        "wb": "WEL",
+        "rcha_0": "RCH",
         "chd_0": "CHD",
     }
     assert not flow.saturation_saved  # computed from heads instead
@@ -145,7 +171,7 @@ def test_bad_porosity_is_refused(tmp_path, porosity):
 
 
 def test_missing_or_unknown_model_is_explained(tmp_path):
-    with pytest.raises(FlowFieldError, match="no mfsim.nam"):
+    with pytest.raises(FlowFieldError, match=r"no mfsim\.nam"):
         FlowField.from_mf6(tmp_path)
     plain_flopy_model(tmp_path)
     with pytest.raises(FlowFieldError, match="no GWF model named 'nope'"):

@@ -11,14 +11,35 @@ from gwsim.spec import ModelSpec
 
 BASE = {
     "name": "valley",
-    "grid": {"nlay": 2, "nrow": 4, "ncol": 5, "delr": 100.0, "delc": 100.0, "top": 30.0,
-             "botm": [20.0, 5.0], "xorigin": 500000.0, "yorigin": 3100000.0},
+    "grid": {
+        "nlay": 2,
+        "nrow": 4,
+        "ncol": 5,
+        "delr": 100.0,
+        "delc": 100.0,
+        "top": 30.0,
+        "botm": [20.0, 5.0],
+        "xorigin": 500000.0,
+        "yorigin": 3100000.0,
+    },
     "properties": {"k": [1.0, 50.0], "sy": 0.15, "porosity": [0.35, 0.25]},
     "boundaries": [
         {"kind": "chd", "name": "east", "where": {"col": 4}, "head": 25.0},
-        {"kind": "riv", "name": "river", "where": {"layer": 0, "row": 2},
-         "stage": {"start": 28.0, "end": 26.0}, "cond": 500.0, "rbot": 24.0},
-        {"kind": "wel", "name": "W1", "points": [[500150.0, 3100250.0]], "layer": 1, "rate": -300.0},
+        {
+            "kind": "riv",
+            "name": "river",
+            "where": {"layer": 0, "row": 2},
+            "stage": {"start": 28.0, "end": 26.0},
+            "cond": 500.0,
+            "rbot": 24.0,
+        },
+        {
+            "kind": "wel",
+            "name": "W1",
+            "points": [[500150.0, 3100250.0]],
+            "layer": 1,
+            "rate": -300.0,
+        },
         {"kind": "rch", "name": "rain", "rate": 5e-4},
     ],
 }
@@ -52,7 +73,8 @@ def test_base_spec_loads_and_resolves_selections():
 
 def test_toml_file_round_trip(tmp_path):
     path = tmp_path / "model.toml"
-    path.write_text(textwrap.dedent("""
+    path.write_text(
+        textwrap.dedent("""
         name = "small"
         [grid]
         nlay = 1
@@ -71,7 +93,8 @@ def test_toml_file_round_trip(tmp_path):
         head = [9.0, 8.5]
         [[periods]]
         length = 1.0
-    """))
+    """)
+    )
     spec = ModelSpec.from_toml(path)
     assert spec.boundary("west").values["head"].tolist() == [9.0, 8.5]
     assert spec.grid.crs == "EPSG:4548"
@@ -89,9 +112,15 @@ def test_toml_file_round_trip(tmp_path):
         ("grid.delr", -5.0, "grid.delr", "must be positive"),
         ("grid.nrow", 0, "grid.nrow", "positive integer"),
         ("grid.crs", "EPSG:99999999", "grid.crs", "unknown CRS"),
-        ("boundaries.2.points", [[400000.0, 3100250.0]], "boundaries[2].points[0]", "outside the grid"),
+        (
+            "boundaries.2.points",
+            [[400000.0, 3100250.0]],
+            "boundaries[2].points[0]",
+            "outside the grid",
+        ),
         ("boundaries.0.where", {"col": 9}, "boundaries[0].where", "matches no active cell"),
         ("boundaries.1.rbot", 27.0, "boundary 'river'.rbot", "river bottom above the stage"),
+        ("boundaries.1.rbot", 19.0, "boundary 'river'.rbot", "below the bottom 20 m of its cell"),
         ("boundaries.1.cond", -1.0, "boundary 'river'.cond", "conductance must be >= 0"),
         ("boundaries.2.name", "a_name_far_too_long_for_modflow", "boundary", "at most 16"),
         ("boundaries.2.name", "east", "boundary 'east'", "used twice"),
@@ -104,7 +133,12 @@ def test_toml_file_round_trip(tmp_path):
         ("name", "7up", "model.name", "must start with a letter"),
         ("periods", [{"length": 0.0}], "periods[0].length", "must be > 0 days"),
         ("periods", [{"length": 1.0, "nstp": 0}], "periods[0].nstp", "integer >= 1"),
-        ("boundaries.1.periods", {"3": {"stage": 27.0}}, "boundary 'river'.periods", "does not exist"),
+        (
+            "boundaries.1.periods",
+            {"3": {"stage": 27.0}},
+            "boundary 'river'.periods",
+            "does not exist",
+        ),
         ("grid", DELETE, "model.grid", "missing"),
     ],
 )

@@ -14,7 +14,9 @@ from gwsim.spec import ModelSpec
 FLOW_ENGINES = ("mf6",)
 
 
-def run_flow(spec: ModelSpec, workspace: str | Path | None = None, engine: str = "mf6") -> FlowField:
+def run_flow(
+    spec: ModelSpec, workspace: str | Path | None = None, engine: str = "mf6"
+) -> FlowField:
     """Run the flow model ``spec`` with ``engine`` in ``workspace``; return its FlowField."""
     if engine == "mf6":
         from gwsim.engines import mf6

@@ -62,11 +62,17 @@ def check_well_rates(spec: ModelSpec, flow: FlowField, rtol: float = 0.01) -> No
             )
 
 
-def listing_tail(path: Path, lines: int = 30) -> str:
-    """The last ``lines`` lines of a listing file ('' if it does not exist)."""
-    if not path.is_file():
+def listing_tail(workspace: Path, model: str, lines: int = 30) -> str:
+    """What a failed run said: mfsim.lst's error report if any, else the model listing's tail."""
+    sim_listing = workspace / "mfsim.lst"
+    if sim_listing.is_file():
+        text = sim_listing.read_text(errors="replace")
+        if "ERROR REPORT" in text:
+            return "\n".join(text[text.rindex("ERROR REPORT") :].splitlines()[: 2 * lines])
+    listing = workspace / f"{model}.lst"
+    if not listing.is_file():
         return ""
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    return "\n".join(listing.read_text(errors="replace").splitlines()[-lines:])
 
 
 def _stress_period_data(boundary, nper: int) -> dict[int, list]:
@@ -83,7 +89,8 @@ def _stress_period_data(boundary, nper: int) -> dict[int, list]:
         else:
             columns = [vals[f] for f in fields]
         data[period] = [
-            [cell, *(float(col[n]) for col in columns), boundary.name] for n, cell in enumerate(cells)
+            [cell, *(float(col[n]) for col in columns), boundary.name]
+            for n, cell in enumerate(cells)
         ]
     return data
 
@@ -203,10 +210,11 @@ def run(spec: ModelSpec, workspace: str | Path | None = None) -> FlowField:
         if stale.suffix in (".hds", ".cbc", ".lst", ".grb"):
             stale.unlink()
     sim = build_simulation(spec, workspace)
-    success, buff = sim.run_simulation(silent=True, report=True)
-    listing = workspace / f"{spec.name}.lst"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # flopy leaves MODFLOW's pipe open
+        success, buff = sim.run_simulation(silent=True, report=True)
     if not success:
-        tail = listing_tail(listing) or "\n".join(buff[-30:])
+        tail = listing_tail(workspace, spec.name) or "\n".join(buff[-30:])
         raise EngineError(f"MODFLOW 6 failed on model {spec.name!r} in {workspace}", tail)
     flow = FlowField.from_mf6(
         workspace,

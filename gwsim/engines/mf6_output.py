@@ -117,6 +117,7 @@ def read_gwf_output(cls, sim_ws: Path, model: str | None, porosity, crs: str | N
     head_times = np.asarray(heads.get_times(), float)
     kstpkper = np.asarray(heads.get_kstpkper(), int)  # flopy gives them 0-based
     head = np.stack([heads.get_data(idx=i) for i in range(len(head_times))]).astype(float)
+    heads.close()
     head[np.abs(head) > 1e29] = np.nan
     head[:, idomain <= 0] = np.nan
 
@@ -157,6 +158,7 @@ def read_gwf_output(cls, sim_ws: Path, model: str | None, porosity, crs: str | N
                 np.add.at(sources[name][t].reshape(-1), data["node"] - 1, data["q"])
             else:
                 sources[name][t] += np.asarray(data, float).reshape(shape)
+    budget.close()
     if not found_flowja.all():
         raise FlowFieldError(
             f"{files['budget']} lacks FLOW-JA-FACE for {int((~found_flowja).sum())} saved steps: "

@@ -1,0 +1,37 @@
+# gwsim: `make demo` and `make test` each set everything up (idempotently) and then run.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.gwsim-installed
+EXES   := $(VENV)/share/gwsim/bin/manifest.json
+
+.PHONY: setup demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+$(EXES): $(STAMP)
+	$(BIN)/gwsim install-exes
+
+setup: $(STAMP) $(EXES)
+
+demo: setup
+	$(BIN)/gwsim run scenarios/demo_wellfield.toml
+
+lint: setup
+	$(BIN)/ruff check gwsim tests benchmarks models scenarios
+	$(BIN)/ruff format --check gwsim tests benchmarks models scenarios
+
+test: setup lint
+	$(BIN)/python -m pytest -m "not slow"
+
+bench: setup
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf out .pytest_cache .ruff_cache

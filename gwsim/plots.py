@@ -1,0 +1,146 @@
+"""Maps for planners: head contours with wells, rivers and boundaries, a scale bar and a north arrow.
+
+Plot functions take results (a :class:`~gwsim.FlowField`, boundaries) and draw them; they never
+recompute anything. Coordinates are the model CRS in metres, labelled in kilometres.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from gwsim.flowfield import FlowField
+from gwsim.provenance import atomic_path
+
+_BOUNDARY_STYLE = {
+    "wel": {"marker": "o", "color": "crimson", "label": "pumping well"},
+    "riv": {"marker": "s", "color": "tab:blue", "label": "river"},
+    "drn": {"marker": "s", "color": "tab:cyan", "label": "drain"},
+    "chd": {"marker": "s", "color": "dimgray", "label": "fixed head"},
+    "ghb": {"marker": "s", "color": "tab:olive", "label": "general head"},
+}
+
+
+def add_scale_bar(ax, length_m: float | None = None) -> None:
+    """A scale bar in the lower-left corner of a map in metres."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    if length_m is None:
+        raw = (x1 - x0) / 5.0
+        length_m = float(10 ** np.floor(np.log10(raw)))
+        for step in (5.0, 2.0):
+            if step * length_m <= raw:
+                length_m *= step
+                break
+    xs, ys = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
+    ax.plot([xs, xs + length_m], [ys, ys], color="black", lw=3, solid_capstyle="butt")
+    label = f"{length_m / 1000:g} km" if length_m >= 1000 else f"{length_m:g} m"
+    ax.text(xs + length_m / 2, ys + 0.015 * (y1 - y0), label, ha="center", va="bottom", fontsize=8)
+
+
+def add_north_arrow(ax) -> None:
+    """A north arrow in the upper-right corner (grid north = map north for unrotated grids)."""
+    ax.annotate(
+        "N",
+        xy=(0.95, 0.95),
+        xytext=(0.95, 0.83),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=11,
+        fontweight="bold",
+        arrowprops={"facecolor": "black", "width": 4, "headwidth": 10},
+    )
+
+
+def km_axes(ax, crs: str | None) -> None:
+    """Label a map's axes in km of the model CRS."""
+    ax.set_aspect("equal")
+    ax.xaxis.set_major_formatter(lambda v, _: f"{v / 1000:.1f}")
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v / 1000:.1f}")
+    ax.set_xlabel(f"x (km, {crs or 'model coordinates'})")
+    ax.set_ylabel("y (km)")
+
+
+def plot_head_map(
+    flow: FlowField,
+    layer: int = 0,
+    time_index: int = -1,
+    boundaries: Sequence = (),
+    ax=None,
+    title: str | None = None,
+):
+    """Head contours (m) of one layer at one saved step, with the boundary cells of ``boundaries``.
+
+    ``boundaries`` are :class:`gwsim.spec.Boundary` objects (their kind picks the symbol). Returns
+    the matplotlib axes.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 7), constrained_layout=True)
+    head = flow.head[time_index, layer]
+    x, y = flow.xcenters, flow.ycenters
+    finite = np.isfinite(head)
+    if finite.any():
+        lo, hi = np.nanmin(head), np.nanmax(head)
+        levels = MaxNLocator(16).tick_values(lo, hi) if hi > lo else [lo - 0.5, lo + 0.5]
+        filled = ax.contourf(x, y, np.ma.masked_invalid(head), levels=levels, cmap="viridis_r")
+        lines = ax.contour(
+            x, y, np.ma.masked_invalid(head), levels=levels, colors="k", linewidths=0.5
+        )
+        ax.clabel(lines, fmt="%.1f", fontsize=7)
+        plt.colorbar(filled, ax=ax, label=f"head in layer {layer + 1} (m)", shrink=0.8)
+    shown = set()
+    for b in boundaries:
+        style = _BOUNDARY_STYLE.get(b.kind)
+        if style is None:
+            continue
+        rows, cols = b.cells[:, 1], b.cells[:, 2]
+        label = style["label"] if style["label"] not in shown else None
+        shown.add(style["label"])
+        size = 40 if b.kind == "wel" else 10
+        ax.scatter(
+            x[rows, cols],
+            y[rows, cols],
+            s=size,
+            marker=style["marker"],
+            color=style["color"],
+            edgecolors="white" if b.kind == "wel" else "none",
+            linewidths=0.8,
+            label=label,
+            zorder=3,
+        )
+        if b.kind == "wel":
+            ax.annotate(
+                b.name,
+                (x[rows[0], cols[0]], y[rows[0], cols[0]]),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=8,
+                color="crimson",
+            )
+    km_axes(ax, flow.crs)
+    xe, ye = flow.local_to_model(flow.x_edges_local[[0, -1]], flow.y_edges_local[[-1, 0]])
+    ax.set_xlim(*xe)
+    ax.set_ylim(*ye)
+    add_scale_bar(ax)
+    add_north_arrow(ax)
+    if shown:
+        ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    ax.set_title(title or f"Heads, layer {layer + 1}, t = {flow.times[time_index]:g} d")
+    return ax
+
+
+def save_figure(fig, path: str | Path, dpi: int = 150) -> Path:
+    """Save a figure as PNG atomically and close it."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=dpi, format="png")
+    plt.close(fig)
+    return path

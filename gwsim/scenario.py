@@ -1,0 +1,141 @@
+"""Scenario files: what to build, run and write, in TOML a planner can edit.
+
+A scenario names a model (a spec file, or the spec's tables inline under ``[model]``), the engine,
+and the outputs to write into the output folder (default ``out/<scenario name>/``)::
+
+    name = "demo_wellfield"
+    description = "..."
+    engine = "mf6"
+
+    [model]
+    spec = "some_model.toml"      # path relative to the scenario file, or inline spec tables
+
+    [outputs]
+    heads_netcdf = true           # heads.nc (CF, CRS, provenance)
+    head_map = true               # head_map.png
+    head_map_layer = 2            # 1-based layer shown on the map
+
+The whole scenario is read and validated before anything is written; the MODFLOW files go to
+``<out>/model/`` and every output file is written atomically with provenance attributes.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gwsim.engines import FLOW_ENGINES, run_flow
+from gwsim.errors import SpecError
+from gwsim.plots import plot_head_map, save_figure
+from gwsim.provenance import atomic_path, hash_inputs
+from gwsim.spec import ModelSpec
+
+_TOP_KEYS = {"name", "description", "engine", "model", "outputs"}
+_OUTPUT_DEFAULTS = {"heads_netcdf": True, "head_map": True, "head_map_layer": 1}
+
+
+@dataclass
+class Scenario:
+    """A validated scenario: its model spec, engine and requested outputs."""
+
+    name: str
+    spec: ModelSpec
+    source: Path
+    description: str = ""
+    engine: str = "mf6"
+    outputs: dict = field(default_factory=lambda: dict(_OUTPUT_DEFAULTS))
+    spec_file: Path | None = None  # the model spec file, when not inline
+
+    @property
+    def inputs_hash(self) -> str:
+        """SHA-256 of the scenario file and the model spec file it names."""
+        return hash_inputs([self.source] + ([self.spec_file] if self.spec_file else []))
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Scenario:
+        """Read and validate a scenario file; raises :class:`SpecError` naming the bad key."""
+        path = Path(path)
+        if not path.is_file():
+            raise SpecError(str(path), "scenario file not found", "check the path")
+        try:
+            data = tomllib.loads(path.read_text())
+        except tomllib.TOMLDecodeError as exc:
+            raise SpecError(str(path), f"not valid TOML: {exc}", "fix the syntax") from exc
+        unknown = sorted(set(data) - _TOP_KEYS)
+        if unknown:
+            raise SpecError(unknown[0], "unknown scenario key", f"use one of {sorted(_TOP_KEYS)}")
+        if "name" not in data:
+            raise SpecError("name", "missing", 'add name = "..." (it names the output folder)')
+        engine = data.get("engine", "mf6")
+        if engine not in FLOW_ENGINES:
+            raise SpecError("engine", f"unknown engine {engine!r}", f"use one of {FLOW_ENGINES}")
+        model = data.get("model")
+        if not isinstance(model, dict):
+            raise SpecError("model", "missing", "add a [model] table with spec = 'file.toml'")
+        outputs = dict(_OUTPUT_DEFAULTS)
+        given = data.get("outputs", {})
+        unknown = sorted(set(given) - set(_OUTPUT_DEFAULTS))
+        if unknown:
+            raise SpecError(
+                f"outputs.{unknown[0]}", "unknown key", f"use one of {sorted(_OUTPUT_DEFAULTS)}"
+            )
+        outputs.update(given)
+        if "spec" in model:
+            if set(model) != {"spec"}:
+                raise SpecError("model", "gives spec and inline tables", "give one or the other")
+            spec_file = (path.parent / model["spec"]).resolve()
+            spec = ModelSpec.from_toml(spec_file)
+        else:
+            spec_file = None
+            spec = ModelSpec.from_dict(model)
+        layer = outputs["head_map_layer"]
+        if not (isinstance(layer, int) and 1 <= layer <= spec.grid.nlay):
+            raise SpecError(
+                "outputs.head_map_layer", f"{layer!r} is not a layer", f"use 1..{spec.grid.nlay}"
+            )
+        return cls(
+            name=str(data["name"]),
+            description=data.get("description", ""),
+            engine=engine,
+            spec=spec,
+            source=path.resolve(),
+            outputs=outputs,
+            spec_file=spec_file,
+        )
+
+
+def run_scenario(
+    scenario: Scenario, out: str | Path | None = None, log: Callable = print
+) -> list[Path]:
+    """Run ``scenario`` and write its outputs into ``out``; return the paths written."""
+    out = Path(out or Path("out") / scenario.name)
+    log(f"scenario {scenario.name}: running {scenario.engine} on model {scenario.spec.name!r}")
+    flow = run_flow(scenario.spec, out / "model", engine=scenario.engine)
+    flow.attrs["inputs_sha256"] = scenario.inputs_hash
+    flow.attrs["scenario_file"] = str(scenario.source)
+    written = []
+    if scenario.outputs["heads_netcdf"]:
+        written.append(flow.to_netcdf(out / "heads.nc"))
+    if scenario.outputs["head_map"]:
+        layer = scenario.outputs["head_map_layer"] - 1
+        ax = plot_head_map(
+            flow,
+            layer=layer,
+            boundaries=scenario.spec.boundaries,
+            title=f"{scenario.name}: heads in layer {layer + 1}",
+        )
+        written.append(save_figure(ax.figure, out / "head_map.png"))
+    summary = {
+        "scenario": scenario.name,
+        "model": scenario.spec.name,
+        "percent_discrepancy": flow.percent_discrepancy,
+        "budget_m3_per_day": {k: {"in": v[0], "out": v[1]} for k, v in flow.budget().items()},
+        **{k: v for k, v in flow.attrs.items()},
+    }
+    with atomic_path(out / "summary.json") as tmp:
+        tmp.write_text(json.dumps(summary, indent=2))
+    written.append(out / "summary.json")
+    return written

@@ -1,0 +1,64 @@
+"""Scenario files and the command line: outputs, and bad files that write nothing."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+from gwsim.cli import main
+from gwsim.errors import SpecError
+from gwsim.scenario import Scenario
+
+DEMO = Path(__file__).parents[1] / "scenarios" / "demo_wellfield.toml"
+
+
+def test_demo_scenario_writes_heads_map_and_budget(tmp_path, capsys):
+    assert main(["run", str(DEMO), "--out", str(tmp_path / "demo")]) == 0
+    printed = capsys.readouterr().out
+    for name in ("heads.nc", "head_map.png", "summary.json"):
+        assert (tmp_path / "demo" / name).is_file()
+        assert name in printed
+    summary = json.loads((tmp_path / "demo" / "summary.json").read_text())
+    assert summary["budget_m3_per_day"]["wellfield"]["out"] == pytest.approx(1800.0)
+    assert abs(summary["percent_discrepancy"]) < 0.5
+    with xr.open_dataset(tmp_path / "demo" / "heads.nc") as ds:
+        assert ds.attrs["scenario_file"] == str(DEMO.resolve())
+        assert len(ds.attrs["inputs_sha256"]) == 64
+        # the river valley drains east: heads fall down-valley in the aquifer
+        head = ds["head"].isel(time=-1, layer=1)
+        assert float(head.isel(x=5).mean()) > float(head.isel(x=-5).mean())
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('engine = "mf6"', 'engine = "mf2005"', "engine"),
+        ("heads_netcdf = true", "heads_netcdf = true\nhead_maps = true", "outputs.head_maps"),
+        ("head_map_layer = 2", "head_map_layer = 7", "outputs.head_map_layer"),
+        ("rate = -600.0", "rate = -600.0\nunits = 'm3/d'", "boundaries[5].units"),
+        ("cond = 20.0", "cond = -20.0", "boundary 'north_hills'.cond"),
+        ('name = "demo_wellfield"', 'name = "demo_wellfield"\ncolour = "red"', "colour"),
+    ],
+)
+def test_bad_scenario_is_one_clear_line_and_writes_nothing(tmp_path, capsys, old, new, key):
+    text = DEMO.read_text()
+    assert old in text
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace(old, new, 1))
+    out = tmp_path / "out"
+    assert main(["run", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("gwsim: error:") and key in err
+    assert len(err.splitlines()) == 1
+    assert not out.exists()
+
+
+def test_model_spec_in_a_separate_file(tmp_path):
+    shutil.copy(DEMO, tmp_path / "demo.toml")
+    scenario = Scenario.from_toml(tmp_path / "demo.toml")
+    assert scenario.spec.name == "demo_valley"
+    (tmp_path / "s.toml").write_text('name = "x"\n[model]\nspec = "missing.toml"\n')
+    with pytest.raises(SpecError, match="file not found"):
+        Scenario.from_toml(tmp_path / "s.toml")
