@@ -162,14 +162,24 @@ def point_source_2d(
 
         # the integrand peaks at s = ln√(A/B); split there so quad sees the peak
         peak = min(0.5 * np.log(a / b), log_t)
-        left, _ = integrate.quad(integrand, -np.inf, peak, limit=200)
-        right, _ = integrate.quad(integrand, peak, log_t, limit=200) if peak < log_t else (0, 0)
+        with np.errstate(over="ignore"):  # exp(-s) overflows far left, where the integrand is 0
+            left, _ = integrate.quad(integrand, -np.inf, peak, limit=200)
+            right, _ = integrate.quad(integrand, peak, log_t, limit=200)
         out.flat[idx] = scale * (left + right)
     return out
 
 
 def point_source_2d_steady(
-    x, y, velocity, disp_long, disp_trans, mass_rate, thickness, porosity, retardation=1.0, decay=0.0
+    x,
+    y,
+    velocity,
+    disp_long,
+    disp_trans,
+    mass_rate,
+    thickness,
+    porosity,
+    retardation=1.0,
+    decay=0.0,
 ):
     """Steady-state limit (t → ∞) of :func:`point_source_2d`, mg/L.
 

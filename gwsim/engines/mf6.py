@@ -63,16 +63,17 @@ def check_well_rates(spec: ModelSpec, flow: FlowField, rtol: float = 0.01) -> No
 
 
 def listing_tail(workspace: Path, model: str, lines: int = 30) -> str:
-    """What a failed run said: mfsim.lst's error report if any, else the model listing's tail."""
+    """What a failed run said: the end of the model listing, then mfsim.lst's error report."""
+    parts = []
+    listing = workspace / f"{model}.lst"
+    if listing.is_file():
+        parts += listing.read_text(errors="replace").splitlines()[-lines:]
     sim_listing = workspace / "mfsim.lst"
     if sim_listing.is_file():
         text = sim_listing.read_text(errors="replace")
         if "ERROR REPORT" in text:
-            return "\n".join(text[text.rindex("ERROR REPORT") :].splitlines()[: 2 * lines])
-    listing = workspace / f"{model}.lst"
-    if not listing.is_file():
-        return ""
-    return "\n".join(listing.read_text(errors="replace").splitlines()[-lines:])
+            parts += text[text.rindex("ERROR REPORT") :].splitlines()[: 2 * lines]
+    return "\n".join(parts)
 
 
 def _stress_period_data(boundary, nper: int) -> dict[int, list]:

@@ -13,6 +13,7 @@ sources, g/d), CNC (constant-concentration cells, mg/L) and OC.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import flopy
 import numpy as np
 
 from gwsim.errors import EngineError
-from gwsim.executables import find_executable
+from gwsim.executables import find_executable, program_version
 from gwsim.flowfield import read_percent_discrepancy
 
 GWT_NAME = "gwt"
@@ -34,13 +35,12 @@ CellId = tuple[int, int, int]
 class ImmobileDomain:
     """Immobile (matrix) domain of a dual-domain model, per cell (MF6 IST package).
 
-    ``porosity``: immobile pore volume per immobile-domain volume (-); ``volume_fraction``: share
-    of the cell volume that is immobile domain (-); ``rate``: first-order mass-transfer rate
-    coefficient between the domains (1/d).
+    ``porosity``: immobile pore volume per cell volume, θ_im (-), beside the mobile porosity per
+    cell volume in :attr:`GwtSpec.porosity`; ``rate``: first-order mass-transfer rate coefficient
+    ζ between the domains (1/d).
     """
 
     porosity: np.ndarray
-    volume_fraction: np.ndarray
     rate: np.ndarray
 
 
@@ -98,6 +98,25 @@ def _listing_tail(*paths: Path, lines: int = LISTING_TAIL_LINES) -> str:
 
 def _period_data(data: dict[int, list[tuple[CellId, float]]]) -> dict[int, list]:
     return {kper: [(cellid, value) for cellid, value in rows] for kper, rows in data.items()}
+
+
+def _write_ist_for_mf6_64(path: Path) -> None:
+    """Rename the IST immobile porosity to the THETAIM tag that MODFLOW 6 up to 6.4 reads.
+
+    flopy writes IST from the 6.5+ definition (POROSITY per immobile-domain volume, with VOLFRAC);
+    MODFLOW 6.4 reads THETAIM, the immobile pore volume per cell volume, which is what
+    :class:`ImmobileDomain` holds.
+    """
+    mf6 = find_executable("mf6")
+    version = tuple(int(p) for p in re.findall(r"\d+", program_version(mf6, "mf6"))[:2])
+    if version >= (6, 5):
+        raise EngineError(
+            f"dual-domain transport is written for MODFLOW 6 up to 6.4 (IST THETAIM); {mf6} is "
+            f"version {'.'.join(map(str, version))}, whose IST input differs: use mf6 6.4.x "
+            "(`gwsim install-exes`) or run without dual_domain"
+        )
+    text = path.read_text()
+    path.write_text(re.sub(r"^(\s*)porosity\s*$", r"\1thetaim", text, count=1, flags=re.M | re.I))
 
 
 def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
@@ -171,7 +190,6 @@ def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
         flopy.mf6.ModflowGwtist(
             gwt,
             porosity=spec.immobile.porosity,
-            volfrac=spec.immobile.volume_fraction,
             zetaim=spec.immobile.rate,
             sorption=sorption,
             bulk_density=spec.bulk_density,
@@ -215,6 +233,8 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> GwtResult:
     workspace.mkdir(parents=True, exist_ok=True)
     sim = build_simulation(spec, workspace)
     sim.write_simulation(silent=True)
+    if spec.immobile is not None:
+        _write_ist_for_mf6_64(workspace / f"{GWT_NAME}.ist")
     success, _ = sim.run_simulation(silent=True, report=False)
     listing = workspace / f"{GWT_NAME}.lst"
     ucn = workspace / f"{GWT_NAME}.ucn"
