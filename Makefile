@@ -24,8 +24,8 @@ demo: setup
 	$(BIN)/gwsim run scenarios/demo_wellfield.toml
 
 lint: setup
-	$(BIN)/ruff check gwsim tests benchmarks models scenarios
-	$(BIN)/ruff format --check gwsim tests benchmarks models scenarios
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: setup lint
 	$(BIN)/python -m pytest -m "not slow"
