@@ -5,7 +5,7 @@ import pytest
 
 from gwsim.analytic.wells import theis_drawdown, thiem_drawdown
 from gwsim.engines import run_flow
-from gwsim.engines.mf6 import DryWellWarning
+from gwsim.engines.mf6 import DryWellWarning, MassBalanceWarning
 from gwsim.errors import EngineError
 from gwsim.spec import Boundary, Grid, ModelSpec, Properties, StressPeriod
 
@@ -119,3 +119,12 @@ def test_well_in_a_dried_cell_warns(tmp_path):
     )
     with pytest.warns(DryWellWarning, match="hog"):
         run_flow(spec, tmp_path)
+
+
+def test_budget_discrepancy_over_half_a_percent_warns(tmp_path, steady_layered_spec):
+    """A solver stopped far from convergence leaves a volume-budget error, read from the listing."""
+    solver = steady_layered_spec.solver
+    solver.dvclose, solver.rclose, solver.inner_maximum, solver.outer_maximum = 5.0, 1e4, 2, 2
+    with pytest.warns(MassBalanceWarning, match="discrepancy"):
+        flow = run_flow(steady_layered_spec, tmp_path)
+    assert flow.percent_discrepancy > 0.5
