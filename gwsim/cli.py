@@ -17,11 +17,11 @@ from gwsim.errors import EngineError, GwsimError
 
 
 def _run(args) -> int:
-    from gwsim.scenario import Scenario, run_scenario
+    from gwsim.scenario import load_scenario
 
-    scenario = Scenario.from_toml(args.scenario)
+    scenario = load_scenario(args.scenario)
     start = time.perf_counter()
-    written = run_scenario(scenario, args.out)
+    written = scenario.run(args.out)
     print(f"done in {time.perf_counter() - start:.1f} s; wrote:")
     for path in written:
         print(f"  {path}")

@@ -1,6 +1,10 @@
 """Scenario files: what to build, run and write, in TOML a planner can edit.
 
-A scenario names a model (a spec file, or the spec's tables inline under ``[model]``), the engine,
+Every scenario file has a ``name`` and a ``kind`` (default ``"flow"``); :data:`SCENARIO_KINDS` maps
+each kind to the class that reads and runs it (``from_dict(data, path)``, ``.name``,
+``.run(out, log)``), so analyses add their own kinds without touching the command line.
+
+A ``flow`` scenario names a model (a spec file, or the spec's tables inline under ``[model]``), the engine,
 and the outputs to write into the output folder (default ``out/<scenario name>/``)::
 
     name = "demo_wellfield"
@@ -21,11 +25,13 @@ The whole scenario is read and validated before anything is written; the MODFLOW
 
 from __future__ import annotations
 
+import importlib
 import json
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gwsim.engines import FLOW_ENGINES, run_flow
 from gwsim.errors import SpecError
@@ -33,13 +39,41 @@ from gwsim.plots import plot_head_map, save_figure
 from gwsim.provenance import atomic_path, hash_inputs
 from gwsim.spec import ModelSpec
 
-_TOP_KEYS = {"name", "description", "engine", "model", "outputs"}
+# kind -> "module:Class"; the class has from_dict(data, path), .name and .run(out, log).
+SCENARIO_KINDS = {
+    "flow": "gwsim.scenario:FlowScenario",
+}
+_TOP_KEYS = {"name", "kind", "description", "engine", "model", "outputs"}
 _OUTPUT_DEFAULTS = {"heads_netcdf": True, "head_map": True, "head_map_layer": 1}
 
 
+def read_toml(path: str | Path) -> dict:
+    """The table in a TOML file; :class:`SpecError` if it is missing or malformed."""
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError(str(path), "file not found", "check the path")
+    try:
+        return tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(str(path), f"not valid TOML: {exc}", "fix the syntax") from exc
+
+
+def load_scenario(path: str | Path) -> Any:
+    """Read and validate a scenario file of any kind; nothing is written."""
+    path = Path(path)
+    data = read_toml(path)
+    kind = data.get("kind", "flow")
+    if kind not in SCENARIO_KINDS:
+        raise SpecError(
+            "kind", f"unknown scenario kind {kind!r}", f"use one of {sorted(SCENARIO_KINDS)}"
+        )
+    module, cls = SCENARIO_KINDS[kind].split(":")
+    return getattr(importlib.import_module(module), cls).from_dict(data, path.resolve())
+
+
 @dataclass
-class Scenario:
-    """A validated scenario: its model spec, engine and requested outputs."""
+class FlowScenario:
+    """A validated flow scenario: its model spec, engine and requested outputs."""
 
     name: str
     spec: ModelSpec
@@ -55,15 +89,13 @@ class Scenario:
         return hash_inputs([self.source] + ([self.spec_file] if self.spec_file else []))
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> Scenario:
-        """Read and validate a scenario file; raises :class:`SpecError` naming the bad key."""
-        path = Path(path)
-        if not path.is_file():
-            raise SpecError(str(path), "scenario file not found", "check the path")
-        try:
-            data = tomllib.loads(path.read_text())
-        except tomllib.TOMLDecodeError as exc:
-            raise SpecError(str(path), f"not valid TOML: {exc}", "fix the syntax") from exc
+    def from_toml(cls, path: str | Path) -> FlowScenario:
+        """Read and validate a flow scenario file."""
+        return cls.from_dict(read_toml(path), Path(path).resolve())
+
+    @classmethod
+    def from_dict(cls, data: dict, path: Path) -> FlowScenario:
+        """Validate a flow scenario's table; raises :class:`SpecError` naming the bad key."""
         unknown = sorted(set(data) - _TOP_KEYS)
         if unknown:
             raise SpecError(unknown[0], "unknown scenario key", f"use one of {sorted(_TOP_KEYS)}")
@@ -101,17 +133,18 @@ class Scenario:
             description=data.get("description", ""),
             engine=engine,
             spec=spec,
-            source=path.resolve(),
+            source=path,
             outputs=outputs,
             spec_file=spec_file,
         )
 
+    def run(self, out: str | Path | None = None, log: Callable = print) -> list[Path]:
+        """Run the scenario and write its outputs into ``out``; return the paths written."""
+        return run_flow_scenario(self, Path(out or Path("out") / self.name), log)
 
-def run_scenario(
-    scenario: Scenario, out: str | Path | None = None, log: Callable = print
-) -> list[Path]:
-    """Run ``scenario`` and write its outputs into ``out``; return the paths written."""
-    out = Path(out or Path("out") / scenario.name)
+
+def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[Path]:
+    """Run a flow scenario: the model, then heads netCDF, head map and budget summary."""
     log(f"scenario {scenario.name}: running {scenario.engine} on model {scenario.spec.name!r}")
     flow = run_flow(scenario.spec, out / "model", engine=scenario.engine)
     flow.attrs["inputs_sha256"] = scenario.inputs_hash

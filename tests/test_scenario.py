@@ -9,7 +9,7 @@ import xarray as xr
 
 from gwsim.cli import main
 from gwsim.errors import SpecError
-from gwsim.scenario import Scenario
+from gwsim.scenario import FlowScenario, load_scenario
 
 DEMO = Path(__file__).parents[1] / "scenarios" / "demo_wellfield.toml"
 
@@ -40,6 +40,7 @@ def test_demo_scenario_writes_heads_map_and_budget(tmp_path, capsys):
         ("rate = -600.0", "rate = -600.0\nunits = 'm3/d'", "boundaries[5].units"),
         ("cond = 20.0", "cond = -20.0", "boundary 'north_hills'.cond"),
         ('name = "demo_wellfield"', 'name = "demo_wellfield"\ncolour = "red"', "colour"),
+        ('name = "demo_wellfield"', 'name = "demo_wellfield"\nkind = "weather"', "kind"),
     ],
 )
 def test_bad_scenario_is_one_clear_line_and_writes_nothing(tmp_path, capsys, old, new, key):
@@ -57,8 +58,8 @@ def test_bad_scenario_is_one_clear_line_and_writes_nothing(tmp_path, capsys, old
 
 def test_model_spec_in_a_separate_file(tmp_path):
     shutil.copy(DEMO, tmp_path / "demo.toml")
-    scenario = Scenario.from_toml(tmp_path / "demo.toml")
+    scenario = load_scenario(tmp_path / "demo.toml")
     assert scenario.spec.name == "demo_valley"
     (tmp_path / "s.toml").write_text('name = "x"\n[model]\nspec = "missing.toml"\n')
     with pytest.raises(SpecError, match="file not found"):
-        Scenario.from_toml(tmp_path / "s.toml")
+        FlowScenario.from_toml(tmp_path / "s.toml")
