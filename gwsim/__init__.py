@@ -11,16 +11,23 @@ from gwsim.errors import (
     ExecutableError,
     FlowFieldError,
     GwsimError,
+    GwsimWarning,
     SpecError,
 )
 from gwsim.flowfield import FlowField
+from gwsim.transport import DualDomain, Plume, Source, transport
 
 __all__ = [
+    "DualDomain",
     "EngineError",
     "ExecutableError",
     "FlowField",
     "FlowFieldError",
     "GwsimError",
+    "GwsimWarning",
+    "Plume",
+    "Source",
     "SpecError",
     "__version__",
+    "transport",
 ]

@@ -41,3 +41,15 @@ class EngineError(GwsimError):
 
 class FlowFieldError(GwsimError):
     """A flow model's output cannot be read into a FlowField."""
+
+
+class GwsimWarning(UserWarning):
+    """Base class of gwsim's warnings: results exist but need a look."""
+
+
+class MassBalanceWarning(GwsimWarning):
+    """A model's volume or mass budget does not close within the tolerance."""
+
+
+class DryWellWarning(GwsimWarning):
+    """A well delivers less than its specified rate (its cell went dry)."""

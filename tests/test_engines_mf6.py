@@ -5,8 +5,7 @@ import pytest
 
 from gwsim.analytic.wells import theis_drawdown, thiem_drawdown
 from gwsim.engines import run_flow
-from gwsim.engines.mf6 import DryWellWarning, MassBalanceWarning
-from gwsim.errors import EngineError
+from gwsim.errors import DryWellWarning, EngineError, MassBalanceWarning
 from gwsim.spec import Boundary, Grid, ModelSpec, Properties, StressPeriod
 
 K, B, Q = 20.0, 10.0, 1000.0  # m/d, m, m3/d

@@ -17,7 +17,7 @@ from pathlib import Path
 import flopy
 import numpy as np
 
-from gwsim.errors import EngineError
+from gwsim.errors import DryWellWarning, EngineError, MassBalanceWarning
 from gwsim.executables import find_executable
 from gwsim.flowfield import FlowField
 from gwsim.spec import BOUNDARY_FIELDS, ModelSpec, layered
@@ -33,14 +33,6 @@ _PACKAGES = {
     "rch": flopy.mf6.ModflowGwfrch,
     "evt": flopy.mf6.ModflowGwfevt,
 }
-
-
-class MassBalanceWarning(UserWarning):
-    """The model's volume budget does not close within the tolerance."""
-
-
-class DryWellWarning(UserWarning):
-    """A well delivers less than its specified rate (its cell went dry)."""
 
 
 def check_well_rates(spec: ModelSpec, flow: FlowField, rtol: float = 0.01) -> None:

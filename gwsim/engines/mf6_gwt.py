@@ -14,19 +14,20 @@ sources, g/d), CNC (constant-concentration cells, mg/L) and OC.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import flopy
 import numpy as np
 
+from gwsim.engines.mf6 import listing_tail
 from gwsim.errors import EngineError
 from gwsim.executables import find_executable, program_version
 from gwsim.flowfield import read_percent_discrepancy
 
 GWT_NAME = "gwt"
 SIM_NAME = "transport"
-LISTING_TAIL_LINES = 40
 
 CellId = tuple[int, int, int]
 
@@ -84,16 +85,6 @@ class GwtResult:
     times: np.ndarray  # (nt,) d
     concentration: np.ndarray  # (nt, nlay, nrow, ncol) mg/L; NaN where inactive or dry
     percent_discrepancy: float | None  # largest |mass-balance discrepancy| in the listing, %
-    listing: Path
-    files: dict[str, Path] = field(default_factory=dict)
-
-
-def _listing_tail(*paths: Path, lines: int = LISTING_TAIL_LINES) -> str:
-    """Last lines of the first existing file among ``paths`` ('' if none exists)."""
-    for path in paths:
-        if path.is_file():
-            return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    return ""
 
 
 def _period_data(data: dict[int, list[tuple[CellId, float]]]) -> dict[int, list]:
@@ -121,12 +112,7 @@ def _write_ist_for_mf6_64(path: Path) -> None:
 
 def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
     """The flopy simulation of ``spec`` in ``workspace`` (not yet written)."""
-    sim = flopy.mf6.MFSimulation(
-        sim_name=SIM_NAME,
-        sim_ws=str(workspace),
-        exe_name=str(find_executable("mf6")),
-        verbosity_level=0,
-    )
+    sim = flopy.mf6.MFSimulation(sim_name=SIM_NAME, sim_ws=str(workspace), verbosity_level=0)
     flopy.mf6.ModflowTdis(
         sim,
         time_units="days",
@@ -226,32 +212,38 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> GwtResult:
     Raises
     ------
     EngineError
-        When MODFLOW 6 stops with an error or writes no concentrations; the message carries the
-        tail of the simulation listing.
+        When MODFLOW 6 stops with an error; the message carries the end of the transport
+        model's listing and the simulation's error report.
     """
     workspace = Path(workspace)
     workspace.mkdir(parents=True, exist_ok=True)
-    sim = build_simulation(spec, workspace)
-    sim.write_simulation(silent=True)
-    if spec.immobile is not None:
-        _write_ist_for_mf6_64(workspace / f"{GWT_NAME}.ist")
-    success, _ = sim.run_simulation(silent=True, report=False)
     listing = workspace / f"{GWT_NAME}.lst"
     ucn = workspace / f"{GWT_NAME}.ucn"
-    if not success or not ucn.is_file():
+    for stale in (ucn, listing):
+        stale.unlink(missing_ok=True)
+    build_simulation(spec, workspace).write_simulation(silent=True)
+    if spec.immobile is not None:
+        _write_ist_for_mf6_64(workspace / f"{GWT_NAME}.ist")
+    proc = subprocess.run(
+        [str(find_executable("mf6"))], cwd=workspace, capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0 or "normal termination" not in proc.stdout.lower():
+        tail = listing_tail(workspace, GWT_NAME)
+        crash = (proc.stderr.strip().splitlines() or [""])[0]  # e.g. a Fortran read error
         raise EngineError(
-            f"MODFLOW 6 transport run in {workspace} failed",
-            _listing_tail(workspace / "mfsim.lst", listing),
+            f"MODFLOW 6 transport run in {workspace} failed" + (f": {crash}" if crash else ""),
+            tail or proc.stdout[-3000:],
         )
     conc_file = flopy.utils.HeadFile(str(ucn), text="CONCENTRATION", precision="double")
-    times = np.asarray(conc_file.get_times(), float)
-    conc = np.stack([conc_file.get_data(idx=i) for i in range(len(times))]).astype(float)
+    try:
+        times = np.asarray(conc_file.get_times(), float)
+        conc = np.stack([conc_file.get_data(idx=i) for i in range(len(times))]).astype(float)
+    finally:
+        conc_file.close()
     conc[np.abs(conc) > 1e29] = np.nan
     conc[:, spec.idomain <= 0] = np.nan
     return GwtResult(
         times=times,
         concentration=conc,
         percent_discrepancy=read_percent_discrepancy(listing),
-        listing=listing,
-        files={"concentration": ucn, "budget": workspace / f"{GWT_NAME}.cbc"},
     )
