@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -67,6 +68,7 @@ class FlowField:
     saturation_saved: bool = False  # the budget file holds DATA-SAT (MF6 GWT/PRT FMI need it)
     model_name: str | None = None  # GWF model name in the source simulation
     files: dict[str, Path] = field(default_factory=dict)  # "grb", "head", "budget", "listing"
+    spec: Any = field(default=None, repr=False)  # the gwsim ModelSpec it was run from, if any
 
     # ------------------------------------------------------------------ construction
     @classmethod

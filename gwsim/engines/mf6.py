@@ -216,6 +216,7 @@ def run(spec: ModelSpec, workspace: str | Path | None = None) -> FlowField:
         porosity=spec.properties.arrays(spec.grid.shape)["porosity"],
         crs=spec.grid.crs,
     )
+    flow.spec = spec
     check_well_rates(spec, flow)
     if flow.percent_discrepancy is not None and flow.percent_discrepancy > DISCREPANCY_WARN_PERCENT:
         warnings.warn(
