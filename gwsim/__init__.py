@@ -6,6 +6,7 @@ Units are metres and days throughout; concentrations are mg/L.
 
 __version__ = "0.1.0"
 
+from gwsim.capture import CaptureZone, capture_zone
 from gwsim.errors import (
     EngineError,
     ExecutableError,
@@ -15,9 +16,12 @@ from gwsim.errors import (
     SpecError,
 )
 from gwsim.flowfield import FlowField
+from gwsim.protection import ProtectionZones, protection_zones
+from gwsim.tracking import TrackResult, track
 from gwsim.transport import DualDomain, Plume, Source, transport
 
 __all__ = [
+    "CaptureZone",
     "DualDomain",
     "EngineError",
     "ExecutableError",
@@ -26,8 +30,13 @@ __all__ = [
     "GwsimError",
     "GwsimWarning",
     "Plume",
+    "ProtectionZones",
     "Source",
     "SpecError",
+    "TrackResult",
     "__version__",
+    "capture_zone",
+    "protection_zones",
+    "track",
     "transport",
 ]

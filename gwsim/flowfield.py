@@ -197,11 +197,10 @@ class FlowField:
         lay = np.full(col.shape, -1)
         if z is not None:
             z = np.broadcast_to(np.asarray(z, float), col.shape)
-            tops, bots = self.cell_top, self.botm
-            for n in np.flatnonzero(inside):
-                column_top, column_bot = tops[:, row[n], col[n]], bots[:, row[n], col[n]]
-                hit = np.flatnonzero((z[n] <= column_top) & (z[n] >= column_bot))
-                lay[n] = hit[0] if hit.size else -1
+            r, c = row[inside], col[inside]
+            tops, bots = self.cell_top[:, r, c], self.botm[:, r, c]  # (nlay, m)
+            within = (z[inside] <= tops) & (z[inside] >= bots)
+            lay[inside] = np.where(within.any(axis=0), within.argmax(axis=0), -1)
         return lay, row, col
 
     # ------------------------------------------------------------------ budget views

@@ -125,15 +125,9 @@ def plot_head_map(
                 fontsize=8,
                 color="crimson",
             )
-    km_axes(ax, flow.crs)
-    xe, ye = flow.local_to_model(flow.x_edges_local[[0, -1]], flow.y_edges_local[[-1, 0]])
-    ax.set_xlim(*xe)
-    ax.set_ylim(*ye)
-    add_scale_bar(ax)
-    add_north_arrow(ax)
+    _map_frame(ax, flow, title or f"Heads, layer {layer + 1}, t = {flow.times[time_index]:g} d")
     if shown:
         ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
-    ax.set_title(title or f"Heads, layer {layer + 1}, t = {flow.times[time_index]:g} d")
     return ax
 
 
@@ -144,3 +138,111 @@ def save_figure(fig, path: str | Path, dpi: int = 150) -> Path:
         fig.savefig(tmp, dpi=dpi, format="png")
     plt.close(fig)
     return path
+
+
+_ZONE_STYLE = {
+    "class1": {"color": "#d7301f", "label": "class 1 (100 d)"},
+    "class2": {"color": "#fc8d59", "label": "class 2 (1000 d)"},
+    "quasi": {"color": "#fdd49e", "label": "outer zone (recharge area)"},
+}
+
+
+def _draw_geometry(ax, geom, **style) -> None:
+    """Fill or outline a shapely (Multi)Polygon on a matplotlib axes."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
+    polygons = getattr(geom, "geoms", [geom])
+    for poly in polygons:
+        if poly.is_empty or poly.geom_type != "Polygon":
+            continue
+        rings = [np.asarray(poly.exterior.coords)] + [np.asarray(r.coords) for r in poly.interiors]
+        verts = np.concatenate(rings)
+        codes = np.concatenate(
+            [
+                [MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY]
+                for r in rings
+            ]
+        )
+        ax.add_patch(PathPatch(MplPath(verts, codes), **style))
+
+
+def _head_contours(ax, flow: FlowField, layer: int) -> None:
+    head = np.ma.masked_invalid(flow.head[-1, layer])
+    if head.count() == 0:
+        return
+    levels = MaxNLocator(12).tick_values(head.min(), head.max())
+    lines = ax.contour(flow.xcenters, flow.ycenters, head, levels=levels, colors="steelblue",
+                       linewidths=0.6, alpha=0.8)  # fmt: skip
+    ax.clabel(lines, fmt="%.1f", fontsize=6)
+
+
+def _map_frame(ax, flow: FlowField, title: str) -> None:
+    km_axes(ax, flow.crs)
+    xe, ye = flow.local_to_model(flow.x_edges_local[[0, -1]], flow.y_edges_local[[-1, 0]])
+    ax.set_xlim(*xe)
+    ax.set_ylim(*ye)
+    add_scale_bar(ax)
+    add_north_arrow(ax)
+    ax.set_title(title)
+
+
+def _rivers(ax, flow: FlowField) -> None:
+    spec = flow.spec
+    if spec is None:
+        return
+    for b in spec.boundaries:
+        if b.kind in ("riv", "drn"):
+            r, c = b.cells[:, 1], b.cells[:, 2]
+            ax.scatter(flow.xcenters[r, c], flow.ycenters[r, c], s=6, marker="s",
+                       color="tab:blue", label="river / stream", zorder=2)  # fmt: skip
+
+
+def plot_capture_zone(zone, ax=None, flow: FlowField | None = None, layer: int | None = None):
+    """Capture zones (one outline per travel time) and the recharge area; returns the axes."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 7), constrained_layout=True)
+    if flow is not None:
+        _head_contours(ax, flow, int(zone.wells[0].cells[0][0]) if layer is None else layer)
+    _draw_geometry(ax, zone.recharge_area, facecolor="#c6dbef", edgecolor="none", alpha=0.6,
+                   label="recharge area")  # fmt: skip
+    cmap = plt.get_cmap("autumn")
+    for i, t in enumerate(zone.travel_times):
+        label = "steady state" if np.isinf(t) else f"{t:g} d"
+        _draw_geometry(ax, zone.polygons[t], facecolor="none", lw=1.5,
+                       edgecolor=cmap(i / max(1, len(zone.travel_times) - 1)), label=label)  # fmt: skip
+    for w in zone.wells:
+        ax.plot(w.x, w.y, "o", color="crimson", mec="white", label=w.name)
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title("Capture zones")
+    return ax
+
+
+def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = None):
+    """HJ 338 zones of every source: numerical filled, empirical dashed, with heads and wells."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 8), constrained_layout=True)
+    layer = int(zones.sources[0].capture.wells[0].cells[0][0])
+    _head_contours(ax, flow, layer)
+    _rivers(ax, flow)
+    for src in zones.sources:
+        for zone in ("quasi", "class2", "class1"):
+            style = _ZONE_STYLE[zone]
+            _draw_geometry(ax, src.numerical[zone], facecolor=style["color"], edgecolor="k",
+                           lw=0.6, alpha=0.75, label=f"{style['label']}, model")  # fmt: skip
+        for zone in ("class2", "class1"):
+            _draw_geometry(ax, src.empirical[zone], facecolor="none", ls="--", lw=1.2,
+                           edgecolor=_ZONE_STYLE[zone]["color"],
+                           label=f"{_ZONE_STYLE[zone]['label']}, R = αKIT/n")  # fmt: skip
+        for w in src.wells:
+            ax.plot(w.x, w.y, "o", color="black", mec="white", ms=6, zorder=4)
+        first = src.wells[0]
+        ax.annotate(src.name, (first.x, first.y), xytext=(6, 6), textcoords="offset points",
+                    fontsize=9, fontweight="bold")  # fmt: skip
+    _map_frame(ax, flow, title or "Drinking-water source protection zones (HJ 338-2018)")
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    ax.legend(unique.values(), unique.keys(), loc="lower right", fontsize=7, framealpha=0.9)
+    return ax

@@ -19,6 +19,11 @@ and the outputs to write into the output folder (default ``out/<scenario name>/`
     head_map = true               # head_map.png
     head_map_layer = 2            # 1-based layer shown on the map
 
+    [protection]                  # optional: HJ 338-2018 zones of drinking-water sources
+    sources = { town = ["wellfield"] }   # source name -> well names or [x, y] positions
+    media = { town = "gravel" }   # optional, to list HJ 338's tabulated radii
+    alpha = 1.5                   # safety factor of R = alpha K I T / n
+
 The whole scenario is read and validated before anything is written; the MODFLOW files go to
 ``<out>/model/`` and every output file is written atomically with provenance attributes.
 """
@@ -42,8 +47,10 @@ from gwsim.spec import ModelSpec
 # kind -> "module:Class"; the class has from_dict(data, path), .name and .run(out, log).
 SCENARIO_KINDS = {
     "flow": "gwsim.scenario:FlowScenario",
+    "keyzones": "gwsim.zoning.scenario:KeyZoneScenario",
 }
-_TOP_KEYS = {"name", "kind", "description", "engine", "model", "outputs"}
+_TOP_KEYS = {"name", "kind", "description", "engine", "model", "outputs", "protection"}
+_PROTECTION_KEYS = {"sources", "media", "alpha", "subdivisions", "k", "gradient", "porosity"}
 _OUTPUT_DEFAULTS = {"heads_netcdf": True, "head_map": True, "head_map_layer": 1}
 
 
@@ -82,6 +89,7 @@ class FlowScenario:
     engine: str = "mf6"
     outputs: dict = field(default_factory=lambda: dict(_OUTPUT_DEFAULTS))
     spec_file: Path | None = None  # the model spec file, when not inline
+    protection: dict | None = None  # keyword arguments of gwsim.protection.protection_zones
 
     @property
     def inputs_hash(self) -> str:
@@ -128,6 +136,7 @@ class FlowScenario:
             raise SpecError(
                 "outputs.head_map_layer", f"{layer!r} is not a layer", f"use 1..{spec.grid.nlay}"
             )
+        protection = _protection_options(data.get("protection"), spec)
         return cls(
             name=str(data["name"]),
             description=data.get("description", ""),
@@ -136,11 +145,49 @@ class FlowScenario:
             source=path,
             outputs=outputs,
             spec_file=spec_file,
+            protection=protection,
         )
 
     def run(self, out: str | Path | None = None, log: Callable = print) -> list[Path]:
         """Run the scenario and write its outputs into ``out``; return the paths written."""
         return run_flow_scenario(self, Path(out or Path("out") / self.name), log)
+
+
+def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
+    """Validated keyword arguments for protection_zones from a [protection] table."""
+    if table is None:
+        return None
+    unknown = sorted(set(table) - _PROTECTION_KEYS)
+    if unknown:
+        raise SpecError(
+            f"protection.{unknown[0]}", "unknown key", f"use one of {sorted(_PROTECTION_KEYS)}"
+        )
+    sources = table.get("sources")
+    if not isinstance(sources, dict) or not sources:
+        raise SpecError(
+            "protection.sources", "missing or empty", 'add sources = { name = ["well"] }'
+        )
+    wells = {b.name.lower() for b in spec.boundaries if b.kind == "wel"}
+    for name, members in sources.items():
+        if not isinstance(members, list) or not members:
+            raise SpecError(f"protection.sources.{name}", "must be a non-empty list of wells", "")
+        for member in members:
+            if isinstance(member, str) and member.lower() not in wells:
+                raise SpecError(
+                    f"protection.sources.{name}",
+                    f"{member!r} is not a well boundary of the model",
+                    f"use one of {sorted(wells)} or an [x, y] position",
+                )
+    options = {k: v for k, v in table.items() if k != "sources"}
+    for key in ("alpha", "k", "gradient", "porosity"):
+        if key in options and not (isinstance(options[key], (int, float)) and options[key] > 0):
+            raise SpecError(
+                f"protection.{key}", f"must be a positive number, got {options[key]!r}", ""
+            )
+    options["sources"] = {
+        n: [m if isinstance(m, str) else tuple(m) for m in v] for n, v in sources.items()
+    }
+    return options
 
 
 def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[Path]:
@@ -161,6 +208,8 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
             title=f"{scenario.name}: heads in layer {layer + 1}",
         )
         written.append(save_figure(ax.figure, out / "head_map.png"))
+    if scenario.protection is not None:
+        written += write_protection(flow, scenario.protection, out)
     summary = {
         "scenario": scenario.name,
         "model": scenario.spec.name,
@@ -172,3 +221,17 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
         tmp.write_text(json.dumps(summary, indent=2))
     written.append(out / "summary.json")
     return written
+
+
+def write_protection(flow, options: dict, out: Path) -> list[Path]:
+    """Protection zones of the scenario's sources: GeoJSON, comparison tables and a map."""
+    from gwsim.protection import protection_zones
+
+    options = dict(options)
+    sources = options.pop("sources")
+    zones = protection_zones(flow, sources, **options)
+    paths = [zones.to_geojson(out / "protection_zones.geojson")]
+    paths += zones.write_tables(out)
+    ax = zones.plot(flow)
+    paths.append(save_figure(ax.figure, out / "protection_map.png"))
+    return paths

@@ -14,10 +14,12 @@ from gwsim.scenario import FlowScenario, load_scenario
 DEMO = Path(__file__).parents[1] / "scenarios" / "demo_wellfield.toml"
 
 
-def test_demo_scenario_writes_heads_map_and_budget(tmp_path, capsys):
+def test_demo_scenario_writes_heads_map_budget_and_zones(tmp_path, capsys):
     assert main(["run", str(DEMO), "--out", str(tmp_path / "demo")]) == 0
     printed = capsys.readouterr().out
-    for name in ("heads.nc", "head_map.png", "summary.json"):
+    outputs = ("heads.nc", "head_map.png", "summary.json", "protection_zones.geojson",
+               "protection_zones.csv", "protection_zones.md", "protection_map.png")  # fmt: skip
+    for name in outputs:
         assert (tmp_path / "demo" / name).is_file()
         assert name in printed
     summary = json.loads((tmp_path / "demo" / "summary.json").read_text())
@@ -29,6 +31,8 @@ def test_demo_scenario_writes_heads_map_and_budget(tmp_path, capsys):
         # the river valley drains east: heads fall down-valley in the aquifer
         head = ds["head"].isel(time=-1, layer=1)
         assert float(head.isel(x=5).mean()) > float(head.isel(x=-5).mean())
+    zones = json.loads((tmp_path / "demo" / "protection_zones.geojson").read_text())["features"]
+    assert len(zones) == 6 and {f["properties"]["source"] for f in zones} == {"demo_source"}
 
 
 @pytest.mark.parametrize(
@@ -41,6 +45,13 @@ def test_demo_scenario_writes_heads_map_and_budget(tmp_path, capsys):
         ("cond = 20.0", "cond = -20.0", "boundary 'north_hills'.cond"),
         ('name = "demo_wellfield"', 'name = "demo_wellfield"\ncolour = "red"', "colour"),
         ('name = "demo_wellfield"', 'name = "demo_wellfield"\nkind = "weather"', "kind"),
+        ("alpha = 1.5", "alpha = -1.5", "protection.alpha"),
+        (
+            'demo_source = ["wellfield"] }',
+            'demo_source = ["nowell"] }',
+            "protection.sources.demo_source",
+        ),
+        ("alpha = 1.5", "alpha = 1.5\nradius = 50", "protection.radius"),
     ],
 )
 def test_bad_scenario_is_one_clear_line_and_writes_nothing(tmp_path, capsys, old, new, key):

@@ -116,7 +116,8 @@ def read_gwf_output(cls, sim_ws: Path, model: str | None, porosity, crs: str | N
     heads = flopy.utils.HeadFile(str(files["head"]), precision="double")
     head_times = np.asarray(heads.get_times(), float)
     kstpkper = np.asarray(heads.get_kstpkper(), int)  # flopy gives them 0-based
-    head = np.stack([heads.get_data(idx=i) for i in range(len(head_times))]).astype(float)
+    # one record per layer and step: select steps by time, not by record index
+    head = np.stack([heads.get_data(totim=t) for t in head_times]).astype(float)
     heads.close()
     head[np.abs(head) > 1e29] = np.nan
     head[:, idomain <= 0] = np.nan

@@ -1,0 +1,447 @@
+"""Capture zones and recharge areas of pumping wells (m, d).
+
+Method. The zone for travel time T is the map area from which water reaches the wells within T.
+gwsim finds it on a sub-cell lattice, so it is accurate to about a sub-cell (half a cell by default)
+and robust where wells compete or sit in weak sinks:
+
+1. **Forward tracking from a dense lattice.** ``subdivisions²`` particles per active cell, in every
+   layer, at mid saturated depth, are tracked forward with ``weak_sinks="stop"`` (a particle entering
+   a partly pumped cell stops there, as MODPATH users do for capture zones). A particle is captured
+   when it stops in a well cell; its travel time is the time to do so. A lattice sub-cell (map
+   square) takes the smallest captured travel time of its particles over all layers, so the zone is
+   the map area above any captured water: conservative for protection.
+2. **Backward tracking from the well screens** fills what a lattice can miss next to the wells:
+   particles on the faces of each well cell (as MODPATH 7 places them) are tracked backward up to the
+   largest finite T, and the sub-cells their paths cross within T join the zone.
+3. The sub-cell squares for each T are merged into polygons (shapely) and lightly simplified
+   (tolerance a quarter of a sub-cell). ``T = inf`` is the steady-state zone: all water that ever
+   reaches the wells.
+
+Recharge area: particles are released where water enters the aquifer (the top face of recharge
+cells, cells of losing rivers and of inflowing head boundaries, injection wells), each carrying its
+share of that inflow (m³/d), and tracked forward. The areas whose water the wells capture, and the
+share of the pumped water from each kind of entry, make the recharge area. Shares that do not add up
+to 100 % reveal water released from storage (transient flow) or lattice error.
+
+Per-well attribution: each captured particle ends in one well's cells, so competing wells split the
+zone; ``CaptureZone.owner`` maps sub-cells to the well that captures them.
+
+Transient flow fields are tracked from the start of the simulation with the flows of each step;
+after the last step a steady last step extends in time (see :func:`gwsim.track`).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely import affinity
+from shapely.geometry import mapping
+from tqdm import tqdm
+
+from gwsim.errors import GwsimError, GwsimWarning
+from gwsim.flowfield import FlowField
+from gwsim.provenance import atomic_path, provenance_attrs
+from gwsim.tracking import Status, track
+from gwsim.tracking.startpoints import cell_face_points, cell_lattice_points
+
+INFLOW_KINDS = {"RCH": "recharge", "RIV": "river", "GHB": "boundary", "CHD": "boundary",
+                "WEL": "injection"}  # fmt: skip
+CAPTURED = (Status.SINK, Status.WEAK_SINK)
+
+
+class CaptureZoneError(GwsimError, ValueError):
+    """Wells or travel times given to :func:`capture_zone` are invalid."""
+
+
+class TruncatedZoneWarning(GwsimWarning):
+    """A capture zone reaches the edge of the model: it is cut off there."""
+
+
+@dataclass
+class Well:
+    """A pumping well (or well group) as seen in the flow field."""
+
+    name: str
+    cells: np.ndarray  # (m, 3) layer, row, col of the pumping cells
+    rate: float  # total pumping, m³/d (positive)
+    x: float  # model coordinates of the first cell's centre, m
+    y: float
+
+
+@dataclass
+class CaptureZone:
+    """Capture zones of wells for several travel times, and their recharge area.
+
+    Attributes
+    ----------
+    polygons : {travel time (d; inf = steady state): shapely (Multi)Polygon} in model coordinates,
+        the area from which water reaches the wells within that time.
+    per_well : {well name: {travel time: geometry}}, each well's own part where wells compete.
+    recharge_area : shapely geometry where the captured water enters the aquifer.
+    recharge_sources : {kind: (geometry, share of the pumped water)}; kinds ``recharge``, ``river``,
+        ``boundary``, ``injection``.
+    truncated : {travel time: [edges the zone reaches]} ("north", "south", "east", "west").
+    travel_time : (nrow·s, ncol·s) shortest travel time to the wells from each sub-cell, d (inf where
+        the water never reaches them); ``owner``: index into ``wells`` (-1 where not captured).
+    """
+
+    wells: list[Well]
+    polygons: dict[float, object]
+    per_well: dict[str, dict[float, object]]
+    recharge_area: object
+    recharge_sources: dict[str, tuple[object, float]]
+    truncated: dict[float, list[str]]
+    travel_time: np.ndarray
+    owner: np.ndarray
+    subcell_edges: tuple[np.ndarray, np.ndarray]  # grid-local x and y edges of the sub-cells, m
+    crs: str | None = None
+    attrs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def travel_times(self) -> list[float]:
+        return sorted(self.polygons)
+
+    def area_ha(self, travel_time: float) -> float:
+        """Area of the zone for ``travel_time`` in hectares."""
+        return self.polygons[travel_time].area / 1e4
+
+    def features(self) -> list[dict]:
+        """GeoJSON features: one per travel time, plus the recharge area."""
+        feats = []
+        for t in self.travel_times:
+            feats.append(
+                {
+                    "type": "Feature",
+                    "geometry": mapping(self.polygons[t]),
+                    "properties": {
+                        "kind": "capture_zone",
+                        "wells": [w.name for w in self.wells],
+                        "travel_time_d": None if np.isinf(t) else float(t),
+                        "area_ha": round(self.area_ha(t), 3),
+                        "truncated": bool(self.truncated[t]),
+                        "truncated_edges": self.truncated[t],
+                    },
+                }
+            )
+        for kind, (geometry, share) in self.recharge_sources.items():
+            feats.append(
+                {
+                    "type": "Feature",
+                    "geometry": mapping(geometry),
+                    "properties": {
+                        "kind": "recharge_area",
+                        "source": kind,
+                        "share_of_pumping": round(share, 4),
+                        "area_ha": round(geometry.area / 1e4, 3),
+                    },
+                }
+            )
+        return feats
+
+    def to_geojson(self, path: str | Path) -> Path:
+        """Write the zones and recharge areas as GeoJSON (with CRS and provenance), atomically."""
+        return write_geojson(path, self.features(), self.crs, self.attrs)
+
+    def plot(self, ax=None, flow: FlowField | None = None):
+        """Draw the zones (and, given ``flow``, head contours) on a map; returns the axes."""
+        from gwsim.plots import plot_capture_zone
+
+        return plot_capture_zone(self, ax=ax, flow=flow)
+
+
+def write_geojson(path: str | Path, features: list[dict], crs: str | None, attrs: dict) -> Path:
+    """A GeoJSON FeatureCollection with a named CRS and provenance, written atomically."""
+    collection = {"type": "FeatureCollection", "features": features, "gwsim": attrs}
+    if crs:
+        epsg = crs.split(":")[-1]
+        collection["crs"] = {
+            "type": "name",
+            "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"},
+        }
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(collection, indent=1))
+    return path
+
+
+# ---------------------------------------------------------------------- wells
+def resolve_wells(flow: FlowField, wells: Sequence, step: int = -1) -> list[Well]:
+    """Wells given by name (a WEL package / boundary name) or (x, y), with their pumping cells."""
+    if isinstance(wells, str) or (
+        len(wells) == 2 and isinstance(wells[0], (int, float, np.number))
+    ):
+        wells = [wells]
+    if len(wells) == 0:
+        raise CaptureZoneError("no wells given: pass well names or (x, y) positions")
+    pumping = {
+        name: q[step] for name, q in flow.sources.items() if flow.source_types[name] == "WEL"
+    }
+    total = sum(pumping.values(), np.zeros(flow.shape))
+    resolved = []
+    for i, well in enumerate(wells):
+        if isinstance(well, str):
+            if well.lower() not in pumping:
+                raise CaptureZoneError(
+                    f"wells[{i}]: no well package named {well!r}; the model has "
+                    f"{sorted(pumping) or 'none'}"
+                )
+            q = pumping[well.lower()]
+            cells = np.argwhere(q < 0)
+            name = well
+        else:
+            x, y = (float(v) for v in well)
+            _, row, col = flow.locate(x, y)
+            if row[0] < 0:
+                raise CaptureZoneError(f"wells[{i}]: ({x:.1f}, {y:.1f}) is outside the grid")
+            column = (slice(None), int(row[0]), int(col[0]))
+            if not (flow.idomain[column] > 0).any():
+                raise CaptureZoneError(
+                    f"wells[{i}]: ({x:.1f}, {y:.1f}) is in an inactive column (row {row[0]}, "
+                    f"col {col[0]}): move it into the active model area"
+                )
+            layers = np.flatnonzero(total[column] < 0)
+            cells = np.column_stack(
+                [layers, np.full_like(layers, row[0]), np.full_like(layers, col[0])]
+            )
+            q = total
+            name = f"well_{i + 1}"
+        rate = -float(sum(q[tuple(c)] for c in cells))
+        if len(cells) == 0 or rate <= 0:
+            raise CaptureZoneError(
+                f"wells[{i}] ({name}) pumps nothing at the chosen time step: a capture zone needs a "
+                "pumping well (negative WEL rate) there"
+            )
+        _, r, c = cells[0]
+        resolved.append(
+            Well(name, cells, rate, float(flow.xcenters[r, c]), float(flow.ycenters[r, c]))
+        )
+    return resolved
+
+
+# ---------------------------------------------------------------------- geometry
+def subcell_edges(flow: FlowField, s: int) -> tuple[np.ndarray, np.ndarray]:
+    """Grid-local x edges (increasing) and y edges (from the top row down) of an s x s split, m."""
+
+    def split(edges):
+        frac = np.arange(s) / s
+        inner = edges[:-1, None] + frac[None, :] * np.diff(edges)[:, None]
+        return np.concatenate([inner.ravel(), edges[-1:]])
+
+    return split(flow.x_edges_local), split(flow.y_edges_local)
+
+
+def subcell_index(flow: FlowField, s: int, x, y) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of the sub-cells holding model points (x, y); -1 outside."""
+    xe, ye = subcell_edges(flow, s)
+    xl, yl = flow.model_to_local(x, y)
+    col = np.searchsorted(xe, xl, side="right") - 1
+    row = np.searchsorted(-ye, -yl, side="right") - 1
+    inside = (col >= 0) & (col < xe.size - 1) & (row >= 0) & (row < ye.size - 1)
+    return np.where(inside, row, -1), np.where(inside, col, -1)
+
+
+def mask_to_polygon(flow: FlowField, mask: np.ndarray, xe: np.ndarray, ye: np.ndarray):
+    """Union of the sub-cells where ``mask`` is True, in model coordinates, lightly simplified."""
+    boxes = []
+    for r in np.flatnonzero(mask.any(axis=1)):
+        run = np.diff(np.concatenate([[0], mask[r].astype(np.int8), [0]]))
+        starts, stops = np.flatnonzero(run == 1), np.flatnonzero(run == -1)
+        boxes.append(shapely.box(xe[starts], ye[r + 1], xe[stops], ye[r]))
+    if not boxes:
+        return shapely.Polygon()
+    merged = shapely.union_all(np.concatenate(boxes))
+    tolerance = 0.25 * min(np.diff(xe).min(), -np.diff(ye).max())
+    merged = shapely.simplify(merged, tolerance, preserve_topology=True)
+    a = np.deg2rad(flow.angrot)
+    return affinity.affine_transform(
+        merged, [np.cos(a), -np.sin(a), np.sin(a), np.cos(a), flow.xorigin, flow.yorigin]
+    )
+
+
+def touched_edges(mask: np.ndarray) -> list[str]:
+    """Model edges ("north", "south", "west", "east") a sub-cell mask reaches."""
+    edges = {"north": mask[0].any(), "south": mask[-1].any(), "west": mask[:, 0].any(),
+             "east": mask[:, -1].any()}  # fmt: skip
+    return [name for name, hit in edges.items() if hit]
+
+
+# ---------------------------------------------------------------------- tracking steps
+def _wet_cells(flow: FlowField, step: int = 0) -> np.ndarray:
+    return np.argwhere((flow.idomain > 0) & (flow.saturation[step] > 0))
+
+
+def _well_of_node(flow: FlowField, wells: list[Well]) -> np.ndarray:
+    owner = np.full(int(np.prod(flow.shape)), -1)
+    for i, w in enumerate(wells):
+        owner[np.ravel_multi_index(tuple(w.cells.T), flow.shape)] = i
+    return owner
+
+
+def _forward_lattice(flow, wells, s, node_owner, progress):
+    """Shortest captured travel time and owner per sub-cell, from a forward-tracked lattice."""
+    cells = _wet_cells(flow)
+    xyz = cell_lattice_points(flow, cells, n=(s, s, 1))
+    if progress:
+        tqdm.write(f"capture zone: tracking {len(xyz):,} lattice particles forward")
+    res = track(flow, xyz, "forward", weak_sinks="stop")
+    captured = np.isin(res.status, CAPTURED) & (node_owner[res.cell] >= 0)
+    row, col = subcell_index(flow, s, xyz[:, 0], xyz[:, 1])
+    shape = (flow.nrow * s, flow.ncol * s)
+    tt = np.full(shape, np.inf)
+    owner = np.full(shape, -1)
+    idx = np.flatnonzero(captured)
+    order = idx[np.argsort(-res.t[idx])]  # longest first, so the shortest time is written last
+    tt[row[order], col[order]] = res.t[order]
+    owner[row[order], col[order]] = node_owner[res.cell[order]]
+    return tt, owner
+
+
+def _backward_paths(flow, wells, s, t_limit, progress):
+    """(time, row, col) of sub-cells crossed by backward paths from the well cells within t_limit."""
+    cells = np.concatenate([w.cells for w in wells])
+    xyz = cell_face_points(flow, cells, faces=(1, 2, 3, 4), n=2 * s, step=flow.ntimes - 1)
+    if progress:
+        tqdm.write(f"capture zone: tracking {len(xyz):,} particles backward from the wells")
+    res = track(flow, xyz, "backward", t_max=t_limit, pathlines=True)
+    p = res.pathlines
+    # interpolate between path points so every sub-cell a path crosses is hit
+    seg = np.ones(p.x.size, bool)
+    seg[p.offsets[1:-1]] = False  # no segment joins one particle's end to the next one's start
+    seg[0] = False
+    frac = np.linspace(0.0, 1.0, 5)[:, None]
+    x = p.x[np.flatnonzero(seg) - 1] + frac * (p.x[seg] - p.x[np.flatnonzero(seg) - 1])
+    y = p.y[np.flatnonzero(seg) - 1] + frac * (p.y[seg] - p.y[np.flatnonzero(seg) - 1])
+    t = p.t[np.flatnonzero(seg) - 1] + frac * (p.t[seg] - p.t[np.flatnonzero(seg) - 1])
+    row, col = subcell_index(flow, s, x.ravel(), y.ravel())
+    ok = row >= 0
+    return t.ravel()[ok], row[ok], col[ok]
+
+
+def _recharge_particles(flow, s, step):
+    """Start points where water enters the aquifer, each with its inflow (m³/d) and kind."""
+    points, weights, kinds = [], [], []
+    for name, q in flow.sources.items():
+        kind = INFLOW_KINDS.get(flow.source_types[name])
+        if kind is None:
+            continue
+        cells = np.argwhere((q[step] > 0) & (flow.idomain > 0) & (flow.saturation[step] > 0))
+        if len(cells) == 0:
+            continue
+        inflow = q[step][tuple(cells.T)]
+        if kind == "recharge":
+            xyz = cell_face_points(flow, cells, faces=(6,), n=s, step=step)
+        else:
+            xyz = cell_lattice_points(flow, cells, n=(s, s, 1), step=step)
+        points.append(xyz)
+        weights.append(np.repeat(inflow / s**2, s**2))
+        kinds.append(np.full(len(xyz), kind, dtype=object))
+    if not points:
+        return np.empty((0, 3)), np.empty(0), np.empty(0, dtype=object)
+    return np.concatenate(points), np.concatenate(weights), np.concatenate(kinds)
+
+
+def _recharge_area(flow, wells, s, node_owner, progress):
+    step = flow.ntimes - 1
+    xyz, weight, kind = _recharge_particles(flow, s, step)
+    xe, ye = subcell_edges(flow, s)
+    pumped = sum(w.rate for w in wells)
+    if len(xyz) == 0:
+        return shapely.Polygon(), {}
+    if progress:
+        tqdm.write(f"capture zone: tracking {len(xyz):,} particles from where water enters")
+    res = track(flow, xyz, "forward", weak_sinks="stop", release_time=flow.step_start_times[step])
+    captured = np.isin(res.status, CAPTURED) & (node_owner[res.cell] >= 0)
+    row, col = subcell_index(flow, s, xyz[:, 0], xyz[:, 1])
+    sources = {}
+    for k in dict.fromkeys(kind):
+        hit = captured & (kind == k)
+        if not hit.any():
+            continue
+        mask = np.zeros((ye.size - 1, xe.size - 1), bool)
+        mask[row[hit], col[hit]] = True
+        sources[k] = (mask_to_polygon(flow, mask, xe, ye), float(weight[hit].sum() / pumped))
+    area = shapely.union_all([g for g, _ in sources.values()]) if sources else shapely.Polygon()
+    return area, sources
+
+
+# ---------------------------------------------------------------------- public
+def capture_zone(
+    flow: FlowField,
+    wells: Sequence,
+    travel_times: Sequence[float] = (100, 1000),
+    *,
+    subdivisions: int = 2,
+    progress: bool = True,
+) -> CaptureZone:
+    """Capture zones of pumping wells for each travel time, and their recharge area.
+
+    Parameters
+    ----------
+    flow : the flow field (its porosity sets the travel times).
+    wells : well names (WEL package / gwsim boundary names, e.g. ``"wellfield"``) or (x, y)
+        positions in model coordinates; a position takes every pumping cell of its column.
+    travel_times : travel times in days; ``inf`` (or ``None``) asks for the steady-state zone.
+    subdivisions : lattice particles per cell side (the zone is resolved to 1/subdivisions of a cell).
+    progress : print what is being tracked.
+
+    Returns
+    -------
+    CaptureZone
+    """
+    times = []
+    for t in travel_times:
+        t = np.inf if t is None else float(t)
+        if not t > 0:
+            raise CaptureZoneError(f"travel time {t} d: travel times must be > 0 (or inf)")
+        times.append(t)
+    if not times:
+        raise CaptureZoneError("no travel times given: e.g. travel_times=(100, 1000)")
+    if not (isinstance(subdivisions, int) and subdivisions >= 1):
+        raise CaptureZoneError(f"subdivisions must be an integer >= 1, not {subdivisions!r}")
+    s = subdivisions
+    resolved = resolve_wells(flow, wells)
+    node_owner = _well_of_node(flow, resolved)
+    tt, owner = _forward_lattice(flow, resolved, s, node_owner, progress)
+    finite = [t for t in times if np.isfinite(t)]
+    if finite:
+        tb, rb, cb = _backward_paths(flow, resolved, s, max(finite), progress)
+    xe, ye = subcell_edges(flow, s)
+    polygons, per_well, truncated = {}, {w.name: {} for w in resolved}, {}
+    for t in sorted(set(times)):
+        mask = np.isfinite(tt) & (tt <= t)
+        if np.isfinite(t):
+            within = tb <= t
+            mask[rb[within], cb[within]] = True
+        polygons[t] = mask_to_polygon(flow, mask, xe, ye)
+        for i, w in enumerate(resolved):
+            per_well[w.name][t] = mask_to_polygon(flow, mask & (owner == i), xe, ye)
+        truncated[t] = touched_edges(mask)
+        if truncated[t]:
+            label = "steady-state" if np.isinf(t) else f"{t:g}-day"
+            warnings.warn(
+                f"the {label} capture zone of {', '.join(w.name for w in resolved)} reaches the "
+                f"model's {' and '.join(truncated[t])} edge: it is truncated there. Enlarge the "
+                "model or check the boundary condition on that edge",
+                TruncatedZoneWarning,
+                stacklevel=2,
+            )
+    recharge, sources = _recharge_area(flow, resolved, s, node_owner, progress)
+    return CaptureZone(
+        wells=resolved,
+        polygons=polygons,
+        per_well=per_well,
+        recharge_area=recharge,
+        recharge_sources=sources,
+        truncated=truncated,
+        travel_time=tt,
+        owner=owner,
+        subcell_edges=(xe, ye),
+        crs=flow.crs,
+        attrs=provenance_attrs(flow.attrs.get("inputs_sha256", ""), executables=["mf6"]),
+    )

@@ -1,0 +1,490 @@
+"""Particle tracking on a :class:`~gwsim.FlowField`: :func:`track` and its :class:`TrackResult`.
+
+:func:`track` checks the start points and options, turns the flow field into the plain arrays of
+:class:`~gwsim.tracking.pollock.FlowArrays` once, and runs the numba kernel of
+:mod:`gwsim.tracking.pollock` (Pollock's method, MODPATH 7's rules) in parallel over particles.
+
+MODPATH 7 conventions it follows, so that both give the same end points:
+
+* face flows come from the budget; recharge (``RCH``) and evapotranspiration (``EVT``) enter or
+  leave through the top face of cells whose top face bounds the active grid (MODPATH 7 with
+  ``defaultiface={"RCH": 6, "EVT": 6}``); every other package (wells, rivers, drains, general and
+  fixed heads, and RCH/EVT on buried cells) is a distributed source or sink inside the cell;
+  storage is neither;
+* in a convertible cell (``icelltype != 0``) the vertical coordinate spans the saturated thickness
+  (head - bottom when the head is below the top); such a cell is dry (inactive) in a time step
+  when its head is below its bottom or missing;
+* a time step is steady when no storage flows in it; the last (forward) or first (backward) time
+  step extends without end when it is steady (MODPATH 7's ``extend`` stop option).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+import xarray as xr
+
+from gwsim.errors import GwsimError
+from gwsim.flowfield import FlowField
+from gwsim.tracking.pollock import ACTIVE, WEAK_SINK, FlowArrays, track_particles
+from gwsim.tracking.status import Status
+
+DIRECTIONS = ("forward", "backward")
+WEAK_SINK_OPTIONS = ("pass_through", "stop")
+TOP_FACE_TYPES = ("RCH", "EVT")  # budget types MODPATH 7 is told to put on the top face (iface 6)
+MAX_STEPS = 10_000_000  # cell or time-step crossings per particle before it counts as stranded
+CHUNK_SIZE = 64  # particles per parallel work item (paths differ a lot in length)
+
+
+class TrackingError(GwsimError, ValueError):
+    """Start points or options of a tracking run are invalid."""
+
+
+@dataclass
+class Pathlines:
+    """Paths of all particles as one contiguous ragged array (m, d).
+
+    Particle ``p``'s points are ``x[offsets[p]:offsets[p + 1]]`` (and so on): its start, every
+    cell-face crossing and the end of every time step it moves through, then its end point.
+    ``x, y`` in model coordinates, ``z`` elevation, ``t`` tracking time, ``cell`` 0-based node.
+    """
+
+    offsets: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    t: np.ndarray
+    cell: np.ndarray
+
+    def __len__(self) -> int:
+        return self.offsets.size - 1
+
+    def __getitem__(self, p: int) -> dict[str, np.ndarray]:
+        """The points of particle ``p``: a dict of arrays ``x, y, z, t, cell``."""
+        s = slice(self.offsets[p], self.offsets[p + 1])
+        return {k: getattr(self, k)[s] for k in ("x", "y", "z", "t", "cell")}
+
+
+@dataclass
+class TrackResult:
+    """End points of tracked particles (m, d); pathlines when asked for.
+
+    Attributes
+    ----------
+    x, y : end points in model coordinates (m); z : end elevation (m).
+    t : travel time (d), always >= 0 (backward tracking counts back from the release time).
+    cell : 0-based node number ``(layer * nrow + row) * ncol + col`` of the end cell.
+    status : why each particle stopped, codes of :class:`gwsim.tracking.Status`.
+    start : (n, 3) start points as given; release_time : (n,) simulation time of release (d).
+    direction : "forward" or "backward"; shape : (nlay, nrow, ncol) of the grid.
+    pathlines : :class:`Pathlines` or None.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    t: np.ndarray
+    cell: np.ndarray
+    status: np.ndarray
+    start: np.ndarray
+    release_time: np.ndarray
+    direction: str
+    shape: tuple[int, int, int]
+    pathlines: Pathlines | None = None
+    flow_attrs: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return self.x.size
+
+    @property
+    def layer(self) -> np.ndarray:
+        """0-based layer of the end cell."""
+        return np.unravel_index(self.cell, self.shape)[0]
+
+    @property
+    def row(self) -> np.ndarray:
+        """0-based row of the end cell."""
+        return np.unravel_index(self.cell, self.shape)[1]
+
+    @property
+    def col(self) -> np.ndarray:
+        """0-based column of the end cell."""
+        return np.unravel_index(self.cell, self.shape)[2]
+
+    @property
+    def status_name(self) -> np.ndarray:
+        """Status names (e.g. ``"SINK"``) of each particle."""
+        names = np.array([""] + [s.name for s in Status])
+        return names[self.status]
+
+    def to_dataframe(self):
+        """One row per particle: start, end, travel time (d), end cell and status."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "x0": self.start[:, 0],
+                "y0": self.start[:, 1],
+                "z0": self.start[:, 2],
+                "release_time": self.release_time,
+                "x": self.x,
+                "y": self.y,
+                "z": self.z,
+                "t": self.t,
+                "cell": self.cell,
+                "layer": self.layer,
+                "row": self.row,
+                "col": self.col,
+                "status": self.status,
+                "status_name": self.status_name,
+            }
+        )
+
+    def to_xarray(self) -> xr.Dataset:
+        """End points on a ``particle`` dimension; pathlines (if any) as a CF contiguous ragged
+        array on an ``obs`` dimension (``path_count`` gives each particle's number of points)."""
+        from gwsim.provenance import provenance_attrs
+
+        m = {"units": "m"}
+        data = {
+            "x0": ("particle", self.start[:, 0], m),
+            "y0": ("particle", self.start[:, 1], m),
+            "z0": ("particle", self.start[:, 2], m),
+            "release_time": ("particle", self.release_time, {"units": "d"}),
+            "x": ("particle", self.x, m),
+            "y": ("particle", self.y, m),
+            "z": ("particle", self.z, m),
+            "t": ("particle", self.t, {"units": "d", "long_name": "travel time"}),
+            "cell": ("particle", self.cell, {"long_name": "0-based node number of the end cell"}),
+            "status": (
+                "particle",
+                self.status,
+                {
+                    "flag_values": np.array([s.value for s in Status], np.int8),
+                    "flag_meanings": " ".join(s.name.lower() for s in Status),
+                },
+            ),
+        }
+        if self.pathlines is not None:
+            pl = self.pathlines
+            data["path_count"] = ("particle", np.diff(pl.offsets), {"sample_dimension": "obs"})
+            data["path_x"] = ("obs", pl.x, m)
+            data["path_y"] = ("obs", pl.y, m)
+            data["path_z"] = ("obs", pl.z, m)
+            data["path_t"] = ("obs", pl.t, {"units": "d"})
+            data["path_cell"] = ("obs", pl.cell)
+        ds = xr.Dataset(data, coords={"particle": np.arange(len(self))})
+        ds.attrs.update(provenance_attrs())
+        ds.attrs.update({f"flow_{k}": v for k, v in self.flow_attrs.items()})
+        ds.attrs["direction"] = self.direction
+        ds.attrs["featureType"] = "trajectory"
+        return ds
+
+
+def track(
+    flow: FlowField,
+    xyz,
+    direction: str = "forward",
+    t_max: float | None = None,
+    *,
+    pathlines: bool = False,
+    weak_sinks: str = "pass_through",
+    release_time=None,
+) -> TrackResult:
+    """Track particles through a flow field with Pollock's method (as MODPATH 7 does).
+
+    Parameters
+    ----------
+    flow : the flow field (steady or transient; its porosity is used).
+    xyz : (n, 3) start points: x, y in model coordinates (as flopy's modelgrid, offsets and
+        rotation included), z elevation (m). In a convertible cell a point above the water table
+        starts on the water table.
+    direction : "forward" (with the flow) or "backward" (against it, toward where water came from).
+    t_max : largest travel time (d); None tracks until each particle stops otherwise.
+    pathlines : also return every particle's path (:class:`Pathlines`).
+    weak_sinks : "pass_through" (default, MODPATH 7's default) or "stop": what a particle does in a
+        cell with a sink that takes only part of its inflow (a source, in backward tracking).
+    release_time : simulation time (d) of release, scalar or (n,); default the start (forward) or
+        end (backward) of the flow simulation. Transient flow is followed step by step from there.
+
+    Returns
+    -------
+    TrackResult : end points, travel times (d), end cells and statuses (see :mod:`.status`).
+
+    Raises
+    ------
+    TrackingError : bad options, start points outside the grid or in inactive/dry cells,
+        porosity not in (0, 1]; the message says how many particles and which.
+    """
+    if direction not in DIRECTIONS:
+        raise TrackingError(f"direction must be 'forward' or 'backward', not {direction!r}")
+    if weak_sinks not in WEAK_SINK_OPTIONS:
+        raise TrackingError(f"weak_sinks must be 'pass_through' or 'stop', not {weak_sinks!r}")
+    if t_max is None:
+        t_max = np.inf
+    elif not (np.isscalar(t_max) and float(t_max) > 0):
+        raise TrackingError(f"t_max must be a positive number of days or None, not {t_max!r}")
+    forward = direction == "forward"
+    xyz = checked_points(xyz)
+    release = checked_release_time(flow, release_time, forward, len(xyz))
+    arrays = flow_arrays(flow, forward)
+    cell0, lx0, ly0, lz0, step0 = start_locations(flow, arrays, xyz, release, forward)
+    extend = bool(arrays.steady[-1] if forward else arrays.steady[0])
+    run = (
+        arrays,
+        cell0,
+        lx0,
+        ly0,
+        lz0,
+        step0,
+        release,
+        forward,
+        extend,
+        float(t_max),
+        weak_sinks == "stop",
+        MAX_STEPS,
+    )
+    n = len(xyz)
+    out = (
+        np.empty(n, np.int64),
+        *(np.empty(n) for _ in range(4)),
+        np.empty(n, np.int8),
+        np.empty(n, np.int64),
+    )
+    no_points = np.empty(0)
+    with numba.parallel_chunksize(CHUNK_SIZE):
+        track_particles(
+            *run,
+            False,
+            np.zeros(n + 1, np.int64),
+            no_points,
+            no_points,
+            no_points,
+            no_points,
+            np.empty(0, np.int64),
+            *out,
+        )
+        paths = None
+        if pathlines:
+            offsets = np.concatenate([[0], np.cumsum(out[-1])])
+            m = int(offsets[-1])
+            pts = [np.empty(m) for _ in range(4)] + [np.empty(m, np.int64)]
+            track_particles(*run, True, offsets, *pts, *out)
+            px, py = flow.local_to_model(pts[0], pts[1])
+            paths = Pathlines(offsets, px, py, pts[2], pts[3], pts[4])
+    cell, xl, yl, z, t, status, _ = out
+    x, y = flow.local_to_model(xl, yl)
+    return TrackResult(
+        x=x,
+        y=y,
+        z=z,
+        t=t,
+        cell=cell,
+        status=status,
+        start=xyz,
+        release_time=release,
+        direction=direction,
+        shape=flow.shape,
+        pathlines=paths,
+        flow_attrs=dict(flow.attrs),
+    )
+
+
+def checked_points(xyz) -> np.ndarray:
+    """Start points as a float (n, 3) array; raises on a wrong shape or non-finite values."""
+    pts = np.asarray(xyz, dtype=float)
+    if pts.ndim == 1 and pts.size == 3:
+        pts = pts[None]
+    if pts.ndim != 2 or pts.shape[1] != 3 or len(pts) == 0:
+        raise TrackingError(f"xyz must be an (n, 3) array of x, y, z; got shape {pts.shape}")
+    bad = ~np.isfinite(pts).all(axis=1)
+    if bad.any():
+        raise TrackingError(
+            f"{int(bad.sum())} start points have NaN or infinite coordinates "
+            f"(particle indices {_first(bad)})"
+        )
+    return pts
+
+
+def checked_release_time(flow: FlowField, release_time, forward: bool, n: int) -> np.ndarray:
+    """Release times (d) as an (n,) array within the flow simulation (any time if it is one step)."""
+    if release_time is None:
+        release_time = flow.step_start_times[0] if forward else flow.times[-1]
+    try:
+        rel = np.broadcast_to(np.asarray(release_time, float), (n,)).copy()
+    except ValueError as exc:
+        raise TrackingError(f"release_time must be a scalar or have {n} values") from exc
+    if flow.ntimes > 1:
+        bad = ~((rel >= flow.step_start_times[0]) & (rel <= flow.times[-1]))
+        if bad.any():
+            raise TrackingError(
+                f"{int(bad.sum())} release times lie outside the flow simulation "
+                f"({flow.step_start_times[0]:g} to {flow.times[-1]:g} d) "
+                f"(particle indices {_first(bad)})"
+            )
+    return rel
+
+
+def flow_arrays(flow: FlowField, forward: bool) -> FlowArrays:
+    """The flow field as the kernel's arrays: face velocities of every cell and time step, etc.
+
+    Velocity through a face = face flow / (face area x porosity); lateral face areas use the
+    saturated thickness. See this module's docstring for the MODPATH 7 conventions.
+    """
+    nlay, nrow, ncol = flow.shape
+    ncell = nlay * nrow * ncol
+    nt = flow.ntimes
+    por = flow.porosity.ravel()
+    bad = ~((por > 0) & (por <= 1))
+    if bad.any():
+        raise TrackingError(
+            f"porosity must be in (0, 1]; {int(bad.sum())} cells are not (node numbers "
+            f"{_first(bad)}): set flow.porosity to the effective porosity, e.g. 0.25"
+        )
+    idomain = flow.idomain.ravel()
+    bottom = flow.botm.ravel().astype(float)
+    convertible = flow.icelltype.ravel() != 0
+    neighbours = grid_neighbours(flow.idomain)
+    top_boundary = neighbours[:, 5] < 0
+    dx = np.broadcast_to(flow.delr[None, None, :], flow.shape).ravel()
+    dy = np.broadcast_to(flow.delc[None, :, None], flow.shape).ravel()
+    sign = 1.0 if forward else -1.0
+
+    vel = np.zeros((nt, ncell, 6))
+    sat = np.empty((nt, ncell))
+    flags = np.zeros((nt, ncell), np.uint8)
+    steady = np.ones(nt, bool)
+    above = neighbours[:, 5]
+    for t in range(nt):
+        head = flow.head[t].ravel()
+        wet = ~convertible | (head >= bottom)  # NaN heads (dry) compare False
+        active = (idomain > 0) & wet
+        dz = saturated_thickness(flow, t)
+        dz = np.where(active & (dz > 0), dz, 1e-4)
+        sat[t] = dz
+        right = flow.flow_right_face[t].reshape(nlay, nrow, ncol)
+        front = flow.flow_front_face[t].reshape(nlay, nrow, ncol)
+        lower = flow.flow_lower_face[t].ravel()
+        q = np.zeros((nlay, nrow, ncol, 6))
+        q[:, :, 1:, 0] = right[:, :, :-1]
+        q[..., 1] = right
+        q[..., 2] = -front
+        q[:, 1:, :, 3] = -front[:, :-1, :]
+        q = q.reshape(ncell, 6)
+        q[:, 4] = -lower
+        q[:, 5] = np.where(above >= 0, -lower[above], 0.0)
+        source_in = np.zeros(ncell)
+        sink_out = np.zeros(ncell)
+        for name, kind in flow.source_types.items():
+            qs = flow.sources[name][t].ravel()
+            if kind.startswith("STO"):
+                steady[t] &= not np.any(qs)
+            elif kind in TOP_FACE_TYPES:
+                q[:, 5] -= np.where(top_boundary, qs, 0.0)
+                distributed = np.where(top_boundary, 0.0, qs)
+                source_in += np.maximum(distributed, 0.0)
+                sink_out += np.minimum(distributed, 0.0)
+            else:
+                source_in += np.maximum(qs, 0.0)
+                sink_out += np.minimum(qs, 0.0)
+        area = np.stack([dy * dz, dy * dz, dx * dz, dx * dz, dx * dy, dx * dy], axis=1)
+        vel[t] = np.where(active[:, None], sign * q / (area * por[:, None]), 0.0)
+        weak = (sink_out < 0) if forward else (source_in > 0)
+        flags[t] = np.where(active, ACTIVE, 0) | np.where(weak, WEAK_SINK, 0)
+
+    x_edges = flow.x_edges_local
+    return FlowArrays(
+        vel=vel,
+        sat_thickness=sat,
+        flags=flags,
+        steady=steady,
+        neighbours=neighbours,
+        bottom=bottom,
+        delr=np.asarray(flow.delr, float),
+        delc=np.asarray(flow.delc, float),
+        x_west=x_edges[:-1].copy(),
+        y_south=flow.y_edges_local[1:].copy(),
+        step_start=np.asarray(flow.step_start_times, float),
+        step_end=np.asarray(flow.times, float),
+    )
+
+
+def saturated_thickness(flow: FlowField, t: int) -> np.ndarray:
+    """(ncell,) thickness (m) the local z coordinate spans at time step ``t``.
+
+    The cell's thickness, or head - bottom in a convertible cell whose head is below its top
+    (NaN where such a cell is dry).
+    """
+    head = flow.head[t].ravel()
+    bottom = flow.botm.ravel().astype(float)
+    top = flow.cell_top.ravel().astype(float)
+    below_top = (flow.icelltype.ravel() != 0) & ~(head >= top)
+    return np.where(below_top, head - bottom, top - bottom)
+
+
+def grid_neighbours(idomain: np.ndarray) -> np.ndarray:
+    """(ncell, 6) node across faces 1-6 (west, east, south, north, bottom, top); -1 for none.
+
+    Only active cells (``idomain > 0``) are neighbours; vertically, pass-through cells
+    (``idomain < 0``) are skipped as MODFLOW 6 connects the cells above and below them.
+    """
+    nlay, nrow, ncol = idomain.shape
+    node = np.arange(idomain.size).reshape(idomain.shape)
+    nb = np.full((*idomain.shape, 6), -1, np.int64)
+    nb[:, :, 1:, 0] = node[:, :, :-1]
+    nb[:, :, :-1, 1] = node[:, :, 1:]
+    nb[:, :-1, :, 2] = node[:, 1:, :]
+    nb[:, 1:, :, 3] = node[:, :-1, :]
+    nb[..., :4] = np.where(_active_at(nb[..., :4], idomain), nb[..., :4], -1)
+    above = np.full((nrow, ncol), -1, np.int64)
+    for k in range(nlay):
+        nb[k, :, :, 5] = above
+        above = np.where(idomain[k] > 0, node[k], np.where(idomain[k] < 0, above, -1))
+    below = np.full((nrow, ncol), -1, np.int64)
+    for k in range(nlay - 1, -1, -1):
+        nb[k, :, :, 4] = below
+        below = np.where(idomain[k] > 0, node[k], np.where(idomain[k] < 0, below, -1))
+    return nb.reshape(-1, 6)
+
+
+def _active_at(nodes: np.ndarray, idomain: np.ndarray) -> np.ndarray:
+    return (nodes >= 0) & (idomain.ravel()[np.maximum(nodes, 0)] > 0)
+
+
+def start_locations(flow: FlowField, arrays: FlowArrays, xyz: np.ndarray, release, forward: bool):
+    """Start cell, local coordinates and time step of each particle; raises for bad points."""
+    _, nrow, ncol = flow.shape
+    xl, yl = flow.model_to_local(xyz[:, 0], xyz[:, 1])
+    z = xyz[:, 2]
+    layer, row, col = flow.locate(xyz[:, 0], xyz[:, 1], z)
+    outside = layer < 0
+    if outside.any():
+        raise TrackingError(
+            f"{int(outside.sum())} start points lie outside the grid (horizontally or above the "
+            f"top / below the bottom) (particle indices {_first(outside)})"
+        )
+    cell = (layer * nrow + row) * ncol + col
+    if forward:
+        step = np.searchsorted(arrays.step_end, release, side="right")
+    else:
+        step = np.searchsorted(arrays.step_end, release, side="left")
+    step = np.clip(step, 0, flow.ntimes - 1)
+    dead = (arrays.flags[step, cell] & ACTIVE) == 0
+    if dead.any():
+        raise TrackingError(
+            f"{int(dead.sum())} start points lie in inactive or dry cells at their release time "
+            f"(particle indices {_first(dead)})"
+        )
+    lx = np.clip((xl - arrays.x_west[col]) / arrays.delr[col], 0.0, 1.0)
+    ly = np.clip((yl - arrays.y_south[row]) / arrays.delc[row], 0.0, 1.0)
+    lz = np.clip((z - arrays.bottom[cell]) / arrays.sat_thickness[step, cell], 0.0, 1.0)
+    return cell.astype(np.int64), lx, ly, lz, step.astype(np.int64)
+
+
+def _first(mask: np.ndarray, count: int = 10) -> str:
+    """The first ``count`` indices where ``mask`` is True, as text ("0, 4, 7, ..." )."""
+    idx = np.flatnonzero(mask)
+    text = ", ".join(str(i) for i in idx[:count])
+    return text + (", ..." if idx.size > count else "")
