@@ -12,7 +12,11 @@ and the outputs to write into the output folder (default ``out/<scenario name>/`
     engine = "mf6"
 
     [model]
-    spec = "some_model.toml"      # path relative to the scenario file, or inline spec tables
+    spec = "some_model.toml"      # path relative to the scenario file, or inline spec tables,
+                                  # or a site model folder (params.toml + build.py):
+    # site = "../models/valley_porous"
+    # variant = "steady"
+    # overrides = { "wells.rate" = { value = 800.0, unit = "m3/d" } }
 
     [outputs]
     heads_netcdf = true           # heads.nc (CF, CRS, provenance)
@@ -31,6 +35,7 @@ The whole scenario is read and validated before anything is written; the MODFLOW
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import tomllib
 from collections.abc import Callable
@@ -40,6 +45,7 @@ from typing import Any
 
 from gwsim.engines import FLOW_ENGINES, run_flow
 from gwsim.errors import SpecError
+from gwsim.params import apply_overrides, load_params
 from gwsim.plots import plot_head_map, save_figure
 from gwsim.provenance import atomic_path, hash_inputs
 from gwsim.spec import ModelSpec
@@ -79,6 +85,60 @@ def load_scenario(path: str | Path) -> Any:
 
 
 @dataclass
+class SiteModel:
+    """A site model folder (``params.toml`` + ``build.py``), a variant and parameter overrides.
+
+    ``build.py`` defines ``build_spec(params, variant) -> ModelSpec`` and ``VARIANTS``; the
+    parameters are :class:`gwsim.params.Param` values by dotted key.
+    """
+
+    folder: Path
+    variant: str
+    params: dict
+
+    @property
+    def params_file(self) -> Path:
+        return self.folder / "params.toml"
+
+    @classmethod
+    def from_table(cls, model: dict, base: Path) -> SiteModel:
+        unknown = sorted(set(model) - {"site", "variant", "overrides"})
+        if unknown:
+            raise SpecError(f"model.{unknown[0]}", "unknown key", "use site, variant, overrides")
+        folder = (base / str(model["site"])).resolve()
+        if not (folder / "build.py").is_file() or not (folder / "params.toml").is_file():
+            raise SpecError(
+                "model.site",
+                f"{folder} is not a site model folder (it needs build.py and params.toml)",
+                "point site to models/valley_porous or models/redbed_fracture (relative to the scenario)",
+            )
+        builder = cls._module(folder)
+        variant = model.get("variant", builder.VARIANTS[0])
+        if variant not in builder.VARIANTS:
+            raise SpecError(
+                "model.variant",
+                f"unknown variant {variant!r}",
+                f"use one of {list(builder.VARIANTS)}",
+            )
+        params = apply_overrides(
+            load_params(folder / "params.toml"), model.get("overrides", {}), "model.overrides"
+        )
+        return cls(folder, variant, params)
+
+    @staticmethod
+    def _module(folder: Path):
+        name = f"gwsim_site_{folder.name}"
+        spec = importlib.util.spec_from_file_location(name, folder / "build.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    def build(self, params: dict | None = None) -> ModelSpec:
+        """The validated spec of this site (from ``params``, default the scenario's)."""
+        return self._module(self.folder).build_spec(params or self.params, self.variant).validate()
+
+
+@dataclass
 class FlowScenario:
     """A validated flow scenario: its model spec, engine and requested outputs."""
 
@@ -90,6 +150,7 @@ class FlowScenario:
     outputs: dict = field(default_factory=lambda: dict(_OUTPUT_DEFAULTS))
     spec_file: Path | None = None  # the model spec file, when not inline
     protection: dict | None = None  # keyword arguments of gwsim.protection.protection_zones
+    site: SiteModel | None = None  # the site model folder, parameters and variant, if any
 
     @property
     def inputs_hash(self) -> str:
@@ -123,7 +184,11 @@ class FlowScenario:
                 f"outputs.{unknown[0]}", "unknown key", f"use one of {sorted(_OUTPUT_DEFAULTS)}"
             )
         outputs.update(given)
-        if "spec" in model:
+        site = None
+        if "site" in model:
+            site = SiteModel.from_table(model, path.parent)
+            spec_file, spec = site.params_file, site.build()
+        elif "spec" in model:
             if set(model) != {"spec"}:
                 raise SpecError("model", "gives spec and inline tables", "give one or the other")
             spec_file = (path.parent / model["spec"]).resolve()
@@ -146,6 +211,7 @@ class FlowScenario:
             outputs=outputs,
             spec_file=spec_file,
             protection=protection,
+            site=site,
         )
 
     def run(self, out: str | Path | None = None, log: Callable = print) -> list[Path]:
