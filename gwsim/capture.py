@@ -50,8 +50,13 @@ from gwsim.provenance import atomic_path, provenance_attrs
 from gwsim.tracking import Status, track
 from gwsim.tracking.startpoints import cell_face_points, cell_lattice_points
 
-INFLOW_KINDS = {"RCH": "recharge", "RIV": "river", "GHB": "boundary", "CHD": "boundary",
-                "WEL": "injection"}  # fmt: skip
+INFLOW_KINDS = {
+    "RCH": "recharge",
+    "RIV": "river",
+    "GHB": "boundary",
+    "CHD": "boundary",
+    "WEL": "injection",
+}
 CAPTURED = (Status.SINK, Status.WEAK_SINK)
 
 
@@ -266,8 +271,12 @@ def mask_to_polygon(flow: FlowField, mask: np.ndarray, xe: np.ndarray, ye: np.nd
 
 def touched_edges(mask: np.ndarray) -> list[str]:
     """Model edges ("north", "south", "west", "east") a sub-cell mask reaches."""
-    edges = {"north": mask[0].any(), "south": mask[-1].any(), "west": mask[:, 0].any(),
-             "east": mask[:, -1].any()}  # fmt: skip
+    edges = {
+        "north": mask[0].any(),
+        "south": mask[-1].any(),
+        "west": mask[:, 0].any(),
+        "east": mask[:, -1].any(),
+    }
     return [name for name, hit in edges.items() if hit]
 
 

@@ -215,7 +215,7 @@ class FlowField:
     def budget(self, t: int = -1) -> dict[str, tuple[float, float]]:
         """Model-wide (inflow, outflow) in m³/d per source/sink package at step ``t``."""
         return {
-            name: (float(q[t][q[t] > 0].sum()), float(-q[t][q[t] < 0].sum()))
+            name: (float(q[t][q[t] > 0].sum()), 0.0 - float(q[t][q[t] < 0].sum()))
             for name, q in self.sources.items()
         }
 

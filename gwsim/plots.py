@@ -172,8 +172,15 @@ def _head_contours(ax, flow: FlowField, layer: int) -> None:
     if head.count() == 0:
         return
     levels = MaxNLocator(12).tick_values(head.min(), head.max())
-    lines = ax.contour(flow.xcenters, flow.ycenters, head, levels=levels, colors="steelblue",
-                       linewidths=0.6, alpha=0.8)  # fmt: skip
+    lines = ax.contour(
+        flow.xcenters,
+        flow.ycenters,
+        head,
+        levels=levels,
+        colors="steelblue",
+        linewidths=0.6,
+        alpha=0.8,
+    )
     ax.clabel(lines, fmt="%.1f", fontsize=6)
 
 
@@ -194,8 +201,15 @@ def _rivers(ax, flow: FlowField) -> None:
     for b in spec.boundaries:
         if b.kind in ("riv", "drn"):
             r, c = b.cells[:, 1], b.cells[:, 2]
-            ax.scatter(flow.xcenters[r, c], flow.ycenters[r, c], s=6, marker="s",
-                       color="tab:blue", label="river / stream", zorder=2)  # fmt: skip
+            ax.scatter(
+                flow.xcenters[r, c],
+                flow.ycenters[r, c],
+                s=6,
+                marker="s",
+                color="tab:blue",
+                label="river / stream",
+                zorder=2,
+            )
 
 
 def plot_capture_zone(zone, ax=None, flow: FlowField | None = None, layer: int | None = None):
@@ -204,13 +218,25 @@ def plot_capture_zone(zone, ax=None, flow: FlowField | None = None, layer: int |
         _, ax = plt.subplots(figsize=(9, 7), constrained_layout=True)
     if flow is not None:
         _head_contours(ax, flow, int(zone.wells[0].cells[0][0]) if layer is None else layer)
-    _draw_geometry(ax, zone.recharge_area, facecolor="#c6dbef", edgecolor="none", alpha=0.6,
-                   label="recharge area")  # fmt: skip
+    _draw_geometry(
+        ax,
+        zone.recharge_area,
+        facecolor="#c6dbef",
+        edgecolor="none",
+        alpha=0.6,
+        label="recharge area",
+    )
     cmap = plt.get_cmap("autumn")
     for i, t in enumerate(zone.travel_times):
         label = "steady state" if np.isinf(t) else f"{t:g} d"
-        _draw_geometry(ax, zone.polygons[t], facecolor="none", lw=1.5,
-                       edgecolor=cmap(i / max(1, len(zone.travel_times) - 1)), label=label)  # fmt: skip
+        _draw_geometry(
+            ax,
+            zone.polygons[t],
+            facecolor="none",
+            lw=1.5,
+            edgecolor=cmap(i / max(1, len(zone.travel_times) - 1)),
+            label=label,
+        )
     for w in zone.wells:
         ax.plot(w.x, w.y, "o", color="crimson", mec="white", label=w.name)
     ax.autoscale_view()
@@ -230,17 +256,36 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
     for src in zones.sources:
         for zone in ("quasi", "class2", "class1"):
             style = _ZONE_STYLE[zone]
-            _draw_geometry(ax, src.numerical[zone], facecolor=style["color"], edgecolor="k",
-                           lw=0.6, alpha=0.75, label=f"{style['label']}, model")  # fmt: skip
+            _draw_geometry(
+                ax,
+                src.numerical[zone],
+                facecolor=style["color"],
+                edgecolor="k",
+                lw=0.6,
+                alpha=0.75,
+                label=f"{style['label']}, model",
+            )
         for zone in ("class2", "class1"):
-            _draw_geometry(ax, src.empirical[zone], facecolor="none", ls="--", lw=1.2,
-                           edgecolor=_ZONE_STYLE[zone]["color"],
-                           label=f"{_ZONE_STYLE[zone]['label']}, R = αKIT/n")  # fmt: skip
+            _draw_geometry(
+                ax,
+                src.empirical[zone],
+                facecolor="none",
+                ls="--",
+                lw=1.2,
+                edgecolor=_ZONE_STYLE[zone]["color"],
+                label=f"{_ZONE_STYLE[zone]['label']}, R = αKIT/n",
+            )
         for w in src.wells:
             ax.plot(w.x, w.y, "o", color="black", mec="white", ms=6, zorder=4)
         first = src.wells[0]
-        ax.annotate(src.name, (first.x, first.y), xytext=(6, 6), textcoords="offset points",
-                    fontsize=9, fontweight="bold")  # fmt: skip
+        ax.annotate(
+            src.name,
+            (first.x, first.y),
+            xytext=(6, 6),
+            textcoords="offset points",
+            fontsize=9,
+            fontweight="bold",
+        )
     _map_frame(ax, flow, title or "Drinking-water source protection zones (HJ 338-2018)")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))

@@ -26,8 +26,6 @@ the gradient inside the well's cone of depression.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +37,7 @@ from shapely.geometry import mapping
 from gwsim.capture import CaptureZone, capture_zone, write_geojson
 from gwsim.errors import GwsimError
 from gwsim.flowfield import FlowField
-from gwsim.provenance import atomic_path
+from gwsim.tables import write_table
 
 CLASS1_DAYS = 100.0
 CLASS2_DAYS = 1000.0
@@ -61,8 +59,9 @@ class ProtectionZoneError(GwsimError, ValueError):
     """Inputs of a protection-zone delineation are invalid."""
 
 
-def empirical_radius(k: float, gradient: float, travel_time: float, porosity: float,
-                     alpha: float = SAFETY_FACTOR) -> float:  # fmt: skip
+def empirical_radius(
+    k: float, gradient: float, travel_time: float, porosity: float, alpha: float = SAFETY_FACTOR
+) -> float:
     """Empirical protection radius R = α·K·I·T/n (m), HJ 338-2018.
 
     Parameters
@@ -71,8 +70,13 @@ def empirical_radius(k: float, gradient: float, travel_time: float, porosity: fl
     travel_time : T, d (100 for class 1, 1000 for class 2). porosity : effective porosity n, -.
     alpha : safety factor α (1.5 = 150 %).
     """
-    for name, value in (("k", k), ("gradient", gradient), ("travel_time", travel_time),
-                        ("porosity", porosity), ("alpha", alpha)):  # fmt: skip
+    for name, value in (
+        ("k", k),
+        ("gradient", gradient),
+        ("travel_time", travel_time),
+        ("porosity", porosity),
+        ("alpha", alpha),
+    ):
         if not (np.isfinite(value) and value > 0):
             raise ProtectionZoneError(f"empirical radius: {name} must be > 0, got {value}")
     if porosity > 1:
@@ -156,8 +160,11 @@ class ProtectionZones:
                 for method in ("numerical", "empirical"):
                     geom = getattr(src, method)[zone]
                     row[f"{method}_area_ha"] = round(geom.area / 1e4, 2)
-                    row[f"{method}_extent_m"] = round(shapely.hausdorff_distance(wells, geom), 1) \
-                        if not geom.is_empty else 0.0  # fmt: skip
+                    row[f"{method}_extent_m"] = (
+                        round(shapely.hausdorff_distance(wells, geom), 1)
+                        if not geom.is_empty
+                        else 0.0
+                    )
                 if zone != "quasi":
                     key = "radius_class1" if zone == "class1" else "radius_class2"
                     row["formula_radius_m"] = round(
@@ -172,22 +179,7 @@ class ProtectionZones:
 
     def write_tables(self, folder: str | Path, stem: str = "protection_zones") -> list[Path]:
         """The comparison table as CSV and Markdown (atomic writes); returns both paths."""
-        rows = self.table()
-        columns = list(dict.fromkeys(k for row in rows for k in row))
-        folder = Path(folder)
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-        md = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        md += ["| " + " | ".join(str(row.get(c, "")) for c in columns) + " |" for row in rows]
-        paths = []
-        for suffix, text in ((".csv", buf.getvalue()), (".md", "\n".join(md) + "\n")):
-            path = folder / f"{stem}{suffix}"
-            with atomic_path(path) as tmp:
-                tmp.write_text(text)
-            paths.append(path)
-        return paths
+        return write_table(self.table(), folder, stem)
 
     def plot(self, flow: FlowField, ax=None, title: str | None = None):
         """A planner's map of all sources' zones; returns the axes."""
@@ -224,8 +216,9 @@ def _layer_k(flow: FlowField, cell) -> float:
     return float(spec.properties.arrays(spec.grid.shape)["k"][tuple(cell)])
 
 
-def well_parameters(flow, capture: CaptureZone, k=None, gradient=None, porosity=None,
-                    alpha=SAFETY_FACTOR) -> list[WellParameters]:  # fmt: skip
+def well_parameters(
+    flow, capture: CaptureZone, k=None, gradient=None, porosity=None, alpha=SAFETY_FACTOR
+) -> list[WellParameters]:
     """K, I, n and the empirical class-1/class-2 radii at each pumping cell of the source."""
     params = []
     step = flow.ntimes - 1
@@ -296,9 +289,12 @@ def protection_zones(
     results = []
     for name, wells in sources.items():
         cz = capture_zone(
-            flow, wells, (CLASS1_DAYS, CLASS2_DAYS, np.inf), subdivisions=subdivisions,
+            flow,
+            wells,
+            (CLASS1_DAYS, CLASS2_DAYS, np.inf),
+            subdivisions=subdivisions,
             progress=progress,
-        )  # fmt: skip
+        )
         params = well_parameters(flow, cz, k, gradient, porosity, alpha)
         class1 = cz.polygons[CLASS1_DAYS]
         class2 = shapely.union_all([cz.polygons[CLASS2_DAYS], class1])

@@ -47,17 +47,31 @@ from gwsim.engines import FLOW_ENGINES, run_flow
 from gwsim.errors import SpecError
 from gwsim.params import apply_overrides, load_params
 from gwsim.plots import plot_head_map, save_figure
+from gwsim.protection import protection_zones
 from gwsim.provenance import atomic_path, hash_inputs
+from gwsim.report import write_report
+from gwsim.sensitivity import PARAMETERS, zone_sensitivity
 from gwsim.spec import ModelSpec
+from gwsim.tables import write_table
 
 # kind -> "module:Class"; the class has from_dict(data, path), .name and .run(out, log).
 SCENARIO_KINDS = {
     "flow": "gwsim.scenario:FlowScenario",
     "keyzones": "gwsim.zoning.scenario:KeyZoneScenario",
 }
-_TOP_KEYS = {"name", "kind", "description", "engine", "model", "outputs", "protection"}
+_TOP_KEYS = {
+    "name",
+    "kind",
+    "description",
+    "engine",
+    "model",
+    "outputs",
+    "protection",
+    "sensitivity",
+}
+_SENSITIVITY_KEYS = {"parameters", "factors"}
 _PROTECTION_KEYS = {"sources", "media", "alpha", "subdivisions", "k", "gradient", "porosity"}
-_OUTPUT_DEFAULTS = {"heads_netcdf": True, "head_map": True, "head_map_layer": 1}
+_OUTPUT_DEFAULTS = {"heads_netcdf": True, "head_map": True, "head_map_layer": 1, "report": True}
 
 
 def read_toml(path: str | Path) -> dict:
@@ -151,6 +165,7 @@ class FlowScenario:
     spec_file: Path | None = None  # the model spec file, when not inline
     protection: dict | None = None  # keyword arguments of gwsim.protection.protection_zones
     site: SiteModel | None = None  # the site model folder, parameters and variant, if any
+    sensitivity: dict | None = None  # {"parameters": [...], "factors": [...]}
 
     @property
     def inputs_hash(self) -> str:
@@ -202,6 +217,7 @@ class FlowScenario:
                 "outputs.head_map_layer", f"{layer!r} is not a layer", f"use 1..{spec.grid.nlay}"
             )
         protection = _protection_options(data.get("protection"), spec)
+        sensitivity = _sensitivity_options(data.get("sensitivity"), protection)
         return cls(
             name=str(data["name"]),
             description=data.get("description", ""),
@@ -212,6 +228,7 @@ class FlowScenario:
             spec_file=spec_file,
             protection=protection,
             site=site,
+            sensitivity=sensitivity,
         )
 
     def run(self, out: str | Path | None = None, log: Callable = print) -> list[Path]:
@@ -256,6 +273,33 @@ def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
     return options
 
 
+def _sensitivity_options(table: dict | None, protection: dict | None) -> dict | None:
+    """Validated [sensitivity] table: parameters among K, porosity, recharge; positive factors."""
+    if table is None:
+        return None
+    unknown = sorted(set(table) - _SENSITIVITY_KEYS)
+    if unknown:
+        raise SpecError(
+            f"sensitivity.{unknown[0]}", "unknown key", f"use {sorted(_SENSITIVITY_KEYS)}"
+        )
+    if protection is None:
+        raise SpecError(
+            "sensitivity", "needs a [protection] section", "add [protection] sources = ..."
+        )
+    parameters = table.get("parameters", list(PARAMETERS))
+    bad = [p for p in parameters if p not in PARAMETERS]
+    if bad:
+        raise SpecError(
+            "sensitivity.parameters", f"unknown parameter {bad[0]!r}", f"use {list(PARAMETERS)}"
+        )
+    factors = table.get("factors", [0.5, 2.0])
+    if not factors or not all(isinstance(f, (int, float)) and f > 0 and f != 1 for f in factors):
+        raise SpecError(
+            "sensitivity.factors", f"{factors!r} must be positive numbers other than 1", ""
+        )
+    return {"parameters": list(parameters), "factors": [float(f) for f in factors]}
+
+
 def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[Path]:
     """Run a flow scenario: the model, then heads netCDF, head map and budget summary."""
     log(f"scenario {scenario.name}: running {scenario.engine} on model {scenario.spec.name!r}")
@@ -274,8 +318,39 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
             title=f"{scenario.name}: heads in layer {layer + 1}",
         )
         written.append(save_figure(ax.figure, out / "head_map.png"))
+    zones, rows, figures = None, None, {}
+    if scenario.outputs["head_map"]:
+        figures["Heads"] = "head_map.png"
     if scenario.protection is not None:
-        written += write_protection(flow, scenario.protection, out)
+        options = dict(scenario.protection)
+        sources = options.pop("sources")
+
+        def zones_of(f):
+            return protection_zones(f, sources, **options, progress=f is flow)
+
+        zones = zones_of(flow)
+        written.append(zones.to_geojson(out / "protection_zones.geojson"))
+        written += zones.write_tables(out)
+        written.append(save_figure(zones.plot(flow).figure, out / "protection_map.png"))
+        figures["Protection zones"] = "protection_map.png"
+        if scenario.sensitivity is not None:
+            rows = zone_sensitivity(
+                scenario.spec, flow, zones_of, out / "sensitivity", log=log, **scenario.sensitivity
+            )
+            written += write_table(rows, out, "sensitivity")
+    if scenario.outputs["report"]:
+        written.append(
+            write_report(
+                out / "report.md",
+                scenario.name,
+                scenario.description,
+                flow,
+                params=scenario.site.params if scenario.site else None,
+                zones=zones,
+                sensitivity=rows,
+                figures=figures,
+            )
+        )
     summary = {
         "scenario": scenario.name,
         "model": scenario.spec.name,
@@ -287,17 +362,3 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
         tmp.write_text(json.dumps(summary, indent=2))
     written.append(out / "summary.json")
     return written
-
-
-def write_protection(flow, options: dict, out: Path) -> list[Path]:
-    """Protection zones of the scenario's sources: GeoJSON, comparison tables and a map."""
-    from gwsim.protection import protection_zones
-
-    options = dict(options)
-    sources = options.pop("sources")
-    zones = protection_zones(flow, sources, **options)
-    paths = [zones.to_geojson(out / "protection_zones.geojson")]
-    paths += zones.write_tables(out)
-    ax = zones.plot(flow)
-    paths.append(save_figure(ax.figure, out / "protection_map.png"))
-    return paths

@@ -17,8 +17,18 @@ DEMO = Path(__file__).parents[1] / "scenarios" / "demo_wellfield.toml"
 def test_demo_scenario_writes_heads_map_budget_and_zones(tmp_path, capsys):
     assert main(["run", str(DEMO), "--out", str(tmp_path / "demo")]) == 0
     printed = capsys.readouterr().out
-    outputs = ("heads.nc", "head_map.png", "summary.json", "protection_zones.geojson",
-               "protection_zones.csv", "protection_zones.md", "protection_map.png")  # fmt: skip
+    outputs = (
+        "heads.nc",
+        "head_map.png",
+        "summary.json",
+        "protection_zones.geojson",
+        "protection_zones.csv",
+        "protection_zones.md",
+        "protection_map.png",
+        "sensitivity.csv",
+        "sensitivity.md",
+        "report.md",
+    )
     for name in outputs:
         assert (tmp_path / "demo" / name).is_file()
         assert name in printed
@@ -33,6 +43,13 @@ def test_demo_scenario_writes_heads_map_budget_and_zones(tmp_path, capsys):
         assert float(head.isel(x=5).mean()) > float(head.isel(x=-5).mean())
     zones = json.loads((tmp_path / "demo" / "protection_zones.geojson").read_text())["features"]
     assert len(zones) == 6 and {f["properties"]["source"] for f in zones} == {"demo_source"}
+    rows = (tmp_path / "demo" / "sensitivity.csv").read_text().splitlines()
+    assert len(rows) == 1 + 3 * 2  # header + (K, porosity, recharge) x (0.5, 2)
+    porosity_halved = next(r for r in rows if r.startswith("demo_source,porosity,0.5"))
+    assert float(porosity_halved.split(",")[4]) > 0  # less porosity: faster water, larger zone
+    report = (tmp_path / "demo" / "report.md").read_text()
+    for heading in ("## Water balance", "## Protection zones", "## Sensitivity", "## Assumptions"):
+        assert heading in report
 
 
 @pytest.mark.parametrize(
@@ -52,6 +69,8 @@ def test_demo_scenario_writes_heads_map_budget_and_zones(tmp_path, capsys):
             "protection.sources.demo_source",
         ),
         ("alpha = 1.5", "alpha = 1.5\nradius = 50", "protection.radius"),
+        ("factors = [0.5, 2.0]", "factors = [0.5, 1.0]", "sensitivity.factors"),
+        ('"recharge"]', '"storativity"]', "sensitivity.parameters"),
     ],
 )
 def test_bad_scenario_is_one_clear_line_and_writes_nothing(tmp_path, capsys, old, new, key):
