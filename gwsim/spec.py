@@ -167,6 +167,58 @@ class Boundary:
 
 
 @dataclass
+class Barrier:
+    """A thin vertical barrier (cut-off wall) on cell faces: MODFLOW's horizontal flow barrier.
+
+    ``faces`` are (layer, row1, col1, row2, col2) pairs of horizontally adjacent cells (0-based);
+    the wall has hydraulic conductivity ``k`` (m/d) and ``thickness`` (m), i.e. a hydraulic
+    characteristic k / thickness (1/d). :meth:`around` builds a wall enclosing a block of cells.
+    """
+
+    name: str
+    faces: np.ndarray  # (n, 5) int
+    k: float = 1e-4  # m/d, e.g. a soil-bentonite wall ~1e-9 m/s
+    thickness: float = 0.6  # m
+
+    def __post_init__(self):
+        self.faces = np.asarray(self.faces, int).reshape(-1, 5)
+
+    @property
+    def hydraulic_characteristic(self) -> float:
+        """k / thickness, 1/d."""
+        return self.k / self.thickness
+
+    @classmethod
+    def around(
+        cls,
+        name: str,
+        rows: tuple[int, int],
+        cols: tuple[int, int],
+        layers,
+        shape,
+        k: float = 1e-4,
+        thickness: float = 0.6,
+    ) -> Barrier:
+        """A wall on the outer faces of the block rows[0]..rows[1], cols[0]..cols[1] (inclusive)
+        in each of ``layers``; sides on the grid edge are left open (no neighbour there)."""
+        (r0, r1), (c0, c1) = rows, cols
+        _, nrow, ncol = shape
+        faces = []
+        for k_ in layers:
+            for c in range(c0, c1 + 1):
+                if r0 > 0:
+                    faces.append((k_, r0 - 1, c, r0, c))
+                if r1 < nrow - 1:
+                    faces.append((k_, r1, c, r1 + 1, c))
+            for r in range(r0, r1 + 1):
+                if c0 > 0:
+                    faces.append((k_, r, c0 - 1, r, c0))
+                if c1 < ncol - 1:
+                    faces.append((k_, r, c1, r, c1 + 1))
+        return cls(name, np.asarray(faces, int), k, thickness)
+
+
+@dataclass
 class StressPeriod:
     """A stress period: length (d), number of time steps, step multiplier, steady or transient."""
 
@@ -199,6 +251,7 @@ class ModelSpec:
     initial_head: Any = None  # scalar or (nlay, nrow, ncol), m; None = top of the model
     solver: Solver = field(default_factory=Solver)
     description: str = ""
+    barriers: list[Barrier] = field(default_factory=list)
 
     @property
     def steady(self) -> bool:
@@ -248,6 +301,7 @@ class ModelSpec:
                 "periods",
                 "initial_head",
                 "solver",
+                "barriers",
             },
             "model",
         )
@@ -266,9 +320,14 @@ class ModelSpec:
             boundary_from_dict(b, grid, f"boundaries[{i}]")
             for i, b in enumerate(data.get("boundaries", []))
         ]
+        barriers = [
+            barrier_from_dict(b, grid, f"barriers[{i}]")
+            for i, b in enumerate(data.get("barriers", []))
+        ]
         spec = cls(
             name=data["name"],
             description=data.get("description", ""),
+            barriers=barriers,
             grid=grid,
             properties=properties,
             boundaries=boundaries,
@@ -441,6 +500,24 @@ def boundary_from_dict(data: dict, grid: Grid, where: str) -> Boundary:
     return Boundary(kind=kind, name=str(data["name"]), cells=cells, values=values, periods=periods)
 
 
+def barrier_from_dict(data: dict, grid: Grid, where: str) -> Barrier:
+    """A :class:`Barrier` from TOML: ``name``, ``rows`` and ``cols`` ([first, last], inclusive)
+    of the enclosed block, ``layers`` (list), ``k`` (m/d) and ``thickness`` (m)."""
+    _check_keys(data, {"name", "rows", "cols", "layers", "k", "thickness"}, where)
+    for key in ("name", "rows", "cols", "layers"):
+        if key not in data:
+            raise SpecError(f"{where}.{key}", "missing", "give name, rows, cols and layers")
+    return Barrier.around(
+        str(data["name"]),
+        tuple(int(v) for v in data["rows"]),
+        tuple(int(v) for v in data["cols"]),
+        [int(v) for v in data["layers"]],
+        grid.shape,
+        float(data.get("k", 1e-4)),
+        float(data.get("thickness", 0.6)),
+    )
+
+
 # ---------------------------------------------------------------------- validation
 def _first_bad(mask: np.ndarray) -> str:
     idx = np.argwhere(mask)
@@ -586,6 +663,27 @@ def _check_boundary_values(b: Boundary, vals: dict, where: str, period: int) -> 
         raise SpecError(f"{where}", f"ET rate must be >= 0 and depth > 0{suffix}", "")
 
 
+def _validate_barriers(spec: ModelSpec) -> None:
+    shape = np.asarray(spec.grid.shape)
+    for b in spec.barriers:
+        where = f"barrier {b.name!r}"
+        if not (b.k > 0 and b.thickness > 0):
+            raise SpecError(where, "k (m/d) and thickness (m) must be > 0", "")
+        if len(b.faces) == 0:
+            raise SpecError(
+                where, "has no faces", "enclose at least one cell not on every grid edge"
+            )
+        first, second = b.faces[:, [0, 1, 2]], b.faces[:, [0, 3, 4]]
+        outside = np.any((first < 0) | (first >= shape) | (second < 0) | (second >= shape), axis=1)
+        if outside.any():
+            raise SpecError(
+                where, f"face {b.faces[np.argmax(outside)].tolist()} is outside the grid", ""
+            )
+        steps = np.abs(first[:, 1:] - second[:, 1:]).sum(axis=1)
+        if np.any(steps != 1):
+            raise SpecError(where, "faces must join horizontally adjacent cells", "")
+
+
 def _validate_periods(spec: ModelSpec) -> None:
     if not spec.periods:
         raise SpecError("periods", "no stress period", "add at least one [[periods]] entry")
@@ -610,5 +708,6 @@ def validate_spec(spec: ModelSpec) -> None:
     _validate_properties(spec)
     _validate_periods(spec)
     _validate_boundaries(spec)
+    _validate_barriers(spec)
     if spec.initial_head is not None:
         layered(spec.initial_head, spec.grid.shape, "initial_head")

@@ -140,6 +140,24 @@ def test_toml_file_round_trip(tmp_path):
             "does not exist",
         ),
         ("grid", DELETE, "model.grid", "missing"),
+        (
+            "barriers",
+            [{"name": "wall", "rows": [1, 2], "cols": [1, 2]}],
+            "barriers[0].layers",
+            "missing",
+        ),
+        (
+            "barriers",
+            [{"name": "w", "rows": [1, 2], "cols": [1, 2], "layers": [0], "k": -1.0}],
+            "barrier 'w'",
+            "must be > 0",
+        ),
+        (
+            "barriers",
+            [{"name": "w", "rows": [1, 2], "cols": [1, 2], "layers": [5]}],
+            "barrier 'w'",
+            "outside the grid",
+        ),
     ],
 )
 def test_bad_input_names_field_and_problem(path, value, field, message):

@@ -172,6 +172,15 @@ def build_simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation
             maxbound=len(b.cells),
             stress_period_data=_stress_period_data(b, len(spec.periods)),
         )
+    if spec.barriers:
+        idomain = grid["idomain"]
+        records = [
+            [(k, r1, c1), (k, r2, c2), b.hydraulic_characteristic]
+            for b in spec.barriers
+            for k, r1, c1, r2, c2 in (tuple(int(v) for v in f) for f in b.faces)
+            if idomain[k, r1, c1] > 0 and idomain[k, r2, c2] > 0
+        ]
+        flopy.mf6.ModflowGwfhfb(gwf, maxhfb=len(records), stress_period_data={0: records})
     flopy.mf6.ModflowGwfoc(
         gwf,
         head_filerecord=f"{spec.name}.hds",
