@@ -161,17 +161,27 @@ class CaptureZone:
 
 
 def write_geojson(path: str | Path, features: list[dict], crs: str | None, attrs: dict) -> Path:
-    """A GeoJSON FeatureCollection with a named CRS and provenance, written atomically."""
-    collection = {"type": "FeatureCollection", "features": features, "gwsim": attrs}
+    """A GeoJSON FeatureCollection with its CRS and provenance, written atomically.
+
+    The CRS is named by its EPSG code when it has one; otherwise its WKT goes into the ``gwsim``
+    member (``crs_wkt``).
+    """
+    import pyproj
+
+    collection = {"type": "FeatureCollection", "features": features, "gwsim": dict(attrs)}
     if crs:
-        epsg = crs.split(":")[-1]
-        collection["crs"] = {
-            "type": "name",
-            "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"},
-        }
+        parsed = pyproj.CRS.from_user_input(crs)
+        epsg = parsed.to_epsg()
+        if epsg:
+            collection["crs"] = {
+                "type": "name",
+                "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"},
+            }
+        else:
+            collection["gwsim"]["crs_wkt"] = parsed.to_wkt()
     path = Path(path)
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(collection, indent=1))
+        tmp.write_text(json.dumps(collection, indent=1, ensure_ascii=False), encoding="utf-8")
     return path
 
 

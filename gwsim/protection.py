@@ -179,7 +179,7 @@ class ProtectionZones:
 
     def write_tables(self, folder: str | Path, stem: str = "protection_zones") -> list[Path]:
         """The comparison table as CSV and Markdown (atomic writes); returns both paths."""
-        return write_table(self.table(), folder, stem)
+        return write_table(self.table(), folder, stem, self.attrs, "Protection zones (HJ 338-2018)")
 
     def plot(self, flow: FlowField, ax=None, title: str | None = None):
         """A planner's map of all sources' zones; returns the axes."""

@@ -337,7 +337,7 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
             rows = zone_sensitivity(
                 scenario.spec, flow, zones_of, out / "sensitivity", log=log, **scenario.sensitivity
             )
-            written += write_table(rows, out, "sensitivity")
+            written += write_table(rows, out, "sensitivity", flow.attrs, "Zone sensitivity")
     if scenario.outputs["report"]:
         written.append(
             write_report(

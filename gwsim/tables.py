@@ -1,4 +1,8 @@
-"""Result tables as CSV and Markdown (written atomically)."""
+"""Result tables as CSV and Markdown, written atomically, with provenance.
+
+The CSV starts with ``# key: value`` comment lines carrying the provenance attributes (pandas reads
+it with ``comment="#"``); the Markdown has an optional title and notes and ends with the provenance.
+"""
 
 from __future__ import annotations
 
@@ -23,16 +27,30 @@ def markdown_table(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_table(rows: list[dict], folder: str | Path, stem: str) -> list[Path]:
+def write_table(
+    rows: list[dict],
+    folder: str | Path,
+    stem: str,
+    attrs: dict | None = None,
+    title: str = "",
+    notes: str = "",
+) -> list[Path]:
     """``<stem>.csv`` and ``<stem>.md`` in ``folder``; returns both paths."""
+    attrs = attrs or {}
     buf = io.StringIO()
+    buf.writelines(f"# {k}: {v}\n" for k, v in attrs.items())
     writer = csv.DictWriter(buf, fieldnames=_columns(rows))
     writer.writeheader()
     writer.writerows(rows)
+    md = ([f"# {title}", ""] if title else []) + [markdown_table(rows).rstrip()]
+    if notes:
+        md += ["", notes]
+    if attrs:
+        md += ["", "Provenance:", ""] + [f"- {k}: {v}" for k, v in attrs.items()]
     paths = []
-    for suffix, text in ((".csv", buf.getvalue()), (".md", markdown_table(rows))):
+    for suffix, text in ((".csv", buf.getvalue()), (".md", "\n".join(md) + "\n")):
         path = Path(folder) / f"{stem}{suffix}"
         with atomic_path(path) as tmp:
-            tmp.write_text(text)
+            tmp.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths

@@ -83,7 +83,9 @@ def test_geojson_has_one_feature_per_source_zone_method(zones, tmp_path):
 def test_comparison_table_in_csv_and_markdown(zones, tmp_path):
     _, pz = zones
     csv_path, md_path = pz.write_tables(tmp_path)
-    rows = csv_path.read_text().splitlines()
+    lines = csv_path.read_text().splitlines()
+    assert lines[0].startswith("# gwsim_version: ")  # provenance first
+    rows = [line for line in lines if not line.startswith("#")]
     assert rows[0].startswith("source,zone,numerical_area_ha")
     assert len(rows) == 4
     assert "30-50 (fine sand)" in md_path.read_text()

@@ -43,7 +43,8 @@ def test_demo_scenario_writes_heads_map_budget_and_zones(tmp_path, capsys):
         assert float(head.isel(x=5).mean()) > float(head.isel(x=-5).mean())
     zones = json.loads((tmp_path / "demo" / "protection_zones.geojson").read_text())["features"]
     assert len(zones) == 6 and {f["properties"]["source"] for f in zones} == {"demo_source"}
-    rows = (tmp_path / "demo" / "sensitivity.csv").read_text().splitlines()
+    lines = (tmp_path / "demo" / "sensitivity.csv").read_text().splitlines()
+    rows = [line for line in lines if not line.startswith("#")]
     assert len(rows) == 1 + 3 * 2  # header + (K, porosity, recharge) x (0.5, 2)
     porosity_halved = next(r for r in rows if r.startswith("demo_source,porosity,0.5"))
     assert float(porosity_halved.split(",")[4]) > 0  # less porosity: faster water, larger zone
