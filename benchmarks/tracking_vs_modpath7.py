@@ -168,10 +168,88 @@ def modpath7_case(ws: Path, flow, case: str, n: int, repeat: int):
     return float(np.median([r[0] for r in runs])), max(r[1] for r in runs), ep
 
 
+def equal_ends(cell, t, ep) -> np.ndarray:
+    """Same end cell as MODPATH 7 and travel time within 1e-4 relative."""
+    return (cell == ep["node"]) & (np.abs(t - ep["time"]) <= 1e-4 * np.maximum(ep["time"], 1e-12))
+
+
 def prt_executable(arg: str | None) -> str | None:
     """Path of a PRT-capable mf6 from ``--prt`` or ``GWSIM_MF6_PRT`` (None when absent)."""
     path = arg or os.environ.get("GWSIM_MF6_PRT")
     return path if path and Path(path).is_file() else None
+
+
+def prt_case(ws: Path, flow, case: str, n: int, repeat: int, exe: str):
+    """MODFLOW 6 PRT on the same flow (FMI) and start points: median time, peak MiB, end points.
+
+    PRT tracks forward only, so the backward case is not run. Release points are given in
+    grid-local coordinates (as MODPATH 7 writes them); ``extend_tracking`` is MODPATH 7's
+    "extend" stop option; recharge and ET enter through the top face (IFLOWFACE -1 in the flow
+    model), as MODPATH 7's defaultiface 6.
+    """
+    import flopy
+
+    nodes, _, xyz = starts(flow, case, n)
+    prt_ws = ws.parent / f"prt_{case}"
+    prt_ws.mkdir(exist_ok=True)
+    sim = flopy.mf6.MFSimulation(
+        sim_name="prt", sim_ws=str(prt_ws), exe_name=exe, verbosity_level=0
+    )
+    flopy.mf6.ModflowTdis(sim, nper=1, perioddata=[(float(flow.times[-1]), 1, 1.0)])
+    prt = flopy.mf6.ModflowPrt(sim, modelname="prt")
+    flopy.mf6.ModflowPrtdis(
+        prt,
+        nlay=flow.nlay,
+        nrow=flow.nrow,
+        ncol=flow.ncol,
+        delr=flow.delr,
+        delc=flow.delc,
+        top=flow.top,
+        botm=flow.botm,
+        idomain=flow.idomain,
+    )
+    flopy.mf6.ModflowPrtmip(prt, porosity=POROSITY)
+    lay, row, col = np.unravel_index(nodes, flow.shape)
+    xl, yl = flow.model_to_local(xyz[:, 0], xyz[:, 1])
+    release = [
+        (i, (int(k), int(r), int(c)), float(x), float(y), float(z))
+        for i, (k, r, c, x, y, z) in enumerate(zip(lay, row, col, xl, yl, xyz[:, 2], strict=True))
+    ]
+    flopy.mf6.ModflowPrtprp(
+        prt,
+        nreleasepts=len(release),
+        packagedata=release,
+        perioddata={0: ["FIRST"]},
+        extend_tracking=True,
+        coordinate_check_method=None,
+        exit_solve_tolerance=1e-10,
+    )
+    pathlines = case == "pathlines"  # every cell exit is recorded, as MODPATH 7's pathlines
+    flopy.mf6.ModflowPrtoc(
+        prt,
+        track_filerecord="prt.trk",
+        track_release=False,
+        track_exit=pathlines,
+        track_timestep=False,
+        track_terminate=True,
+    )
+    flopy.mf6.ModflowPrtfmi(
+        prt, packagedata=[("GWFHEAD", str(ws / "trk.hds")), ("GWFBUDGET", str(ws / "trk.cbc"))]
+    )
+    ems = flopy.mf6.ModflowEms(sim)
+    sim.register_solution_package(ems, [prt.name])
+    sim.write_simulation(silent=True)
+    runs = [timed_child([exe], prt_ws) for _ in range(repeat)]
+    names, formats = (line.split(",") for line in (prt_ws / "prt.trk.hdr").read_text().split())
+    dtype = np.dtype(list(zip(names, formats, strict=True)))
+    track = np.fromfile(prt_ws / "prt.trk", dtype=dtype)
+    end = track[track["ireason"] == 3]
+    order = np.argsort(end["irpt"])
+    end = end[order]
+    ends = np.zeros(len(release), dtype=[("node", int), ("time", float)])
+    ends["node"][end["irpt"] - 1] = end["icell"] - 1
+    ends["time"][end["irpt"] - 1] = end["t"] - end["trelease"]
+    return float(np.median([r[0] for r in runs])), max(r[1] for r in runs), ends
 
 
 def main() -> None:
@@ -204,6 +282,7 @@ def main() -> None:
         f"{time.perf_counter() - t0:.1f} s ({ws})"
     )
     flow = FlowField.from_mf6(ws, porosity=POROSITY)
+    prt_exe = prt_executable(args.prt)
     cases = [("forward", args.forward), ("wells", args.backward), ("pathlines", args.forward)]
     rows = []
     for case, n in cases:
@@ -228,9 +307,11 @@ def main() -> None:
         res = np.load(out)
         info = json.loads(out.with_suffix(".json").read_text())
         warm = float(np.median(info["warm"]))
-        same = (res["cell"] == ep["node"]) & (
-            np.abs(res["t"] - ep["time"]) <= 1e-4 * np.maximum(ep["time"], 1e-12)
-        )
+        same = equal_ends(res["cell"], res["t"], ep)
+        prt = (np.nan, np.nan)
+        if prt_exe and case != "wells":
+            prt_t, _, prt_ep = prt_case(ws, flow, case, n, args.repeat, prt_exe)
+            prt = (prt_t, equal_ends(prt_ep["node"], prt_ep["time"], ep).mean())
         rows.append(
             (
                 case,
@@ -243,6 +324,7 @@ def main() -> None:
                 same.mean(),
                 mp_mem,
                 info["rss_mb"],
+                *prt,
             )
         )
     cells = args.nlay * args.nrow * args.ncol
@@ -253,24 +335,28 @@ def main() -> None:
     head = (
         f"{'case':<10} {'particles':>9} {'MODPATH7 s':>10} {'gwsim cold s':>12} "
         f"{'gwsim warm s':>12} {'ratio':>7} {'equal ends':>10} {'MP7 MiB':>8} "
-        f"{'gwsim MiB':>9}"
+        f"{'gwsim MiB':>9} {'PRT s':>7} {'PRT=MP7':>8}"
     )
     print(head)
     print("-" * len(head))
-    for case, n, _, mp_t, cold, warm, ratio, share, mp_mem, g_mem in rows:
+    for case, n, _, mp_t, cold, warm, ratio, share, mp_mem, g_mem, prt_t, prt_share in rows:
+        prt_cols = "    n/a      n/a" if np.isnan(prt_t) else f"{prt_t:>7.2f} {prt_share:>8.2%}"
         print(
             f"{case:<10} {n:>9,} {mp_t:>10.2f} {cold:>12.2f} {warm:>12.3f} {ratio:>6.1f}x "
-            f"{share:>10.2%} {mp_mem:>8.0f} {g_mem:>9.0f}"
+            f"{share:>10.2%} {mp_mem:>8.0f} {g_mem:>9.0f} {prt_cols}"
         )
     print("ratio = MODPATH 7 time / gwsim warm time; gwsim MiB includes reading the flow field.")
-    if prt_executable(args.prt) is None:
+    if prt_exe is None:
         print(
-            "MODFLOW 6 PRT column skipped: no PRT-capable mf6 found (build one with "
+            "MODFLOW 6 PRT columns skipped: no PRT-capable mf6 found (build one with "
             "/work/shared/tools/build-mf6-prt.sh PREFIX, then pass --prt PREFIX/bin/mf6 or set "
             "GWSIM_MF6_PRT)."
         )
     else:
-        print("MODFLOW 6 PRT found, but its comparison is not implemented yet in this script.")
+        print(
+            f"PRT: {prt_exe}; PRT=MP7 is the share of PRT end points equal to MODPATH 7's; PRT "
+            "tracks forward only (n/a for the backward case)."
+        )
 
 
 if __name__ == "__main__":

@@ -124,14 +124,17 @@ def build_flow_model(
         stress_period_data={0: [[(0, 2, j), 28.6, 300.0] for j in range(ncol // 5, ncol // 2)]},
     )
     top_cells = [(0, i, j) for i in range(nrow) for j in range(ncol)]
-    rch = {0: [[c, 5e-4] for c in top_cells]}
+    # IFLOWFACE -1: recharge and ET cross the top face (MODPATH 7's defaultiface 6; MF6 PRT
+    # reads this auxiliary variable from the budget file)
+    rch = {0: [[c, 5e-4, -1] for c in top_cells]}
     if transient:
-        rch[1] = [[c, 1.5e-3] for c in top_cells]
+        rch[1] = [[c, 1.5e-3, -1] for c in top_cells]
         rch[2] = rch[0]
-    flopy.mf6.ModflowGwfrch(gwf, stress_period_data=rch)
+    flopy.mf6.ModflowGwfrch(gwf, stress_period_data=rch, auxiliary=["IFLOWFACE"])
     flopy.mf6.ModflowGwfevt(
         gwf,
-        stress_period_data={0: [[c, 30.0, 2e-4, 2.5] for c in top_cells]},
+        stress_period_data={0: [[c, 30.0, 2e-4, 2.5, -1] for c in top_cells]},
+        auxiliary=["IFLOWFACE"],
     )
     flopy.mf6.ModflowGwfghb(
         gwf,
