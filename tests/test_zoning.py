@@ -13,18 +13,19 @@ import shapely
 
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
+from gwsim.standards import class3_limits
 from gwsim.zoning.drastic import drastic_index, drastic_ratings, drastic_table, index_range
 from gwsim.zoning.grading import grade
 from gwsim.zoning.layers import as_layer, check_aligned, layers_from_flow, read_layer
 from gwsim.zoning.load import PollutionSource, load_factors, source_hazard, spread_load
 from gwsim.zoning.overlay import Sample, delineate, zone_codes
-from gwsim.zoning.scheme import read_data, scheme_from_dict
+from gwsim.zoning.scheme import scheme_from_dict
 from gwsim.zoning.value import ProtectionZone, groundwater_value
 
 CRS = "EPSG:4548"
 X = np.array([500050.0, 500150.0])
 Y = np.array([3100150.0, 3100050.0])
-LIMITS = read_data("gbt14848_class3.toml")["limits"]
+LIMITS = class3_limits()
 
 
 def layer(values, name, x=X, y=Y, crs=CRS, **attrs):

@@ -2,7 +2,7 @@
 
 Defaults live in ``data/keyzone_scheme.toml`` (classes, breaks, kernel, matrices),
 ``data/control_requirements.toml`` (zone kinds, their codes, colours and control requirements),
-``data/drastic.toml``, ``data/source_load.toml`` and ``data/gbt14848_class3.toml``. A scenario's
+``data/drastic.toml``, ``data/source_load.toml`` and gwsim's GB/T 14848 table (:mod:`gwsim.standards`). A scenario's
 ``[vulnerability]``, ``[load]``, ``[value]``, ``[treatment]``, ``[overlay]`` and ``[kinds]`` tables
 override them key by key; :func:`scheme_from_dict` validates the result and raises
 :class:`~gwsim.errors.SpecError` naming the bad key.
@@ -17,6 +17,7 @@ from importlib import resources
 import numpy as np
 
 from gwsim.errors import SpecError
+from gwsim.standards import class3_limits
 from gwsim.zoning.drastic import drastic_table, drastic_weights, index_range
 from gwsim.zoning.grading import checked_breaks, equal_interval_breaks
 from gwsim.zoning.load import load_factors
@@ -198,7 +199,7 @@ def scheme_from_dict(data: dict) -> KeyZoneScheme:
             "overlay.protection_from", f"{protection_from!r}", f"list some of {ZONE_CLASSES}"
         )
     ignore = treat["ignore_parameters"]
-    limits = read_data("gbt14848_class3.toml")["limits"]
+    limits = class3_limits()
     if not (isinstance(ignore, list) and set(ignore) <= set(limits)):
         raise SpecError(
             "treatment.ignore_parameters", f"{ignore!r}", f"list some of {sorted(limits)}"
