@@ -124,47 +124,24 @@ def timed_child(cmd: list[str], cwd: Path) -> tuple[float, float]:
 
 def modpath7_case(ws: Path, flow, case: str, n: int, repeat: int):
     """Write MODPATH 7 input once, run it ``repeat`` times; median time, peak MiB, end points."""
-    import flopy
+    from modpath7_reference import write_modpath7
 
     from gwsim.executables import find_executable
 
     nodes, local, _ = starts(flow, case, n)
-    sim = flopy.mf6.MFSimulation.load(sim_ws=str(ws), verbosity_level=0)
-    name = f"mp_{case}"
-    mp = flopy.modpath.Modpath7(
-        modelname=name,
-        flowmodel=sim.get_model(),
-        exe_name=str(find_executable("mp7")),
-        model_ws=str(ws),
-    )
-    flopy.modpath.Modpath7Bas(mp, porosity=POROSITY, defaultiface={"RCH": 6, "EVT": 6})
-    pdata = flopy.modpath.ParticleData(
-        partlocs=[int(v) for v in nodes],
-        structured=False,
-        localx=local[:, 0],
-        localy=local[:, 1],
-        localz=local[:, 2],
-        timeoffset=0.0,
-        drape=0,
-    )
-    group = flopy.modpath.ParticleGroup(
-        particlegroupname="g", particledata=pdata, filename=f"{name}.sloc"
-    )
     backward = case == "wells"
-    flopy.modpath.Modpath7Sim(
-        mp,
-        simulationtype="pathline" if case == "pathlines" else "endpoint",
-        trackingdirection="backward" if backward else "forward",
-        weaksinkoption="pass_through",
-        weaksourceoption="pass_through",
-        budgetoutputoption="no",
-        referencetime=flow.times[-1] if backward else 0.0,
-        stoptimeoption="extend",
-        particlegroups=[group],
+    mpsim = write_modpath7(
+        ws,
+        nodes,
+        local,
+        "backward" if backward else "forward",
+        POROSITY,
+        flow.times[-1] if backward else 0.0,
+        pathlines=case == "pathlines",
+        name=f"mp_{case}",
     )
-    mp.write_input()
-    runs = [timed_child([str(find_executable("mp7")), f"{name}.mpsim"], ws) for _ in range(repeat)]
-    ep = read_endpoints(ws / f"{name}.mpend")
+    runs = [timed_child([str(find_executable("mp7")), mpsim.name], ws) for _ in range(repeat)]
+    ep = read_endpoints(ws / f"mp_{case}.mpend")
     return float(np.median([r[0] for r in runs])), max(r[1] for r in runs), ep
 
 

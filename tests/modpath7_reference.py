@@ -11,6 +11,7 @@ assumes.
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import flopy
@@ -186,7 +187,7 @@ def lattice_starts(flow, per_cell: int = 1, seed: int = 0, max_particles: int | 
     return nodes, local, np.column_stack([x, y, z])
 
 
-def run_modpath7(
+def write_modpath7(
     sim_ws: Path,
     nodes: np.ndarray,
     local: np.ndarray,
@@ -196,8 +197,8 @@ def run_modpath7(
     weak_sinks: str = "pass_through",
     pathlines: bool = False,
     name: str = "mp",
-) -> np.recarray:
-    """Run MODPATH 7 on the MODFLOW 6 model in ``sim_ws``; returns its end points.
+) -> Path:
+    """Write MODPATH 7 input for the MODFLOW 6 model in ``sim_ws``; returns the .mpsim file.
 
     ``nodes`` are 0-based; ``local`` the particles' local x, y, z (0..1 in the cell, z over the
     saturated thickness). Recharge and ET go on the top face (``defaultiface`` 6).
@@ -232,9 +233,34 @@ def run_modpath7(
         particlegroups=[group],
     )
     mp.write_input()
-    ok, out = mp.run_model(silent=True)
-    if not ok:
-        raise RuntimeError("MODPATH 7 failed:\n" + "\n".join(out[-20:]))
+    return Path(sim_ws) / f"{name}.mpsim"
+
+
+def run_modpath7(
+    sim_ws: Path,
+    nodes: np.ndarray,
+    local: np.ndarray,
+    direction: str,
+    porosity,
+    reference_time: float,
+    weak_sinks: str = "pass_through",
+    pathlines: bool = False,
+    name: str = "mp",
+) -> np.recarray:
+    """Run MODPATH 7 on the MODFLOW 6 model in ``sim_ws`` (see :func:`write_modpath7`); returns
+    its end points."""
+    mpsim = write_modpath7(
+        sim_ws, nodes, local, direction, porosity, reference_time, weak_sinks, pathlines, name
+    )
+    proc = subprocess.run(
+        [str(find_executable("mp7")), mpsim.name],
+        cwd=sim_ws,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0 or "normal termination" not in proc.stdout.lower():
+        raise RuntimeError("MODPATH 7 failed:\n" + proc.stdout[-2000:])
     return read_endpoints(Path(sim_ws) / f"{name}.mpend")
 
 
