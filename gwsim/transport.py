@@ -4,7 +4,9 @@
 budget files (FMI), so it works on any :class:`~gwsim.FlowField` whose budget holds saturation. It
 solves advection (TVD scheme), dispersion, linear sorption, first-order decay and, optionally,
 mass exchange with an immobile (matrix) domain, with water from the flow model's sources entering
-at 0 mg/L and leaving sinks at the cell's concentration.
+at 0 mg/L and leaving sinks at the cell's concentration. ``engine="mt3d"`` solves the same problem
+with MODFLOW-NWT + MT3D-USGS on a flow field that gwsim built from a spec (the project's internal
+cross-check; :mod:`gwsim.engines.mt3d`), with the same schedule and source terms.
 
 Modelling choices (also in :func:`transport`'s docstring):
 
@@ -342,6 +344,16 @@ class _Schedule:
     save_steps: list[list[int]]
     flow_steps: list[list[int]] = field(default_factory=list)  # saved flow steps in each period
 
+    def longest_steps(self) -> np.ndarray:
+        """(nper,) the longest time step of each period, d (the first or last one)."""
+        growth = [m ** np.arange(n) for n, m in zip(self.nstp, self.tsmult, strict=True)]
+        return np.array(
+            [
+                length * g.max() / g.sum()
+                for length, g in zip(np.diff(self.edges), growth, strict=True)
+            ]
+        )
+
 
 def _steady_schedule(edges: np.ndarray, times: np.ndarray, dt_max: float) -> _Schedule:
     perlen = np.diff(edges)
@@ -468,7 +480,7 @@ def transport(
     courant: float = 0.5,
     numerical_dispersion: float = 0.05,
 ) -> Plume:
-    """Simulate solute transport from ``sources`` on a flow field (MODFLOW 6 GWT).
+    """Simulate solute transport from ``sources`` on a flow field (MODFLOW 6 GWT or MT3D-USGS).
 
     The transport run starts at time 0 free of solute and ends at ``max(times)``. Water entering
     from the flow model's sources and boundaries carries 0 mg/L unless a concentration
@@ -496,9 +508,11 @@ def transport(
     retardation : float
         Retardation factor R ≥ 1.
     engine : {"mf6", "mt3d"}
-        Transport code; only "mf6" works on a FlowField.
+        Transport code: MODFLOW 6 GWT on the flow field's files, or MODFLOW-NWT + MT3D-USGS,
+        which reruns the flow from ``flow.spec`` (a flow field from gwsim's MODFLOW 6 engine) on
+        the transport periods with the same modelling choices (:mod:`gwsim.engines.mt3d`).
     workspace : str or pathlib.Path, optional
-        Folder for the MODFLOW 6 transport files; default a temporary folder, removed afterwards.
+        Folder for the engine's files; default a temporary folder, removed afterwards.
     dual_domain : DualDomain, optional
         Immobile pore space and mass-transfer rate (fractured rock).
     courant : float
@@ -515,16 +529,20 @@ def transport(
     SpecError
         For a bad source or parameter; the message names it and the fix.
     GwsimError
-        When the flow field cannot drive a transport run, or for ``engine="mt3d"``.
+        When the flow field cannot drive a transport run, or ``engine="mt3d"`` gets a flow field
+        without a gwsim spec or a spec MODFLOW-NWT cannot represent.
     EngineError
-        When MODFLOW 6 fails; the message carries the end of its listing.
+        When MODFLOW 6, MODFLOW-NWT or MT3D-USGS fails; the message carries the end of its
+        listing.
     """
     if engine not in ENGINES:
-        raise SpecError("engine", f"{engine!r} is not a transport engine", "use 'mf6'")
-    if engine == "mt3d":
+        raise SpecError("engine", f"{engine!r} is not a transport engine", "use 'mf6' or 'mt3d'")
+    if engine == "mt3d" and flow.spec is None:
         raise GwsimError(
-            "engine='mt3d' (MODFLOW-NWT + MT3D-USGS) needs a model that gwsim builds itself from a "
-            "spec and is not yet available from a FlowField: use engine='mf6'"
+            "engine='mt3d' (MODFLOW-NWT + MT3D-USGS) reruns the flow model from the gwsim spec "
+            "it was built from, and this flow field has none; MT3D transport on other MODFLOW 6 "
+            "models is not yet available: run the spec with gwsim.engines.run_flow, or use "
+            "engine='mf6'"
         )
     times = _check_times(times)
     t_end = float(times.max())
@@ -590,80 +608,20 @@ def transport(
                 stacklevel=2,
             )
     mass, fixed = _stresses(flow, sources, cells, schedule, dt_steps)
-    return _run_mf6(
-        flow,
-        sources,
-        times,
-        porosity,
-        alphas,
-        decay,
-        retardation,
-        dual_domain,
-        schedule,
-        mass,
-        fixed,
-        workspace,
-    )
-
-
-def _run_mf6(
-    flow,
-    sources,
-    times,
-    porosity,
-    alphas,
-    decay,
-    retardation,
-    dual_domain,
-    schedule,
-    mass,
-    fixed,
-    workspace,
-) -> Plume:
-    from gwsim.engines.mf6_gwt import GwtSpec, ImmobileDomain, run_gwt
-
-    immobile = None
-    if dual_domain is not None:
-        theta_im = np.broadcast_to(
-            np.asarray(dual_domain.immobile_porosity, float), flow.shape
-        ).astype(float)
-        if np.any(theta_im < 0) or np.any(theta_im + porosity > 1):
-            raise SpecError(
-                "dual_domain.immobile_porosity",
-                "must be >= 0 with mobile + immobile porosity <= 1",
-                "give the matrix pore volume per cell volume",
-            )
-        rate = _check_number(
-            "dual_domain.transfer_rate", dual_domain.transfer_rate, 0.0, "give ζ in 1/d"
-        )
-        immobile = ImmobileDomain(porosity=theta_im, rate=np.full(flow.shape, rate))
-    sorbing = retardation > 1
-    bulk_density = (1 - porosity) * GRAIN_DENSITY
-    scale = max([s.concentration or 0.0 for s in sources] + [1.0])
-    spec = GwtSpec(
-        delr=flow.delr,
-        delc=flow.delc,
-        top=flow.top,
-        botm=flow.botm,
-        idomain=flow.idomain,
-        head_file=flow.files["head"],
-        budget_file=flow.files["budget"],
-        perlen=np.diff(schedule.edges),
-        nstp=schedule.nstp,
-        tsmult=schedule.tsmult,
-        save_steps=schedule.save_steps,
+    bulk_density, distcoef = _sorption(porosity, retardation)
+    setup = _Setup(
+        schedule=schedule,
+        times=times,
         porosity=porosity,
         dispersivity=alphas,
         mass_sources=mass,
         fixed_concentrations=fixed,
         decay=decay,
-        bulk_density=bulk_density if sorbing else None,
-        distcoef=(retardation - 1) * porosity / bulk_density if sorbing else None,
-        immobile=immobile,
-        xorigin=flow.xorigin,
-        yorigin=flow.yorigin,
-        angrot=flow.angrot,
-        dvclose=1e-9 * scale,
+        bulk_density=bulk_density,
+        distcoef=distcoef,
+        immobile=_immobile_domain(dual_domain, porosity, flow.shape),
+        courant=courant,
+        concentration_scale=max([s.concentration or 0.0 for s in sources] + [1.0]),
     )
     inputs_hash = hash_inputs(
         [
@@ -676,13 +634,147 @@ def _run_mf6(
             retardation,
             repr(dual_domain),
             schedule.nstp,
+            engine,
         ]
     )
-    if workspace is None:
-        with tempfile.TemporaryDirectory(prefix="gwsim-gwt-") as tmp:
-            result = run_gwt(spec, tmp)
+    if engine == "mf6":
+        from gwsim.engines.mf6_gwt import run_gwt
+
+        run, spec, executables = run_gwt, _gwt_spec(flow, setup), ["mf6"]
     else:
-        result = run_gwt(spec, workspace)
+        from gwsim.engines.mt3d import run_mt3d
+
+        run, spec, executables = run_mt3d, _mt3d_spec(flow, setup), ["mfnwt", "mt3dusgs"]
+    if workspace is None:
+        with tempfile.TemporaryDirectory(prefix=f"gwsim-{engine}-") as tmp:
+            result = run(spec, tmp)
+    else:
+        result = run(spec, workspace)
+    return _plume(flow, times, result, workspace, inputs_hash, executables)
+
+
+# ---------------------------------------------------------------------- engines
+@dataclass
+class _Setup:
+    """Validated transport inputs that every engine turns into its own run (m, d, g, mg/L)."""
+
+    schedule: _Schedule
+    times: np.ndarray
+    porosity: np.ndarray
+    dispersivity: tuple[float, float, float]
+    mass_sources: dict[int, list]
+    fixed_concentrations: dict[int, list]
+    decay: float
+    bulk_density: np.ndarray | None
+    distcoef: np.ndarray | None
+    immobile: object  # gwsim.engines.mf6_gwt.ImmobileDomain or None
+    courant: float
+    concentration_scale: float  # mg/L, largest source concentration (solver closures)
+
+
+def _sorption(porosity: np.ndarray, retardation: float):
+    """(ρb kg/m³, Kd m³/kg) with 1 + ρb·Kd/n = R, or (None, None) without sorption."""
+    if retardation <= 1:
+        return None, None
+    bulk_density = (1 - porosity) * GRAIN_DENSITY
+    return bulk_density, (retardation - 1) * porosity / bulk_density
+
+
+def _immobile_domain(dual_domain: DualDomain | None, porosity: np.ndarray, shape):
+    """The checked immobile domain (per-cell θ_im and ζ) of ``dual_domain``, or None."""
+    if dual_domain is None:
+        return None
+    from gwsim.engines.mf6_gwt import ImmobileDomain
+
+    theta_im = np.broadcast_to(np.asarray(dual_domain.immobile_porosity, float), shape).astype(
+        float
+    )
+    if np.any(theta_im < 0) or np.any(theta_im + porosity > 1):
+        raise SpecError(
+            "dual_domain.immobile_porosity",
+            "must be >= 0 with mobile + immobile porosity <= 1",
+            "give the matrix pore volume per cell volume",
+        )
+    rate = _check_number(
+        "dual_domain.transfer_rate", dual_domain.transfer_rate, 0.0, "give ζ in 1/d"
+    )
+    return ImmobileDomain(porosity=theta_im, rate=np.full(shape, rate))
+
+
+def _gwt_spec(flow: FlowField, setup: _Setup):
+    """The MODFLOW 6 GWT run of ``setup``: it reads the flow model's head and budget files."""
+    from gwsim.engines.mf6_gwt import GwtSpec
+
+    schedule = setup.schedule
+    return GwtSpec(
+        delr=flow.delr,
+        delc=flow.delc,
+        top=flow.top,
+        botm=flow.botm,
+        idomain=flow.idomain,
+        head_file=flow.files["head"],
+        budget_file=flow.files["budget"],
+        perlen=np.diff(schedule.edges),
+        nstp=schedule.nstp,
+        tsmult=schedule.tsmult,
+        save_steps=schedule.save_steps,
+        porosity=setup.porosity,
+        dispersivity=setup.dispersivity,
+        mass_sources=setup.mass_sources,
+        fixed_concentrations=setup.fixed_concentrations,
+        decay=setup.decay,
+        bulk_density=setup.bulk_density,
+        distcoef=setup.distcoef,
+        immobile=setup.immobile,
+        xorigin=flow.xorigin,
+        yorigin=flow.yorigin,
+        angrot=flow.angrot,
+        dvclose=1e-9 * setup.concentration_scale,
+    )
+
+
+def _mt3d_spec(flow: FlowField, setup: _Setup):
+    """The MODFLOW-NWT + MT3D-USGS run of ``setup`` on the flow field's gwsim spec.
+
+    MODFLOW-NWT reruns the spec on the transport periods. A single-step flow field (steady
+    flow) gives one steady-state flow step per period, in which MT3D takes the schedule's steps;
+    otherwise the periods and steps are the spec's own, one transport step per flow step at most.
+    """
+    from gwsim.engines.mt3d import Mt3dSpec
+
+    schedule = setup.schedule
+    perlen = np.diff(schedule.edges)
+    nper = len(perlen)
+    if flow.ntimes == 1:
+        nstp, tsmult = np.ones(nper, int), np.ones(nper)
+        steady, spec_periods = np.ones(nper, bool), np.zeros(nper, int)
+    else:
+        nstp, tsmult = schedule.nstp, schedule.tsmult
+        steady = np.array([flow.spec.periods[p].steady for p in range(nper)])
+        spec_periods = np.arange(nper)
+    return Mt3dSpec(
+        model=flow.spec,
+        perlen=perlen,
+        nstp=nstp,
+        tsmult=tsmult,
+        steady=steady,
+        spec_periods=spec_periods,
+        dt_max=schedule.longest_steps(),
+        times=setup.times,
+        porosity=setup.porosity,
+        dispersivity=setup.dispersivity,
+        mass_sources=setup.mass_sources,
+        fixed_concentrations=setup.fixed_concentrations,
+        decay=setup.decay,
+        bulk_density=setup.bulk_density,
+        distcoef=setup.distcoef,
+        immobile=setup.immobile,
+        courant=setup.courant,
+    )
+
+
+def _plume(flow, times, result, workspace, inputs_hash: str, executables: list[str]) -> Plume:
+    """The Plume of an engine's result at the output ``times``; warns on a poor mass balance."""
     keep = [int(np.argmin(np.abs(result.times - t))) for t in times]
     coords = grid_coords(flow)
     coords["time"] = ("time", times, {"units": "d", "long_name": "simulation time"})
@@ -707,6 +799,6 @@ def _run_mf6(
         concentration=conc,
         percent_discrepancy=result.percent_discrepancy,
         workspace=None if workspace is None else Path(workspace),
-        attrs=provenance_attrs(inputs_hash, executables=["mf6"]),
+        attrs=provenance_attrs(inputs_hash, executables=executables),
         flow=flow,
     )

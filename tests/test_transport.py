@@ -288,3 +288,17 @@ def test_mass_balance_discrepancy_over_one_percent_warns(column, monkeypatch):
     with pytest.warns(UserWarning, match="discrepancy reaches 2.5 %"):
         plume = transport(column, [Source(10.2, 0.25, mass_rate=1.0)], [2.0])
     assert plume.percent_discrepancy == 2.5
+
+
+def test_every_output_time_of_a_layered_plume_is_its_own(tmp_path, steady_layered_spec):
+    """Regression: concentration files hold one record per layer and time; reading by record
+    index gave later times the plume of an earlier one. A continuous source's plume must grow."""
+    from gwsim.engines import run_flow
+
+    flow = run_flow(steady_layered_spec, tmp_path / "flow")
+    x, y = flow.xcenters[5, 3], flow.ycenters[5, 3]
+    plume = transport(
+        flow, [Source(x, y, mass_rate=100.0)], [50.0, 200.0], workspace=tmp_path / "t"
+    )
+    mass = np.nansum(plume.concentration.values, axis=(1, 2, 3))
+    assert mass[1] > 1.5 * mass[0]

@@ -237,7 +237,8 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> GwtResult:
     conc_file = flopy.utils.HeadFile(str(ucn), text="CONCENTRATION", precision="double")
     try:
         times = np.asarray(conc_file.get_times(), float)
-        conc = np.stack([conc_file.get_data(idx=i) for i in range(len(times))]).astype(float)
+        # one record per layer and time: select by time, not by record index
+        conc = np.stack([conc_file.get_data(totim=t) for t in times]).astype(float)
     finally:
         conc_file.close()
     conc[np.abs(conc) > 1e29] = np.nan
