@@ -69,6 +69,9 @@ class FlowField:
     model_name: str | None = None  # GWF model name in the source simulation
     files: dict[str, Path] = field(default_factory=dict)  # "grb", "head", "budget", "listing"
     spec: Any = field(default=None, repr=False)  # the gwsim ModelSpec it was run from, if any
+    # arrays that analyses derive once per flow field (e.g. tracking velocities); not copied by
+    # dataclasses.replace. Derived arrays assume the flow arrays are not modified in place.
+    derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # ------------------------------------------------------------------ construction
     @classmethod

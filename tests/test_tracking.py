@@ -76,6 +76,17 @@ def test_uniform_flow_travel_time_is_distance_times_porosity_over_darcy_flux(uni
     assert (bwd.col == 0).all() and (bwd.status == Status.SINK).all()
 
 
+def test_velocities_are_derived_once_and_follow_a_porosity_change(uniform_flow):
+    """The flow-field conversion is cached per flow field; a new porosity must not reuse it."""
+    xyz = np.column_stack([uniform_flow.local_to_model(30.0, 5.0), [5.0]]).reshape(1, 3)
+    first = track(uniform_flow, xyz)
+    cached = uniform_flow.derived["tracking"][1]
+    assert track(uniform_flow, xyz).t == first.t
+    assert uniform_flow.derived["tracking"][1] is cached
+    uniform_flow.porosity = uniform_flow.porosity / 2.0
+    np.testing.assert_allclose(track(uniform_flow, xyz).t, first.t / 2.0, rtol=1e-12)
+
+
 def test_t_max_stops_particles_where_uniform_flow_has_carried_them(uniform_flow):
     """After t_max days a particle has moved v t_max = q t_max / n (1e-10 relative)."""
     xyz = np.column_stack([*uniform_flow.local_to_model(20.0, 7.0), 5.0])

@@ -20,6 +20,7 @@ MODPATH 7 conventions it follows, so that both give the same end points:
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import numba
@@ -229,7 +230,7 @@ def track(
     forward = direction == "forward"
     xyz = checked_points(xyz)
     release = checked_release_time(flow, release_time, forward, len(xyz))
-    arrays = flow_arrays(flow, forward)
+    arrays = cached_flow_arrays(flow, forward)
     cell0, lx0, ly0, lz0, step0 = start_locations(flow, arrays, xyz, release, forward)
     extend = bool(arrays.steady[-1] if forward else arrays.steady[0])
     run = (
@@ -325,6 +326,18 @@ def checked_release_time(flow: FlowField, release_time, forward: bool, n: int) -
                 f"(particle indices {_first(bad)})"
             )
     return rel
+
+
+def cached_flow_arrays(flow: FlowField, forward: bool) -> FlowArrays:
+    """:func:`flow_arrays`, computed once per flow field, direction and porosity.
+
+    Only the latest set is kept (it takes 48 bytes per cell and time step).
+    """
+    key = ("tracking", forward, hashlib.sha1(np.ascontiguousarray(flow.porosity)).hexdigest())
+    cached = flow.derived.get("tracking")
+    if cached is None or cached[0] != key:
+        flow.derived["tracking"] = (key, flow_arrays(flow, forward))
+    return flow.derived["tracking"][1]
 
 
 def flow_arrays(flow: FlowField, forward: bool) -> FlowArrays:
