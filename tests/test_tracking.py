@@ -78,7 +78,8 @@ def test_uniform_flow_travel_time_is_distance_times_porosity_over_darcy_flux(uni
 
 def test_velocities_are_derived_once_and_follow_a_porosity_change(uniform_flow):
     """The flow-field conversion is cached per flow field; a new porosity must not reuse it."""
-    xyz = np.column_stack([uniform_flow.local_to_model(30.0, 5.0), [5.0]]).reshape(1, 3)
+    x, y = uniform_flow.local_to_model(30.0, 5.0)
+    xyz = np.array([[x, y, 5.0]])
     first = track(uniform_flow, xyz)
     cached = uniform_flow.derived["tracking"][1]
     assert track(uniform_flow, xyz).t == first.t
