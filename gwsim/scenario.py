@@ -335,7 +335,7 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
         figures["Protection zones"] = "protection_map.png"
         if scenario.sensitivity is not None:
             rows = zone_sensitivity(
-                scenario.spec, flow, zones_of, out / "sensitivity", log=log, **scenario.sensitivity
+                scenario.spec, flow, zones_of, out / "sensitivity", **scenario.sensitivity
             )
             written += write_table(rows, out, "sensitivity", flow.attrs, "Zone sensitivity")
     if scenario.outputs["report"]:

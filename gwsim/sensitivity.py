@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from gwsim.capture import TruncatedZoneWarning
 from gwsim.engines import run_flow
@@ -56,7 +57,7 @@ def zone_sensitivity(
     workspace: Path,
     parameters: Sequence[str] = PARAMETERS,
     factors: Sequence[float] = (0.5, 2.0),
-    log: Callable = print,
+    progress: bool = True,
 ) -> list[dict]:
     """Rows of zone areas (ha) and their change (%) for each parameter × factor.
 
@@ -65,28 +66,25 @@ def zone_sensitivity(
     """
     base = {s.name: s for s in zones_of(base_flow).sources}
     rows = []
-    for parameter in parameters:
-        for factor in factors:
-            log(f"sensitivity: {parameter} x {factor:g}")
-            case = scaled_spec(spec, parameter, factor)
-            if parameter == "porosity":
-                flow = replace(
-                    base_flow, porosity=case.properties.arrays(spec.grid.shape)["porosity"]
+    cases = [(p, f) for p in parameters for f in factors]
+    for parameter, factor in tqdm(cases, desc="sensitivity runs", unit="run", disable=not progress):
+        case = scaled_spec(spec, parameter, factor)
+        if parameter == "porosity":
+            flow = replace(base_flow, porosity=case.properties.arrays(spec.grid.shape)["porosity"])
+        else:
+            flow = run_flow(case, workspace / f"{parameter}_x{factor:g}")
+        with warnings.catch_warnings():  # the base case already warned about truncation
+            warnings.simplefilter("ignore", TruncatedZoneWarning)
+            sources = zones_of(flow).sources
+        for src in sources:
+            ref = base[src.name]
+            row = {"source": src.name, "parameter": parameter, "factor": factor}
+            for zone in ("class2", "quasi"):
+                area = src.numerical[zone].area / 1e4
+                ref_area = ref.numerical[zone].area / 1e4
+                row[f"{zone}_area_ha"] = round(area, 2)
+                row[f"{zone}_change_pct"] = (
+                    round(100.0 * (area / ref_area - 1.0), 1) if ref_area else None
                 )
-            else:
-                flow = run_flow(case, workspace / f"{parameter}_x{factor:g}")
-            with warnings.catch_warnings():  # the base case already warned about truncation
-                warnings.simplefilter("ignore", TruncatedZoneWarning)
-                cases = zones_of(flow).sources
-            for src in cases:
-                ref = base[src.name]
-                row = {"source": src.name, "parameter": parameter, "factor": factor}
-                for zone in ("class2", "quasi"):
-                    area = src.numerical[zone].area / 1e4
-                    ref_area = ref.numerical[zone].area / 1e4
-                    row[f"{zone}_area_ha"] = round(area, 2)
-                    row[f"{zone}_change_pct"] = (
-                        round(100.0 * (area / ref_area - 1.0), 1) if ref_area else None
-                    )
-                rows.append(row)
+            rows.append(row)
     return rows
