@@ -147,6 +147,13 @@ _ZONE_STYLE = {
 }
 
 
+def unique_legend(ax, loc: str) -> None:
+    """A legend with each label once (artists drawn per feature repeat their labels)."""
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    ax.legend(unique.values(), unique.keys(), loc=loc, fontsize=7, framealpha=0.9)
+
+
 def _draw_geometry(ax, geom, **style) -> None:
     """Fill or outline a shapely (Multi)Polygon on a matplotlib axes."""
     from matplotlib.patches import PathPatch
@@ -287,7 +294,83 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
             fontweight="bold",
         )
     _map_frame(ax, flow, title or "Drinking-water source protection zones (HJ 338-2018)")
-    handles, labels = ax.get_legend_handles_labels()
-    unique = dict(zip(labels, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), loc="lower right", fontsize=7, framealpha=0.9)
+    unique_legend(ax, "lower right")
+    return ax
+
+
+def plot_cross_section(
+    flow: FlowField,
+    row: int | None = None,
+    col: int | None = None,
+    ax=None,
+    time_index: int = -1,
+    exaggeration: float = 10.0,
+    title: str | None = None,
+):
+    """A vertical section along one row (west-east) or one column (north-south) of the grid.
+
+    Cells are coloured by horizontal K (m/d, log scale) from the flow field's gwsim spec; the water
+    table (head of the uppermost saturated cell, m) is a blue line; rivers and streams are marked at
+    their stage, and wells by their screened interval. Give exactly one of ``row`` and ``col``
+    (0-based). ``exaggeration`` is the vertical exaggeration (stated on the plot). Returns the axes.
+    """
+    from matplotlib.collections import PolyCollection
+    from matplotlib.colors import LogNorm
+
+    if (row is None) == (col is None):
+        raise ValueError("give exactly one of row= and col= for the section")
+    spec = flow.spec
+    if spec is None:
+        raise ValueError("the flow field was not built by gwsim, so its K is unknown")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4.5), constrained_layout=True)
+    section = (slice(None), row, slice(None)) if col is None else (slice(None), slice(None), col)
+    widths = flow.delr if col is None else flow.delc
+    edges = np.concatenate([[0.0], np.cumsum(widths)])
+    k = spec.properties.arrays(spec.grid.shape)["k"][section]
+    tops, bots = flow.cell_top[section], flow.botm[section]
+    active = flow.idomain[section] > 0
+    lay, pos = np.nonzero(active)
+    quads = [
+        [(edges[p], bots[q, p]), (edges[p + 1], bots[q, p]), (edges[p + 1], tops[q, p]),
+         (edges[p], tops[q, p])]
+        for q, p in zip(lay, pos, strict=True)
+    ]  # fmt: skip
+    low = k[active].min()
+    norm = LogNorm(low, max(k[active].max(), 10 * low))
+    cells = PolyCollection(quads, array=k[lay, pos], cmap="YlOrBr", norm=norm, edgecolors="face",
+                           lw=0.2)  # fmt: skip
+    ax.add_collection(cells)
+    plt.colorbar(cells, ax=ax, label="horizontal K (m/d)", shrink=0.9)
+    head = flow.head[time_index][section]
+    wet = (flow.saturation[time_index][section] > 0) & np.isfinite(head)
+    first = np.argmax(wet, axis=0)
+    table = np.where(wet.any(axis=0), head[first, np.arange(head.shape[1])], np.nan)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    ax.plot(centres, table, color="tab:blue", lw=1.5, label="water table")
+    period = int(flow.kstpkper[time_index, 1])
+    along = 2 if col is None else 1
+    for b in spec.boundaries:
+        on = b.cells[:, 1] == row if col is None else b.cells[:, 2] == col
+        if not on.any():
+            continue
+        where = b.cells[on, along]
+        if b.kind in ("riv", "drn"):
+            level = b.values_in_period(period)["stage" if b.kind == "riv" else "elev"][on]
+            ax.scatter(centres[where], level, marker="v", s=40, color="navy", zorder=4,
+                       label=f"{b.name} (stage)")  # fmt: skip
+        elif b.kind == "wel":
+            for p in np.unique(where):
+                screened = b.cells[on][where == p, 0]
+                ax.plot([centres[p]] * 2, [bots[screened.max(), p], tops[screened.min(), p]],
+                        color="crimson", lw=3, solid_capstyle="butt", zorder=5,
+                        label=f"{b.name} (screen)")  # fmt: skip
+    ax.set_xlim(edges[0], edges[-1])
+    ax.set_ylim(np.nanmin(bots[active]), np.nanmax(tops[active]) + 0.05 * np.ptp(tops[active]))
+    ax.set_aspect(exaggeration)
+    axis = f"row {row + 1}, west to east" if col is None else f"column {col + 1}, north to south"
+    ax.set_xlabel(f"distance along {axis} (m)")
+    ax.set_ylabel("elevation (m a.s.l.)")
+    ax.set_title(f"{title or spec.name}: vertical exaggeration {exaggeration:g}x")
+    unique_legend(ax, "lower left")
     return ax

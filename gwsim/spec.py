@@ -339,6 +339,21 @@ class ModelSpec:
 
 
 # ---------------------------------------------------------------------- helpers
+def grid_origin_at(
+    lon: float, lat: float, crs: str, local_x: float, local_y: float, angrot: float = 0.0
+) -> tuple[float, float]:
+    """Grid origin (lower-left corner, m in ``crs``) that puts the grid-local point
+    (``local_x``, ``local_y``) m at longitude/latitude (degrees, WGS 84 / CGCS2000)."""
+    import pyproj
+
+    east, north = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
+    a = np.deg2rad(angrot)
+    return (
+        east - (local_x * np.cos(a) - local_y * np.sin(a)),
+        north - (local_x * np.sin(a) + local_y * np.cos(a)),
+    )
+
+
 def layered(value, shape, name: str) -> np.ndarray:
     """A scalar, one value per layer, or a full array, as a float array of ``shape``."""
     arr = np.asarray(value, dtype=float)

@@ -157,3 +157,20 @@ def test_cut_off_wall_shuts_the_enclosed_block_off(tmp_path):
     before = open_flow.flow_right_face[0, 0, rows[0] : rows[1] + 1, cols[0] - 1]
     assert np.abs(inside).sum() < 1e-2 * np.abs(before).sum()
     assert walled.budget()["east"][1] == pytest.approx(open_flow.budget()["east"][1], rel=0.1)
+
+
+def test_newton_well_in_a_drying_cell_is_reduced_and_reported(tmp_path):
+    """With Newton, MF6 reduces a well's rate as its cell dries (AUTO_FLOW_REDUCE); gwsim warns."""
+    spec = ModelSpec(
+        "newtondry",
+        Grid(1, 5, 5, 10.0, 10.0, 10.0, [0.0]),
+        Properties(k=1e-2, icelltype=1),
+        [
+            Boundary("wel", "hog", [(0, 2, 2)], {"rate": -50.0}),
+            Boundary("chd", "edge", [(0, 0, 0)], {"head": 5.0}),
+        ],
+    )
+    spec.solver.newton = True
+    with pytest.warns(DryWellWarning, match="hog"):
+        flow = run_flow(spec, tmp_path)
+    assert 0.0 < flow.budget()["hog"][1] < 50.0

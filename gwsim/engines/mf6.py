@@ -163,6 +163,9 @@ def build_simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation
             transient={i: True for i, p in enumerate(spec.periods) if not p.steady},
         )
     for b in spec.boundaries:
+        # with Newton, a well in a drying cell would keep its full rate from a dry cell: let MF6
+        # reduce it (AUTO_FLOW_REDUCE; check_well_rates then warns)
+        options = {"auto_flow_reduce": 0.1} if b.kind == "wel" and s.newton else {}
         _PACKAGES[b.kind](
             gwf,
             pname=b.name,
@@ -171,6 +174,7 @@ def build_simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation
             save_flows=True,
             maxbound=len(b.cells),
             stress_period_data=_stress_period_data(b, len(spec.periods)),
+            **options,
         )
     if spec.barriers:
         idomain = grid["idomain"]
