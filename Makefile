@@ -21,7 +21,7 @@ $(EXES): $(STAMP)
 setup: $(STAMP) $(EXES)
 
 demo: setup
-	$(BIN)/gwsim run scenarios/demo_wellfield.toml --out out/demo
+	$(BIN)/gwsim run scenarios/chajia_protection.toml --out out/demo
 
 lint: setup
 	$(BIN)/ruff check .

@@ -199,18 +199,7 @@ class FlowScenario:
                 f"outputs.{unknown[0]}", "unknown key", f"use one of {sorted(_OUTPUT_DEFAULTS)}"
             )
         outputs.update(given)
-        site = None
-        if "site" in model:
-            site = SiteModel.from_table(model, path.parent)
-            spec_file, spec = site.params_file, site.build()
-        elif "spec" in model:
-            if set(model) != {"spec"}:
-                raise SpecError("model", "gives spec and inline tables", "give one or the other")
-            spec_file = (path.parent / model["spec"]).resolve()
-            spec = ModelSpec.from_toml(spec_file)
-        else:
-            spec_file = None
-            spec = ModelSpec.from_dict(model)
+        spec, spec_file, site = read_model_table(model, path)
         layer = outputs["head_map_layer"]
         if not (isinstance(layer, int) and 1 <= layer <= spec.grid.nlay):
             raise SpecError(
@@ -234,6 +223,23 @@ class FlowScenario:
     def run(self, out: str | Path | None = None, log: Callable = print) -> list[Path]:
         """Run the scenario and write its outputs into ``out``; return the paths written."""
         return run_flow_scenario(self, Path(out or Path("out") / self.name), log)
+
+
+def read_model_table(model: dict, path: Path) -> tuple[ModelSpec, Path | None, SiteModel | None]:
+    """(spec, spec file or None, site model or None) of a scenario's ``[model]`` table.
+
+    The table names a spec file (``spec``, relative to the scenario file at ``path``), a site
+    model folder (``site``, ``variant``, ``overrides``), or holds the spec's tables inline.
+    """
+    if "site" in model:
+        site = SiteModel.from_table(model, path.parent)
+        return site.build(), site.params_file, site
+    if "spec" in model:
+        if set(model) != {"spec"}:
+            raise SpecError("model", "gives spec and inline tables", "give one or the other")
+        spec_file = (path.parent / model["spec"]).resolve()
+        return ModelSpec.from_toml(spec_file), spec_file, None
+    return ModelSpec.from_dict(model), None, None
 
 
 def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
@@ -335,7 +341,7 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
         figures["Protection zones"] = "protection_map.png"
         if scenario.sensitivity is not None:
             rows = zone_sensitivity(
-                scenario.spec, flow, zones_of, out / "sensitivity", **scenario.sensitivity
+                scenario.spec, flow, zones, zones_of, out / "sensitivity", **scenario.sensitivity
             )
             written += write_table(rows, out, "sensitivity", flow.attrs, "Zone sensitivity")
     if scenario.outputs["report"]:

@@ -53,6 +53,7 @@ def scaled_spec(spec: ModelSpec, parameter: str, factor: float) -> ModelSpec:
 def zone_sensitivity(
     spec: ModelSpec,
     base_flow: FlowField,
+    base_zones,
     zones_of: Callable[[FlowField], object],
     workspace: Path,
     parameters: Sequence[str] = PARAMETERS,
@@ -62,9 +63,9 @@ def zone_sensitivity(
     """Rows of zone areas (ha) and their change (%) for each parameter × factor.
 
     ``zones_of(flow)`` returns :class:`gwsim.protection.ProtectionZones` for a flow field; the base
-    case is ``base_flow``.
+    case is ``base_flow`` with its zones ``base_zones``.
     """
-    base = {s.name: s for s in zones_of(base_flow).sources}
+    base = {s.name: s for s in base_zones.sources}
     rows = []
     cases = [(p, f) for p in parameters for f in factors]
     for parameter, factor in tqdm(cases, desc="sensitivity runs", unit="run", disable=not progress):
