@@ -5,9 +5,11 @@ gwsim finds it on a sub-cell lattice, so it is accurate to about a sub-cell (hal
 and robust where wells compete or sit in weak sinks:
 
 1. **Forward tracking from a dense lattice.** ``subdivisions²`` particles per active cell, in every
-   layer, at mid saturated depth, are tracked forward with ``weak_sinks="stop"`` (a particle entering
-   a partly pumped cell stops there, as MODPATH users do for capture zones). A particle is captured
-   when it stops in a well cell; its travel time is the time to do so. A lattice sub-cell (map
+   layer, at mid saturated depth, are tracked forward; a particle entering a partly pumped well cell
+   stops there (``stop_cells``: the wells' weak sinks stop particles, as MODPATH users do for
+   capture zones), while other weak sinks (gaining river reaches, drains) let it pass, as MODPATH 7
+   does by default. A particle is captured when it stops in a well cell; its travel time is the
+   time to do so. A lattice sub-cell (map
    square) takes the smallest captured travel time of its particles over all layers, so the zone is
    the map area above any captured water: conservative for protection.
 2. **Backward tracking from the well screens** fills what a lattice can miss next to the wells:
@@ -308,7 +310,7 @@ def _forward_lattice(flow, wells, s, node_owner, progress):
     xyz = cell_lattice_points(flow, cells, n=(s, s, 1))
     if progress:
         tqdm.write(f"capture zone: tracking {len(xyz):,} lattice particles forward")
-    res = track(flow, xyz, "forward", weak_sinks="stop")
+    res = track(flow, xyz, "forward", stop_cells=np.flatnonzero(node_owner >= 0))
     captured = np.isin(res.status, CAPTURED) & (node_owner[res.cell] >= 0)
     row, col = subcell_index(flow, s, xyz[:, 0], xyz[:, 1])
     shape = (flow.nrow * s, flow.ncol * s)
@@ -342,6 +344,12 @@ def _backward_paths(flow, wells, s, t_limit, progress):
     return t.ravel()[ok], row[ok], col[ok]
 
 
+def _water_table_layer(flow: FlowField, step: int) -> np.ndarray:
+    """(nrow, ncol) layer of the uppermost wet active cell of each column (-1 if none)."""
+    wet = (flow.idomain > 0) & (flow.saturation[step] > 0)
+    return np.where(wet.any(axis=0), wet.argmax(axis=0), -1)
+
+
 def _recharge_particles(flow, s, step):
     """Start points where water enters the aquifer, each with its inflow (m³/d) and kind."""
     points, weights, kinds = [], [], []
@@ -349,10 +357,14 @@ def _recharge_particles(flow, s, step):
         kind = INFLOW_KINDS.get(flow.source_types[name])
         if kind is None:
             continue
-        cells = np.argwhere((q[step] > 0) & (flow.idomain > 0) & (flow.saturation[step] > 0))
+        cells = np.argwhere((q[step] > 0) & (flow.idomain > 0))
+        inflow = q[step][tuple(cells.T)]
+        if kind == "recharge":  # it reaches the water table, in a lower layer below dry cells
+            cells[:, 0] = _water_table_layer(flow, step)[cells[:, 1], cells[:, 2]]
+        wet = (cells[:, 0] >= 0) & (flow.saturation[step][tuple(cells.T)] > 0)
+        cells, inflow = cells[wet], inflow[wet]
         if len(cells) == 0:
             continue
-        inflow = q[step][tuple(cells.T)]
         if kind == "recharge":
             xyz = cell_face_points(flow, cells, faces=(6,), n=s, step=step)
         else:
@@ -365,7 +377,34 @@ def _recharge_particles(flow, s, step):
     return np.concatenate(points), np.concatenate(weights), np.concatenate(kinds)
 
 
+def _kept_fraction(flow: FlowField, step: int, wells: np.ndarray) -> np.ndarray:
+    """(ncell,) share of the water entering each cell that flows on, not to a (non-well) sink."""
+    inflow = np.zeros(flow.shape)
+    faces = (flow.flow_right_face[step], flow.flow_front_face[step], flow.flow_lower_face[step])
+    for axis, q in zip((2, 1, 0), faces, strict=True):
+        entering_from_lower = np.roll(np.maximum(q, 0.0), 1, axis=axis)  # from the -side neighbour
+        index = [slice(None)] * 3
+        index[axis] = 0
+        entering_from_lower[tuple(index)] = 0.0
+        inflow += entering_from_lower + np.maximum(-q, 0.0)  # and from the +side neighbour
+    sinks = np.zeros(flow.shape)
+    for name, q in flow.sources.items():
+        inflow += np.maximum(q[step], 0.0)
+        if not flow.source_types[name].startswith("STO"):
+            sinks += np.minimum(q[step], 0.0)
+    sinks = sinks.ravel()
+    sinks[wells] = 0.0  # particles stop in well cells: their water is captured there
+    inflow = inflow.ravel()
+    return np.where(inflow > 0, np.clip(1.0 + sinks / np.maximum(inflow, 1e-300), 0.0, 1.0), 1.0)
+
+
 def _recharge_area(flow, wells, s, node_owner, progress):
+    """Where the captured water enters, and the share of the pumping from each kind of entry.
+
+    Each particle carries its inflow (m³/d); passing through a cell with a sink (a gaining river
+    reach, a drain) it keeps only the share of that cell's water that flows on, so the shares
+    are flux-weighted (MODPATH 7's pass-through, with the sinks' water taken out).
+    """
     step = flow.ntimes - 1
     xyz, weight, kind = _recharge_particles(flow, s, step)
     xe, ye = subcell_edges(flow, s)
@@ -374,8 +413,25 @@ def _recharge_area(flow, wells, s, node_owner, progress):
         return shapely.Polygon(), {}
     if progress:
         tqdm.write(f"capture zone: tracking {len(xyz):,} particles from where water enters")
-    res = track(flow, xyz, "forward", weak_sinks="stop", release_time=flow.step_start_times[step])
+    well_nodes = np.flatnonzero(node_owner >= 0)
+    res = track(
+        flow,
+        xyz,
+        "forward",
+        pathlines=True,
+        stop_cells=well_nodes,
+        release_time=flow.step_start_times[step],
+    )
     captured = np.isin(res.status, CAPTURED) & (node_owner[res.cell] >= 0)
+    path = res.pathlines
+    cells = path.cell
+    first = np.zeros(cells.size, bool)
+    first[path.offsets[:-1]] = True
+    new_cell = first | np.concatenate([[True], cells[1:] != cells[:-1]])
+    log_kept = np.where(
+        new_cell, np.log(np.maximum(_kept_fraction(flow, step, well_nodes)[cells], 1e-300)), 0.0
+    )
+    kept = np.exp(np.add.reduceat(log_kept, path.offsets[:-1]))
     row, col = subcell_index(flow, s, xyz[:, 0], xyz[:, 1])
     sources = {}
     for k in dict.fromkeys(kind):
@@ -384,7 +440,8 @@ def _recharge_area(flow, wells, s, node_owner, progress):
             continue
         mask = np.zeros((ye.size - 1, xe.size - 1), bool)
         mask[row[hit], col[hit]] = True
-        sources[k] = (mask_to_polygon(flow, mask, xe, ye), float(weight[hit].sum() / pumped))
+        share = float((weight[hit] * kept[hit]).sum() / pumped)
+        sources[k] = (mask_to_polygon(flow, mask, xe, ye), share)
     area = shapely.union_all([g for g, _ in sources.values()]) if sources else shapely.Polygon()
     return area, sources
 

@@ -171,3 +171,7 @@ def test_protection_zones_nest(model, source, request):
         assert z["quasi"].buffer(1e-6).contains(z["class2"])
     assert not src.truncated["class2"]
     assert src.numerical["class1"].area > 0
+    # where the pumped water comes from must account for all of it: flux-weighted particles from
+    # every entry point (recharge, hill boundaries) within 10 % (lattice resolution)
+    shares = sum(share for _, share in src.capture.recharge_sources.values())
+    assert shares == pytest.approx(1.0, abs=0.1)

@@ -88,6 +88,29 @@ def test_velocities_are_derived_once_and_follow_a_porosity_change(uniform_flow):
     np.testing.assert_allclose(track(uniform_flow, xyz).t, first.t / 2.0, rtol=1e-12)
 
 
+def test_stop_cells_stop_particles_only_at_chosen_weak_sinks():
+    """Two weak sinks (a well taking 0.5 of 2 m³/d at column 4, a drain 0.5 at column 8):
+    with stop_cells at the well a particle stops there; otherwise it passes both."""
+    ncol = 12
+    right = np.array([2.0] * 4 + [1.5] * 4 + [1.0] * 3 + [0.0])
+    well, drain, chd = np.zeros(ncol), np.zeros(ncol), np.zeros(ncol)
+    well[4], drain[8], chd[0], chd[-1] = -0.5, -0.5, 2.0, -1.0
+    flow = strip_flow(
+        right,
+        {"well": well, "drain": drain, "chd": chd},
+        {"well": "WEL", "drain": "DRN", "chd": "CHD"},
+    )
+    x, y = flow.local_to_model(15.0, 7.5)
+    xyz = np.array([[x, y, 5.0]])
+    passing = track(flow, xyz)
+    assert passing.col[0] == ncol - 1 and passing.status[0] == Status.SINK
+    well_node = np.ravel_multi_index((0, 1, 4), flow.shape)
+    stopped = track(flow, xyz, stop_cells=[well_node])
+    assert stopped.cell[0] == well_node and stopped.status[0] == Status.WEAK_SINK
+    with pytest.raises(TrackingError, match="stop_cells"):
+        track(flow, xyz, stop_cells=[10_000])
+
+
 def test_t_max_stops_particles_where_uniform_flow_has_carried_them(uniform_flow):
     """After t_max days a particle has moved v t_max = q t_max / n (1e-10 relative)."""
     xyz = np.column_stack([*uniform_flow.local_to_model(20.0, 7.0), 5.0])

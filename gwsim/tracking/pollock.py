@@ -173,7 +173,7 @@ def track_one(
     forward : True for forward, False for backward tracking (velocities already signed).
     extend : the boundary time step (last forward, first backward) extends without end.
     t_max : largest tracking time (d), ``inf`` for none.
-    stop_weak : stop in weak sink cells instead of passing through.
+    stop_weak : (ncell,) bool, stop in that cell when it is a weak sink instead of passing through.
     max_steps : most cell or time-step crossings before the particle is declared stranded.
     record : write path points to ``px...pcell`` from index ``offset`` (else only count them).
 
@@ -208,10 +208,10 @@ def track_one(
         v = f.vel[step, cell]
         has_exit = v[0] < 0.0 or v[1] > 0.0 or v[2] < 0.0 or v[3] > 0.0 or v[4] < 0.0 or v[5] > 0.0
         sink = (flags & WEAK_SINK) != 0
-        if not has_exit and (f.steady[step] or sink or not stop_weak):
+        if not has_exit and (f.steady[step] or sink or not stop_weak[cell]):
             status = Status.SINK
             break
-        if stop_weak and sink:
+        if stop_weak[cell] and sink:
             status = Status.WEAK_SINK
             break
         col = cell % ncol

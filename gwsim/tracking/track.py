@@ -193,6 +193,7 @@ def track(
     pathlines: bool = False,
     weak_sinks: str = "pass_through",
     release_time=None,
+    stop_cells=None,
 ) -> TrackResult:
     """Track particles through a flow field with Pollock's method (as MODPATH 7 does).
 
@@ -207,6 +208,8 @@ def track(
     pathlines : also return every particle's path (:class:`Pathlines`).
     weak_sinks : "pass_through" (default, MODPATH 7's default) or "stop": what a particle does in a
         cell with a sink that takes only part of its inflow (a source, in backward tracking).
+    stop_cells : 0-based node numbers of cells whose weak sinks stop particles even with
+        ``weak_sinks="pass_through"`` (e.g. the wells of a capture zone), status ``WEAK_SINK``.
     release_time : simulation time (d) of release, scalar or (n,); default the start (forward) or
         end (backward) of the flow simulation. Transient flow is followed step by step from there.
 
@@ -244,7 +247,7 @@ def track(
         forward,
         extend,
         float(t_max),
-        weak_sinks == "stop",
+        stop_mask(flow, weak_sinks == "stop", stop_cells),
         MAX_STEPS,
     )
     n = len(xyz)
@@ -291,6 +294,22 @@ def track(
         pathlines=paths,
         flow_attrs=dict(flow.attrs),
     )
+
+
+def stop_mask(flow: FlowField, stop_all: bool, stop_cells) -> np.ndarray:
+    """(ncell,) bool: the cells whose weak sinks stop particles."""
+    ncell = int(np.prod(flow.shape))
+    mask = np.full(ncell, stop_all)
+    if stop_cells is not None:
+        nodes = np.asarray(stop_cells, np.int64).ravel()
+        bad = (nodes < 0) | (nodes >= ncell)
+        if bad.any():
+            raise TrackingError(
+                f"{int(bad.sum())} stop_cells are not node numbers of the grid (0..{ncell - 1}), "
+                f"e.g. {nodes[bad][:5].tolist()}"
+            )
+        mask[nodes] = True
+    return mask
 
 
 def checked_points(xyz) -> np.ndarray:
