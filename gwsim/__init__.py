@@ -17,24 +17,30 @@ from gwsim.errors import (
 )
 from gwsim.flowfield import FlowField
 from gwsim.protection import ProtectionZones, protection_zones
+from gwsim.risk import Contaminant, Enterprise, LeakCase, Receptor, assess
 from gwsim.tracking import TrackResult, track
 from gwsim.transport import DualDomain, Plume, Source, transport
 
 __all__ = [
     "CaptureZone",
+    "Contaminant",
     "DualDomain",
     "EngineError",
+    "Enterprise",
     "ExecutableError",
     "FlowField",
     "FlowFieldError",
     "GwsimError",
     "GwsimWarning",
+    "LeakCase",
     "Plume",
     "ProtectionZones",
+    "Receptor",
     "Source",
     "SpecError",
     "TrackResult",
     "__version__",
+    "assess",
     "capture_zone",
     "protection_zones",
     "track",

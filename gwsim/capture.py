@@ -297,7 +297,7 @@ def _wet_cells(flow: FlowField, step: int = 0) -> np.ndarray:
     return np.argwhere((flow.idomain > 0) & (flow.saturation[step] > 0))
 
 
-def _well_of_node(flow: FlowField, wells: list[Well]) -> np.ndarray:
+def well_of_node(flow: FlowField, wells: list[Well]) -> np.ndarray:
     owner = np.full(int(np.prod(flow.shape)), -1)
     for i, w in enumerate(wells):
         owner[np.ravel_multi_index(tuple(w.cells.T), flow.shape)] = i
@@ -482,7 +482,7 @@ def capture_zone(
         raise CaptureZoneError(f"subdivisions must be an integer >= 1, not {subdivisions!r}")
     s = subdivisions
     resolved = resolve_wells(flow, wells)
-    node_owner = _well_of_node(flow, resolved)
+    node_owner = well_of_node(flow, resolved)
     tt, owner = _forward_lattice(flow, resolved, s, node_owner, progress)
     finite = [t for t in times if np.isfinite(t)]
     if finite:

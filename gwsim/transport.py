@@ -194,6 +194,19 @@ def _check_number(name: str, value, minimum: float, fix: str, strict: bool = Fal
     return value
 
 
+def _check_decay(decay, shape) -> float | np.ndarray:
+    """A scalar decay rate (1/d), or a per-cell (nlay, nrow, ncol) array of rates, checked."""
+    fix = "give the first-order rate in 1/d (ln 2 / half-life), a scalar or one per cell"
+    if np.ndim(decay) == 0:
+        return _check_number("decay", decay, 0.0, fix)
+    rates = np.asarray(decay, float)
+    if rates.shape != tuple(shape):
+        raise SpecError("decay", f"has shape {rates.shape}, not the grid's {tuple(shape)}", fix)
+    if not np.all(np.isfinite(rates) & (rates >= 0)):
+        raise SpecError("decay", "has negative or non-finite rates", fix)
+    return rates
+
+
 def _check_times(times) -> np.ndarray:
     times = np.atleast_1d(np.asarray(times, float))
     if times.size == 0 or not np.all(np.isfinite(times)) or np.any(times <= 0):
@@ -471,7 +484,7 @@ def transport(
     times,
     porosity=None,
     dispersivity=(10.0, 1.0, 0.1),
-    decay: float = 0.0,
+    decay: float | np.ndarray = 0.0,
     retardation: float = 1.0,
     engine: str = "mf6",
     workspace: str | Path | None = None,
@@ -503,8 +516,9 @@ def transport(
         Effective (mobile) porosity, -; default the flow field's.
     dispersivity : (float, float, float)
         Longitudinal, horizontal-transverse and vertical-transverse dispersivity α_L, α_TH, α_TV, m.
-    decay : float
-        First-order decay rate λ, 1/d (half-life ln 2/λ).
+    decay : float or numpy.ndarray
+        First-order decay rate λ, 1/d (half-life ln 2/λ): a scalar, or one rate per cell shaped
+        (nlay, nrow, ncol), e.g. a permeable reactive barrier as a zone of fast decay.
     retardation : float
         Retardation factor R ≥ 1.
     engine : {"mf6", "mt3d"}
@@ -557,9 +571,7 @@ def transport(
         _check_number(f"dispersivity[{k}]", a, 0.0, "dispersivities are lengths in m, >= 0")
         for k, a in enumerate(dispersivity)
     )
-    decay = _check_number(
-        "decay", decay, 0.0, "give the first-order rate in 1/d (ln 2 / half-life)"
-    )
+    decay = _check_decay(decay, flow.shape)
     retardation = _check_number("retardation", retardation, 1.0, "give R >= 1 (1 = no sorption)")
     courant = _check_number("courant", courant, 0.0, "give a Courant number, e.g. 0.5", strict=True)
     numerical_dispersion = _check_number(
@@ -664,7 +676,7 @@ class _Setup:
     dispersivity: tuple[float, float, float]
     mass_sources: dict[int, list]
     fixed_concentrations: dict[int, list]
-    decay: float
+    decay: float | np.ndarray  # 1/d, scalar or per cell
     bulk_density: np.ndarray | None
     distcoef: np.ndarray | None
     immobile: object  # gwsim.engines.mf6_gwt.ImmobileDomain or None

@@ -205,3 +205,27 @@ def test_failing_run_raises_engine_error(column, tmp_path, monkeypatch):
         )
     assert "MXSTRN" in info.value.listing_tail
     assert not list(tmp_path.rglob("*.nc*"))
+
+
+@pytest.mark.parametrize("engine", ["mf6", "mt3d"])
+def test_per_cell_decay(column, engine):
+    """Decay given per cell: a uniform array gives the scalar's plume (to solver precision,
+    1e-6 relative), and a zone of decay (λ = 0.05 1/d for x ≥ 50 m) makes the steady profile
+    fall as exp(m·Δx) there, m = (v − u)/2D, u = v·√(1 + 4λD/v²) (the decaying mode of the
+    steady advection-dispersion-decay equation), within 5 % (the grid Peclet number is 0.25;
+    measured 0.003 % with MODFLOW 6 and 0.3 % with MT3D-USGS)."""
+    source = [Source(0.25, 0.25, concentration=1.0, fixed=True)]
+    kwargs = {"dispersivity": (2.0, 0.1, 0.1), "engine": engine}
+    scalar = transport(column, source, [30.0], decay=0.01, **kwargs)
+    array = transport(column, source, [30.0], decay=np.full(column.shape, 0.01), **kwargs)
+    np.testing.assert_allclose(
+        array.concentration.values, scalar.concentration.values, rtol=1e-6, atol=1e-12
+    )
+    rate, dispersion = 0.05, 2.0 * V
+    zone = np.where(column.xcenters[None] >= 50.0, rate, 0.0)
+    plume = transport(column, source, [250.0], decay=zone, **kwargs)
+    c = plume.at([[55.25, 0.25, 0.5], [70.25, 0.25, 0.5]], 250.0)
+    m = (V - V * np.sqrt(1 + 4 * rate * dispersion / V**2)) / (2 * dispersion)
+    assert c[1] / c[0] == pytest.approx(np.exp(m * 15.0), rel=0.05)
+    with pytest.raises(GwsimError, match="decay: has shape"):
+        transport(column, source, [30.0], decay=np.zeros(3), **kwargs)

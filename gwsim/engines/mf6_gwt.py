@@ -68,7 +68,7 @@ class GwtSpec:
     dispersivity: tuple[float, float, float]  # alpha_L, alpha_TH, alpha_TV, m
     mass_sources: dict[int, list[tuple[CellId, float]]]  # g/d
     fixed_concentrations: dict[int, list[tuple[CellId, float]]]  # mg/L
-    decay: float = 0.0  # first-order rate, 1/d, dissolved and sorbed phases alike
+    decay: float | np.ndarray = 0.0  # first-order rate, 1/d (scalar or per cell), both phases
     bulk_density: np.ndarray | None = None  # kg/m³ (with distcoef: linear sorption)
     distcoef: np.ndarray | None = None  # m³/kg
     immobile: ImmobileDomain | None = None
@@ -161,7 +161,7 @@ def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
         gwt, alh=alpha_l, alv=alpha_l, ath1=alpha_th, ath2=alpha_tv, atv=alpha_tv
     )
     sorption = "linear" if spec.distcoef is not None else None
-    decay = spec.decay > 0
+    decay = bool(np.any(np.asarray(spec.decay) > 0))
     flopy.mf6.ModflowGwtmst(
         gwt,
         porosity=spec.porosity,

@@ -8,7 +8,8 @@ transport schedule needs, then runs MT3D-USGS on the link file. :mod:`gwsim.tran
 
 MODFLOW-NWT packages: DIS, BAS6, UPW (K along rows, HANI = K22/K, VKA = K33, LAYTYP from the
 spec's icelltype), NWT, CHD (start and end head alike), WEL, RIV, GHB, DRN, RCH and EVT (arrays
-on the layer of the spec's cells), OC and LMT (extended header, unformatted).
+on the layer of the spec's cells), HFB6 (the spec's barriers, hydraulic characteristic k/thickness),
+OC and LMT (extended header, unformatted).
 
 MT3D-USGS packages (units m, d, g; mg/L = g/m³): BTN (output at the requested times), ADV (TVD,
 explicit, Courant number ``courant``), DSP, SSM (water from the flow model's sources enters at
@@ -65,7 +66,7 @@ class Mt3dSpec:
     dispersivity: tuple[float, float, float]  # alpha_L, alpha_TH, alpha_TV, m
     mass_sources: dict[int, list[tuple[CellId, float]]]  # g/d
     fixed_concentrations: dict[int, list[tuple[CellId, float]]]  # mg/L
-    decay: float = 0.0  # first-order rate, 1/d, dissolved and sorbed phases alike
+    decay: float | np.ndarray = 0.0  # first-order rate, 1/d (scalar or per cell), both phases
     bulk_density: np.ndarray | None = None  # kg/m³ (with distcoef: linear sorption)
     distcoef: np.ndarray | None = None  # m³/kg
     immobile: ImmobileDomain | None = None
@@ -212,6 +213,17 @@ def build_nwt(spec: Mt3dSpec, workspace: Path) -> flopy.modflow.Modflow:
     for kind, package in lists.items():
         if kind in kinds:
             package(mf, stress_period_data=_list_data(spec, kind))
+    if model.barriers:  # faces between two active cells, as the MODFLOW 6 engine writes them
+        active = grid["idomain"] > 0
+        flopy.modflow.ModflowHfb(
+            mf,
+            hfb_data=[
+                [k, r1, c1, r2, c2, b.hydraulic_characteristic]
+                for b in model.barriers
+                for k, r1, c1, r2, c2 in (tuple(int(v) for v in f) for f in b.faces)
+                if active[k, r1, c1] and active[k, r2, c2]
+            ],
+        )
     if "rch" in kinds:
         data, layer = _areal_data(spec, "rch", ("rate",))
         flopy.modflow.ModflowRch(mf, nrchop=2, rech=data["rate"], irch=layer)
@@ -307,7 +319,8 @@ def build_mt3d(spec: Mt3dSpec, mf: flopy.modflow.Modflow, workspace: Path) -> fl
         stress_period_data=_ssm_data(spec),
     )
     sorbing = spec.distcoef is not None
-    if sorbing or spec.decay > 0 or spec.immobile is not None:
+    decaying = bool(np.any(np.asarray(spec.decay) > 0))
+    if sorbing or decaying or spec.immobile is not None:
         if spec.immobile is not None:
             isothm = 6 if sorbing else 5
         else:
@@ -315,7 +328,7 @@ def build_mt3d(spec: Mt3dSpec, mf: flopy.modflow.Modflow, workspace: Path) -> fl
         flopy.mt3d.Mt3dRct(
             mt,
             isothm=isothm,
-            ireact=1 if spec.decay > 0 else 0,
+            ireact=1 if decaying else 0,
             igetsc=0,
             rhob=spec.bulk_density * GRAMS_PER_KG if sorbing else None,
             sp1=spec.distcoef / GRAMS_PER_KG if sorbing else 0.0,

@@ -1,0 +1,453 @@
+"""Enterprise-risk scenarios (``kind = "enterprise_risk"``): leak cases in, ranked risk out.
+
+A scenario names a model (the ``[model]`` table of a flow scenario), the receptors, the
+enterprises with their contaminants and HJ 610 leak cases, and the control options to compare for
+the worst-ranked (or a named) enterprise::
+
+    name = "enterprise_risk_valley"
+    kind = "enterprise_risk"
+    engine = "mt3d"                       # optional; default mt3d for gwsim-built models
+
+    [model]                               # as in a flow scenario: spec, inline or site
+    site = "../models/valley_porous"
+
+    [transport]
+    service_life = 7300.0                 # d; outputs include 100 d, 1000 d and this
+    n_times = 30                          # log-spaced output times (breakthrough curves)
+    first_time = 10.0                     # d, the first of them
+    dispersivity = [10.0, 1.0, 0.1]       # m: alpha_L, alpha_TH, alpha_TV
+
+    [[receptors]]
+    name = "chajia"
+    kind = "source_well"                  # or "monitoring_well"
+    well = "chajia_wells"                 # a WEL boundary of the model (source wells)
+    # x = ..., y = ..., z = ...           # a position (monitoring wells; z optional)
+
+    [[enterprises]]
+    name = "chem_plant"
+    footprint = [[x, y], [x, y], [x, y], [x, y]]   # polygon (m), or point = [x, y]
+    [[enterprises.contaminants]]
+    name = "trichloroethylene"            # a GB/T 14848 key (gwsim/data/gbt14848_class3.toml)
+    concentration = 50.0                  # mg/L in the leaking liquid (or mass_rate, g/d)
+    retardation = 2.0
+    decay = 0.0                           # 1/d
+    [[enterprises.cases]]
+    name = "abnormal"
+    seepage = 1.0                         # m3/d
+    start = 0.0                           # d
+    duration = 100.0                      # d until detected (omit: continuous)
+
+    [controls]
+    enterprise = "worst"                  # or a name; its worst contaminant and case
+    natural_attenuation = true
+    anti_seepage = { factor = 0.01 }
+    cutoff_wall = { k = 1e-4, thickness = 0.6 }            # m/d, m
+    containment = { wells = [[x, y, 300.0]] }             # m, m, m3/d pumped
+    reactive_barrier = { polygon = [[x, y], ...], decay = 0.1 }   # 1/d
+
+Reading the scenario checks every key, number, name and Class III limit and that every footprint,
+receptor and option lies in the model grid over active cells; ``run`` runs the flow model (in
+``<out>/model``), checks the footprints' wet cells, runs every transport simulation and only then
+writes the tables, figures and netCDF files, each atomically with provenance.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from gwsim.control import (
+    AntiSeepage,
+    CutoffWall,
+    HydraulicContainment,
+    NaturalAttenuation,
+    ReactiveBarrier,
+    compare_options,
+)
+from gwsim.engines import run_flow
+from gwsim.errors import SpecError
+from gwsim.plots import save_figure
+from gwsim.provenance import hash_inputs, provenance_attrs
+from gwsim.risk import (
+    Contaminant,
+    Enterprise,
+    LeakCase,
+    Receptor,
+    assess,
+    check_case,
+    check_contaminant,
+    default_engine,
+    leak_cells,
+    output_times,
+)
+from gwsim.risk_plots import plot_breakthrough, plot_control_options, plot_plume_map
+from gwsim.scenario import SiteModel, read_model_table
+from gwsim.spec import ModelSpec
+from gwsim.tables import write_table
+from gwsim.transport import ENGINES
+
+_TOP_KEYS = {
+    "name",
+    "kind",
+    "description",
+    "engine",
+    "model",
+    "transport",
+    "receptors",
+    "enterprises",
+    "controls",
+    "outputs",
+}
+_TRANSPORT = {"service_life": 7300.0, "n_times": 30, "first_time": 10.0, "dispersivity": None}
+_OUTPUTS = {"netcdf": True, "maps": True, "curves": True}
+_OPTION_KEYS = {
+    "natural_attenuation": set(),
+    "anti_seepage": {"factor"},
+    "cutoff_wall": {"k", "thickness"},
+    "containment": {"wells"},
+    "reactive_barrier": {"polygon", "decay"},
+}
+
+
+def _keys(table, allowed: set[str], where: str) -> dict:
+    if not isinstance(table, dict):
+        raise SpecError(where, f"must be a table, got {type(table).__name__}", "see the layout")
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise SpecError(f"{where}.{unknown[0]}", "unknown key", f"use one of {sorted(allowed)}")
+    return table
+
+
+def _number(table: dict, key: str, where: str, minimum: float, default=None) -> float | None:
+    value = table.get(key, default)
+    if value is None:
+        return None
+    if not isinstance(value, (int, float)) or not np.isfinite(value) or value < minimum:
+        raise SpecError(f"{where}.{key}", f"is {value!r}", f"give a number >= {minimum}")
+    return float(value)
+
+
+def _point_in_grid(spec: ModelSpec, xy, where: str) -> tuple[int, int]:
+    """(row, col) of a model point; SpecError when outside the grid or over no active cell."""
+    try:
+        x, y = (float(v) for v in xy[:2])
+    except (TypeError, ValueError) as exc:
+        raise SpecError(where, f"{xy!r} is not an [x, y] point", "give [x, y] in m") from exc
+    rc = spec.grid.cell_of_point(x, y)
+    if rc is None:
+        raise SpecError(where, f"({x}, {y}) is outside the model grid", "move it into the model")
+    if not (spec.grid.arrays()["idomain"][:, rc[0], rc[1]] > 0).any():
+        raise SpecError(where, f"({x}, {y}) is over an inactive column", "move it")
+    return rc
+
+
+def _geometry(spec: ModelSpec, table: dict, where: str):
+    """A footprint: ``footprint`` polygon (>= 3 points) or ``point``; every vertex in the grid."""
+    given = [k for k in ("footprint", "point") if k in table]
+    if len(given) != 1:
+        raise SpecError(where, "give exactly one of footprint and point", "[[x, y], ...] or [x, y]")
+    if given[0] == "point":
+        _point_in_grid(spec, table["point"], f"{where}.point")
+        return shapely.Point(table["point"])
+    ring = table["footprint"]
+    if not isinstance(ring, list) or len(ring) < 3:
+        raise SpecError(f"{where}.footprint", "needs at least 3 [x, y] points", "")
+    for i, xy in enumerate(ring):
+        _point_in_grid(spec, xy, f"{where}.footprint[{i}]")
+    polygon = shapely.Polygon(ring)
+    if not polygon.is_valid or polygon.area == 0:
+        raise SpecError(
+            f"{where}.footprint", "is not a simple polygon", "list its corners in order"
+        )
+    return polygon
+
+
+def _enterprise(spec: ModelSpec, table: dict, where: str) -> Enterprise:
+    _keys(table, {"name", "footprint", "point", "contaminants", "cases"}, where)
+    if "name" not in table:
+        raise SpecError(f"{where}.name", "missing", 'add name = "..."')
+    where = f"enterprises.{table['name']}"
+    footprint = _geometry(spec, table, where)
+    contaminants = []
+    for j, c in enumerate(table.get("contaminants", [])):
+        w = f"{where}.contaminants[{j}]"
+        _keys(c, {"name", "concentration", "mass_rate", "decay", "retardation"}, w)
+        contaminant = Contaminant(
+            name=str(c.get("name", "")),
+            concentration=c.get("concentration"),
+            mass_rate=c.get("mass_rate"),
+            decay=c.get("decay", 0.0),
+            retardation=c.get("retardation", 1.0),
+        )
+        check_contaminant(contaminant, w)
+        contaminants.append(contaminant)
+    cases = []
+    for j, c in enumerate(table.get("cases", [])):
+        w = f"{where}.cases[{j}]"
+        _keys(c, {"name", "seepage", "start", "duration"}, w)
+        case = LeakCase(
+            str(c.get("name", f"case{j + 1}")),
+            _number(c, "seepage", w, 0.0, 0.0),
+            _number(c, "start", w, 0.0, 0.0),
+            c.get("duration"),
+        )
+        check_case(case, w)
+        cases.append(case)
+    if not contaminants or not cases:
+        raise SpecError(where, "needs contaminants and cases", "add [[enterprises.contaminants]]")
+    return Enterprise(str(table["name"]), footprint, contaminants, cases)
+
+
+def _receptor(spec: ModelSpec, table: dict, where: str) -> Receptor:
+    _keys(table, {"name", "kind", "well", "x", "y", "z"}, where)
+    kind = table.get("kind")
+    if "name" not in table or kind not in ("source_well", "monitoring_well"):
+        raise SpecError(
+            where, "needs a name and a kind", 'kind = "source_well" or "monitoring_well"'
+        )
+    if "well" in table:
+        wells = {b.name.lower() for b in spec.boundaries if b.kind == "wel"}
+        if str(table["well"]).lower() not in wells:
+            raise SpecError(f"{where}.well", f"{table['well']!r} is not a well", f"use {wells}")
+        return Receptor(str(table["name"]), kind, str(table["well"]))
+    xy = [table.get("x"), table.get("y")]
+    _point_in_grid(spec, xy, where)
+    location = (*xy, table["z"]) if "z" in table else tuple(xy)
+    return Receptor(str(table["name"]), kind, tuple(float(v) for v in location))
+
+
+def _options(spec: ModelSpec, table: dict) -> list:
+    options = []
+    for key, allowed in _OPTION_KEYS.items():
+        if key not in table:
+            continue
+        where = f"controls.{key}"
+        values = table[key]
+        if key == "natural_attenuation":
+            if values is not True:
+                raise SpecError(where, f"is {values!r}", "give true, or leave it out")
+            options.append(NaturalAttenuation())
+            continue
+        _keys(values, allowed, where)
+        if key == "anti_seepage":
+            factor = _number(values, "factor", where, 0.0)
+            if factor is None or not 0 < factor <= 1:
+                raise SpecError(f"{where}.factor", f"is {factor}", "give 0 < factor <= 1")
+            options.append(AntiSeepage(factor))
+        elif key == "cutoff_wall":
+            k = _number(values, "k", where, 0.0, 1e-4)
+            options.append(CutoffWall(k, _number(values, "thickness", where, 0.0, 0.6)))
+        elif key == "containment":
+            wells = values.get("wells", [])
+            for i, w in enumerate(wells):
+                _point_in_grid(spec, w, f"{where}.wells[{i}]")
+                if len(w) != 3 or not w[2] > 0:
+                    raise SpecError(f"{where}.wells[{i}]", f"{w!r}", "give [x, y, pumped m³/d > 0]")
+            if not wells:
+                raise SpecError(f"{where}.wells", "is empty", "give [[x, y, rate m³/d], ...]")
+            options.append(HydraulicContainment(tuple(tuple(float(v) for v in w) for w in wells)))
+        else:
+            ring = values.get("polygon", [])
+            for i, xy in enumerate(ring):
+                _point_in_grid(spec, xy, f"{where}.polygon[{i}]")
+            decay = _number(values, "decay", where, 0.0)
+            if len(ring) < 3 or not decay:
+                raise SpecError(where, "needs a polygon and a decay > 0", "polygon = [[x, y], ...]")
+            options.append(ReactiveBarrier(shapely.Polygon(ring), decay))
+    return options
+
+
+@dataclass
+class EnterpriseRiskScenario:
+    """A validated enterprise-risk scenario."""
+
+    name: str
+    source: Path
+    spec: ModelSpec
+    enterprises: list[Enterprise]
+    receptors: list[Receptor]
+    times: np.ndarray
+    dispersivity: tuple[float, float, float]
+    engine: str | None = None
+    options: list = field(default_factory=list)
+    control_target: str = "worst"
+    description: str = ""
+    outputs: dict = field(default_factory=lambda: dict(_OUTPUTS))
+    spec_file: Path | None = None
+    site: SiteModel | None = None
+
+    @property
+    def inputs_hash(self) -> str:
+        """SHA-256 of the scenario file and the model file it names."""
+        return hash_inputs([self.source] + ([self.spec_file] if self.spec_file else []))
+
+    @classmethod
+    def from_dict(cls, data: dict, path: Path) -> EnterpriseRiskScenario:
+        """Validate the scenario's table; :class:`SpecError` names the bad key."""
+        _keys(data, _TOP_KEYS, "scenario")
+        if "name" not in data:
+            raise SpecError("name", "missing", 'add name = "..." (it names the output folder)')
+        engine = data.get("engine")
+        if engine is not None and engine not in ENGINES:
+            raise SpecError("engine", f"unknown engine {engine!r}", f"use one of {ENGINES}")
+        if not isinstance(data.get("model"), dict):
+            raise SpecError("model", "missing", "add a [model] table (spec, site or inline)")
+        spec, spec_file, site = read_model_table(data["model"], path)
+        tr = {**_TRANSPORT, **_keys(data.get("transport", {}), set(_TRANSPORT), "transport")}
+        life = _number(tr, "service_life", "transport", 1.0)
+        n = tr["n_times"]
+        if not (isinstance(n, int) and n >= 2):
+            raise SpecError("transport.n_times", f"is {n!r}", "give an integer >= 2")
+        first = _number(tr, "first_time", "transport", 1e-3)
+        if first >= life:
+            raise SpecError("transport.first_time", f"{first} d >= service life", "give less")
+        dispersivity = tuple(tr["dispersivity"] or (10.0, 1.0, 0.1))
+        if len(dispersivity) != 3 or not all(isinstance(a, (int, float)) for a in dispersivity):
+            raise SpecError("transport.dispersivity", f"{dispersivity!r}", "give 3 lengths in m")
+        receptors = [
+            _receptor(spec, r, f"receptors[{i}]") for i, r in enumerate(data.get("receptors", []))
+        ]
+        enterprises = [
+            _enterprise(spec, e, f"enterprises[{i}]")
+            for i, e in enumerate(data.get("enterprises", []))
+        ]
+        if not enterprises:
+            raise SpecError("enterprises", "missing", "add [[enterprises]] tables")
+        names = [e.name for e in enterprises]
+        if len(set(names)) != len(names):
+            raise SpecError("enterprises", "names must be unique", "rename one")
+        controls = _keys(data.get("controls", {}), {"enterprise", *_OPTION_KEYS}, "controls")
+        target = controls.get("enterprise", "worst")
+        if target not in ("worst", *names):
+            raise SpecError(
+                "controls.enterprise", f"{target!r} is unknown", f"use worst or {names}"
+            )
+        outputs = {**_OUTPUTS, **_keys(data.get("outputs", {}), set(_OUTPUTS), "outputs")}
+        return cls(
+            name=str(data["name"]),
+            source=path,
+            spec=spec,
+            enterprises=enterprises,
+            receptors=receptors,
+            times=output_times(life, n, first),
+            dispersivity=tuple(float(a) for a in dispersivity),
+            engine=engine,
+            options=_options(spec, controls),
+            control_target=target,
+            description=str(data.get("description", "")),
+            outputs=outputs,
+            spec_file=spec_file,
+            site=site,
+        )
+
+    def run(self, out: str | Path | None = None, log: Callable = print) -> list[Path]:
+        """Run flow, screening, the leak cases and the control options; then write the tables,
+        figures and netCDF files into ``out``; return the paths written."""
+        out = Path(out or Path("out") / self.name)
+        started = time.perf_counter()
+        log(f"scenario {self.name}: running the flow model {self.spec.name!r}")
+        flow = run_flow(self.spec, out / "model")
+        flow.attrs["inputs_sha256"] = self.inputs_hash
+        engine = self.engine or default_engine(flow)
+        for e in self.enterprises:  # wet cells and options, before any transport run
+            cells = leak_cells(flow, e.footprint, f"enterprises.{e.name}.footprint")
+            for opt in self.options:
+                opt.change(self.spec, flow, cells)
+        risk = assess(
+            flow,
+            self.enterprises,
+            self.receptors,
+            self.times,
+            engine=engine,
+            dispersivity=self.dispersivity,
+            log=log,
+        )
+        comparison, target = None, None
+        if self.options:
+            names = [r.enterprise for r in risk.runs]
+            target = risk.runs[
+                0 if self.control_target == "worst" else names.index(self.control_target)
+            ]
+            enterprise = next(e for e in self.enterprises if e.name == target.enterprise)
+            comparison = compare_options(
+                self.spec,
+                flow,
+                enterprise,
+                target.contaminant,
+                target.case,
+                self.receptors,
+                self.options,
+                self.times,
+                engine=engine,
+                dispersivity=self.dispersivity,
+                workspace=out / "control_models",
+                baseline=target,
+                log=log,
+            )
+        return self._write(out, flow, risk, comparison, target, engine, started, log)
+
+    def _write(self, out, flow, risk, comparison, target, engine, started, log) -> list[Path]:
+        executables = ["mf6"] + (["mfnwt", "mt3dusgs"] if engine == "mt3d" else [])
+        attrs = provenance_attrs(self.inputs_hash, executables=executables)
+        why = (
+            "MT3D-USGS: MODFLOW 6.4.1 GWT dispersion is wrong for flow oblique to the grid "
+            "(modflow6 issue #2826, fixed after 6.4.1 by PR #2849; peaks 30-50 % low)"
+            if engine == "mt3d"
+            else "MODFLOW 6 GWT"
+        )
+        attrs.update(scenario=self.name, scenario_file=str(self.source), transport_engine=why)
+        written = write_table(
+            risk.rows,
+            out,
+            "risk_table",
+            attrs,
+            f"{self.name}: enterprise risk ranking",
+            "Ranked by the largest peak / GB/T 14848 Class III ratio at a source well, then at "
+            "any receptor. captured_share: share of footprint particles the source's wells "
+            "capture (forward tracking); exceeds_limit_at_d: first exceedance (linear between "
+            f"output times). Transport engine: {why}.",
+        )
+        if comparison is not None:
+            written += write_table(
+                comparison.rows,
+                out,
+                "control_options",
+                attrs,
+                f"Control options for {target.enterprise}: {target.contaminant.name}, "
+                f"{target.case.name} case",
+                "mass_leaving_site_g: dissolved + sorbed mass outside the footprint's block of "
+                "cells at the last output time; pumping_volume_m3: containment pumping over the "
+                "simulated time (cost proxy); containment_captured_share: share of footprint "
+                "particles the containment wells capture.",
+            )
+            fig = plot_control_options(
+                comparison.rows, f"Control options for {target.enterprise} ({target.key})"
+            )
+            written.append(save_figure(fig, out / "control_options.png"))
+        runs = [(f"plumes/{r.key}", r, "") for r in risk.runs]
+        if comparison is not None:
+            runs += [
+                (f"control/{label.replace(' ', '_')}", r, f"{target.key}: {label}")
+                for label, r in comparison.runs.items()
+                if r is not target
+            ]
+        for stem, run, title in runs:
+            run.plume.attrs.update(attrs)
+            if self.outputs["netcdf"]:
+                written.append(run.plume.to_netcdf(out / f"{stem}.nc"))
+            if self.outputs["maps"]:
+                ax = plot_plume_map(run, self.enterprises, title)
+                written.append(save_figure(ax.figure, out / f"{stem}_map.png"))
+            if self.outputs["curves"]:
+                ax = plot_breakthrough(run, title)
+                written.append(save_figure(ax.figure, out / f"{stem}_breakthrough.png"))
+        log(
+            f"scenario {self.name}: {len(runs)} transport runs ({engine}), wrote {len(written)} "
+            f"files to {out} in {time.perf_counter() - started:.0f} s"
+        )
+        return written
