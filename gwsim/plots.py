@@ -125,7 +125,7 @@ def plot_head_map(
                 fontsize=8,
                 color="crimson",
             )
-    _map_frame(ax, flow, title or f"Heads, layer {layer + 1}, t = {flow.times[time_index]:g} d")
+    map_frame(ax, flow, title or f"Heads, layer {layer + 1}, t = {flow.times[time_index]:g} d")
     if shown:
         ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
     return ax
@@ -154,7 +154,7 @@ def unique_legend(ax, loc: str) -> None:
     ax.legend(unique.values(), unique.keys(), loc=loc, fontsize=7, framealpha=0.9)
 
 
-def _draw_geometry(ax, geom, **style) -> None:
+def draw_geometry(ax, geom, **style) -> None:
     """Fill or outline a shapely (Multi)Polygon on a matplotlib axes."""
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MplPath
@@ -191,7 +191,7 @@ def _head_contours(ax, flow: FlowField, layer: int) -> None:
     ax.clabel(lines, fmt="%.1f", fontsize=6)
 
 
-def _map_frame(ax, flow: FlowField, title: str) -> None:
+def map_frame(ax, flow: FlowField, title: str) -> None:
     km_axes(ax, flow.crs)
     xe, ye = flow.local_to_model(flow.x_edges_local[[0, -1]], flow.y_edges_local[[-1, 0]])
     ax.set_xlim(*xe)
@@ -225,7 +225,7 @@ def plot_capture_zone(zone, ax=None, flow: FlowField | None = None, layer: int |
         _, ax = plt.subplots(figsize=(9, 7), constrained_layout=True)
     if flow is not None:
         _head_contours(ax, flow, int(zone.wells[0].cells[0][0]) if layer is None else layer)
-    _draw_geometry(
+    draw_geometry(
         ax,
         zone.recharge_area,
         facecolor="#c6dbef",
@@ -236,7 +236,7 @@ def plot_capture_zone(zone, ax=None, flow: FlowField | None = None, layer: int |
     cmap = plt.get_cmap("autumn")
     for i, t in enumerate(zone.travel_times):
         label = "steady state" if np.isinf(t) else f"{t:g} d"
-        _draw_geometry(
+        draw_geometry(
             ax,
             zone.polygons[t],
             facecolor="none",
@@ -263,7 +263,7 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
     for src in zones.sources:
         for zone in ("quasi", "class2", "class1"):
             style = _ZONE_STYLE[zone]
-            _draw_geometry(
+            draw_geometry(
                 ax,
                 src.numerical[zone],
                 facecolor=style["color"],
@@ -273,7 +273,7 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
                 label=f"{style['label']}, model",
             )
         for zone in ("class2", "class1"):
-            _draw_geometry(
+            draw_geometry(
                 ax,
                 src.empirical[zone],
                 facecolor="none",
@@ -293,7 +293,7 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
             fontsize=9,
             fontweight="bold",
         )
-    _map_frame(ax, flow, title or "Drinking-water source protection zones (HJ 338-2018)")
+    map_frame(ax, flow, title or "Drinking-water source protection zones (HJ 338-2018)")
     unique_legend(ax, "lower right")
     return ax
 

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from gwsim.plots import _draw_geometry, add_north_arrow, add_scale_bar, km_axes
+from gwsim.plots import draw_geometry, map_frame
 from gwsim.risk import HJ610_TIMES, Enterprise, RunResult
 
 _KIND_STYLE = {
@@ -42,7 +42,7 @@ def plot_plume_map(run: RunResult, enterprises: Sequence[Enterprise], title: str
             ax.contour(flow.xcenters, flow.ycenters, envelope, [1.0], colors="red", linewidths=1.2)
     for e in enterprises:
         geom = e.footprint.buffer(0.5 * flow.delr.min()) if e.footprint.area == 0 else e.footprint
-        _draw_geometry(ax, geom, facecolor="none", edgecolor="black", lw=1.2)
+        draw_geometry(ax, geom, facecolor="none", edgecolor="black", lw=1.2)
         centre = e.footprint.centroid
         ax.annotate(e.name, (centre.x, centre.y), xytext=(5, 5), textcoords="offset points")
     for probe in run.probes:
@@ -52,16 +52,12 @@ def plot_plume_map(run: RunResult, enterprises: Sequence[Enterprise], title: str
         r, c = probe.cells[:, 1], probe.cells[:, 2]
         ax.scatter(flow.xcenters[r, c], flow.ycenters[r, c], s=30, edgecolors="white", **style)
         ax.annotate(probe.name, (flow.xcenters[r[0], c[0]], flow.ycenters[r[0], c[0]]), fontsize=8)
-    km_axes(ax, flow.crs)
-    xe, ye = flow.local_to_model(flow.x_edges_local[[0, -1]], flow.y_edges_local[[-1, 0]])
-    ax.set_xlim(*xe)
-    ax.set_ylim(*ye)
-    add_scale_bar(ax)
-    add_north_arrow(ax)
-    ax.set_title(
+    map_frame(
+        ax,
+        flow,
         title
         or f"{run.enterprise}: {run.contaminant.name}, {run.case.name} case "
-        f"(red: Class III limit {run.limit:g} mg/L)"
+        f"(red: Class III limit {run.limit:g} mg/L)",
     )
     return ax
 
