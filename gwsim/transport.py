@@ -19,7 +19,8 @@ Modelling choices (also in :func:`transport`'s docstring):
   ``courant``, default 0.5) nor the time-stepping Peclet limit Δt ≤ 2ε·R·α_L/|v|, which keeps the
   numerical dispersion of implicit (backward-Euler) time stepping, v²Δt/2R, below a share ε
   (``numerical_dispersion``, default 5 %) of the physical α_L·v. Velocities are the largest face
-  velocities of each cell. Transient flow fixes the steps (MODFLOW 6 reads its flows step by
+  velocities of each cell; cells less than 1 % saturated (a water table just above a layer's
+  bottom) do not count, as MT3D's THKMIN treats them as inactive. Transient flow fixes the steps (MODFLOW 6 reads its flows step by
   step); a warning says when their Courant number exceeds 1.
 """
 
@@ -38,6 +39,7 @@ from gwsim.errors import GwsimError, MassBalanceWarning, SpecError
 from gwsim.flowfield import FlowField, checked_porosity, crs_wkt, grid_coords
 from gwsim.provenance import atomic_path, hash_inputs, provenance_attrs
 
+THIN_CELL_FRACTION = 0.01  # saturated fraction below which a cell does not limit the time step
 GRAIN_DENSITY = 2650.0  # kg/m³, quartz; bulk density = (1 - n) * GRAIN_DENSITY
 DISCREPANCY_WARN = 1.0  # %, mass-balance discrepancy above which transport() warns
 ENGINES = ("mf6", "mt3d")
@@ -322,7 +324,9 @@ def _max_velocities(flow: FlowField, porosity: np.ndarray, t: int) -> tuple[np.n
     vx = largest(flow.flow_right_face[t], 2) / (dy * thick * porosity)
     vy = largest(flow.flow_front_face[t], 1) / (dx * thick * porosity)
     vz = largest(flow.flow_lower_face[t], 0) / (dx * dy * porosity)
-    wet = (flow.idomain > 0) & (flow.saturation[t] > 0)
+    # cells less than THIN_CELL_FRACTION saturated hold almost no water and do not set the step
+    # (MT3D treats them as inactive, THKMIN; MF6's implicit scheme stays stable in them)
+    wet = (flow.idomain > 0) & (flow.saturation[t] > THIN_CELL_FRACTION)
     return tuple(np.where(wet, v, 0.0) for v in (vx, vy, vz))
 
 
