@@ -38,11 +38,30 @@ _SPELLINGS = {"m³/d": "m3/d", "m²/d": "m2/d", "m³/a": "m3/a", "1": "-", "": "
 
 @dataclass(frozen=True)
 class Param:
-    """A parameter value with its unit and the source or reasoning behind it."""
+    """A parameter value with its unit, the source or reasoning behind it, and optional bounds."""
 
     value: Any
     unit: str
     source: str
+    minimum: float | None = None  # ``min`` in the file: smallest allowed value (in ``unit``)
+    maximum: float | None = None  # ``max`` in the file
+
+    def check(self, where: str) -> None:
+        """Raise :class:`SpecError` naming ``where`` if a value lies outside [min, max]."""
+        values = self.value if isinstance(self.value, list) else [self.value]
+        for v in values:
+            if self.minimum is not None and v < self.minimum:
+                raise SpecError(
+                    where,
+                    f"{v} {self.unit} is below the allowed minimum {self.minimum}",
+                    f"give a value >= {self.minimum} {self.unit}",
+                )
+            if self.maximum is not None and v > self.maximum:
+                raise SpecError(
+                    where,
+                    f"{v} {self.unit} is above the allowed maximum {self.maximum}",
+                    f"give a value <= {self.maximum} {self.unit}",
+                )
 
 
 def normalise_unit(unit: str) -> str:
@@ -79,10 +98,10 @@ def _flatten(table: dict, prefix: str, out: dict, where: Path) -> None:
                 "give { value = ..., unit = '...', source = '...' }",
             )
         if "value" in item:
-            extra = sorted(set(item) - {"value", "unit", "source"})
+            extra = sorted(set(item) - {"value", "unit", "source", "min", "max"})
             if extra:
                 raise SpecError(
-                    f"{where}:{name}.{extra[0]}", "unknown key", "use value, unit, source"
+                    f"{where}:{name}.{extra[0]}", "unknown key", "use value, unit, source, min, max"
                 )
             for required in ("unit", "source"):
                 if not str(item.get(required, "")).strip():
@@ -91,7 +110,14 @@ def _flatten(table: dict, prefix: str, out: dict, where: Path) -> None:
                         f"has no {required}",
                         f"add {required} = '...' (every value needs its unit and source)",
                     )
-            out[name] = Param(item["value"], normalise_unit(str(item["unit"])), str(item["source"]))
+            out[name] = Param(
+                item["value"],
+                normalise_unit(str(item["unit"])),
+                str(item["source"]),
+                item.get("min"),
+                item.get("max"),
+            )
+            out[name].check(f"{where}:{name}")
         else:
             _flatten(item, f"{name}.", out, where)
 
@@ -131,4 +157,5 @@ def apply_overrides(params: dict[str, Param], overrides: dict, where: str) -> di
         value = convert(item["value"], str(item["unit"]), params[key].unit, name)
         source = str(item.get("source", f"scenario override ({item['value']} {item['unit']})"))
         result[key] = replace(params[key], value=value, source=source)
+        result[key].check(name)
     return result

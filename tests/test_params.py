@@ -85,3 +85,14 @@ def test_values_without_unit_or_source_are_refused(tmp_path):
 
 def test_convert_list_values():
     assert convert([1.0, 2.0], "cm/s", "m/d", "x") == [864.0, 1728.0]
+
+
+def test_bounds_are_checked_in_the_file_and_on_override(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('[q]\nvalue = [5.0, 6.0]\nunit = "m3/d"\nsource = "design"\nmin = 0.0\n')
+    params = load_params(path)
+    with pytest.raises(SpecError, match=r"s\.q: -1.0 m3/d is below the allowed minimum 0.0"):
+        apply_overrides(params, {"q": {"value": [5.0, -1.0], "unit": "m3/d"}}, "s")
+    path.write_text('[q]\nvalue = -2.0\nunit = "m3/d"\nsource = "design"\nmin = 0.0\n')
+    with pytest.raises(SpecError, match="below the allowed minimum"):
+        load_params(path)

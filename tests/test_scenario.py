@@ -94,3 +94,42 @@ def test_model_spec_in_a_separate_file(tmp_path):
     (tmp_path / "s.toml").write_text('name = "x"\n[model]\nspec = "missing.toml"\n')
     with pytest.raises(SpecError, match="file not found"):
         FlowScenario.from_toml(tmp_path / "s.toml")
+
+
+CHAJIA = Path(__file__).parents[1] / "scenarios" / "chajia_protection.toml"
+
+
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [
+        (
+            '"wells.rate" = { value = [-600.0, 600.0, 600.0], unit = "m3/d" }',
+            "model.overrides.wells.rate",
+        ),
+        ('"wells.rate" = { value = [600.0, 600.0, 600.0] }', "model.overrides.wells.rate"),
+        ('"wells.rate" = { value = [7.0, 7.0, 7.0], unit = "m/d" }', "model.overrides.wells.rate"),
+        ('"wells.pumping" = { value = 1.0, unit = "m3/d" }', "model.overrides.wells.pumping"),
+    ],
+)
+def test_bad_site_overrides_are_one_clear_line(tmp_path, capsys, extra, key):
+    """Negative pumping, a value without its unit or with the wrong one, an unknown parameter."""
+    text = CHAJIA.read_text().replace(
+        'site = "../models/valley_porous"',
+        f'site = "{CHAJIA.parents[1] / "models" / "valley_porous"}"',
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        text.replace('variant = "steady"', f'variant = "steady"\noverrides = {{ {extra} }}', 1)
+    )
+    out = tmp_path / "out"
+    assert main(["run", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert key in err and len(err.splitlines()) == 1
+    assert not out.exists()
+
+
+def test_missing_site_model_is_named(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(CHAJIA.read_text().replace("../models/valley_porous", "../models/nowhere"))
+    assert main(["run", str(bad), "--out", str(tmp_path / "out")]) == 2
+    assert "model.site" in capsys.readouterr().err
