@@ -29,7 +29,9 @@ Per-well attribution: each captured particle ends in one well's cells, so compet
 zone; ``CaptureZone.owner`` maps sub-cells to the well that captures them.
 
 Transient flow fields are tracked from the start of the simulation with the flows of each step;
-after the last step a steady last step extends in time (see :func:`gwsim.track`).
+after the last step a steady last step extends in time (see :func:`gwsim.track`). A transient last
+step does not: particles still moving then are not counted, and :class:`IncompleteZoneWarning`
+says how many (the zones of longer travel times are then too small).
 """
 
 from __future__ import annotations
@@ -68,6 +70,10 @@ class CaptureZoneError(GwsimError, ValueError):
 
 class TruncatedZoneWarning(GwsimWarning):
     """A capture zone reaches the edge of the model: it is cut off there."""
+
+
+class IncompleteZoneWarning(GwsimWarning):
+    """A transient flow simulation ended before the tracked water reached the wells."""
 
 
 @dataclass
@@ -311,6 +317,16 @@ def _forward_lattice(flow, wells, s, node_owner, progress):
     if progress:
         tqdm.write(f"capture zone: tracking {len(xyz):,} lattice particles forward")
     res = track(flow, xyz, "forward", stop_cells=np.flatnonzero(node_owner >= 0))
+    unfinished = int(np.count_nonzero(res.status == Status.END_OF_FLOW))
+    if unfinished:
+        warnings.warn(
+            f"{unfinished} of {len(xyz)} lattice particles were still moving when the transient "
+            f"flow simulation ended (t = {flow.times[-1]:g} d): zones for longer travel times, "
+            "the steady-state zone included, miss the water they carry. Extend the simulation "
+            "(a steady last period) or use a steady flow field",
+            IncompleteZoneWarning,
+            stacklevel=3,
+        )
     captured = np.isin(res.status, CAPTURED) & (node_owner[res.cell] >= 0)
     row, col = subcell_index(flow, s, xyz[:, 0], xyz[:, 1])
     shape = (flow.nrow * s, flow.ncol * s)

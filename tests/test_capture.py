@@ -9,7 +9,12 @@ import shapely
 from scipy.optimize import brentq
 from uniform_flow import DARCY, A, B, N, Q, uniform_flow_spec
 
-from gwsim.capture import CaptureZoneError, TruncatedZoneWarning, capture_zone
+from gwsim.capture import (
+    CaptureZoneError,
+    IncompleteZoneWarning,
+    TruncatedZoneWarning,
+    capture_zone,
+)
 from gwsim.engines import run_flow
 
 
@@ -98,3 +103,10 @@ def test_bad_wells_and_times_are_explained(single_well):
         capture_zone(flow, ["nope"], progress=False)
     with pytest.raises(CaptureZoneError, match="must be > 0"):
         capture_zone(flow, ["well"], travel_times=(0, 100), progress=False)
+
+
+def test_transient_flow_that_ends_too_soon_is_flagged(tmp_path, transient_layered_spec):
+    """91 days of transient flow cannot show which water reaches the well in 1000 days."""
+    flow = run_flow(transient_layered_spec, tmp_path)
+    with pytest.warns(IncompleteZoneWarning, match="still moving when the transient"):
+        capture_zone(flow, ["W1"], travel_times=(1000,), progress=False)
