@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from gwsim.engines.solute import ImmobileDomain, SoluteProblem
 from gwsim.errors import GwsimError, MassBalanceWarning, SpecError
 from gwsim.flowfield import FlowField, checked_porosity, crs_wkt, grid_coords
 from gwsim.provenance import atomic_path, hash_inputs, provenance_attrs
@@ -628,14 +629,16 @@ def transport(
     setup = _Setup(
         schedule=schedule,
         times=times,
-        porosity=porosity,
-        dispersivity=alphas,
-        mass_sources=mass,
-        fixed_concentrations=fixed,
-        decay=decay,
-        bulk_density=bulk_density,
-        distcoef=distcoef,
-        immobile=_immobile_domain(dual_domain, porosity, flow.shape),
+        problem=SoluteProblem(
+            porosity=porosity,
+            dispersivity=alphas,
+            mass_sources=mass,
+            fixed_concentrations=fixed,
+            decay=decay,
+            bulk_density=bulk_density,
+            distcoef=distcoef,
+            immobile=_immobile_domain(dual_domain, porosity, flow.shape),
+        ),
         courant=courant,
         concentration_scale=max([s.concentration or 0.0 for s in sources] + [1.0]),
     )
@@ -676,14 +679,7 @@ class _Setup:
 
     schedule: _Schedule
     times: np.ndarray
-    porosity: np.ndarray
-    dispersivity: tuple[float, float, float]
-    mass_sources: dict[int, list]
-    fixed_concentrations: dict[int, list]
-    decay: float | np.ndarray  # 1/d, scalar or per cell
-    bulk_density: np.ndarray | None
-    distcoef: np.ndarray | None
-    immobile: object  # gwsim.engines.mf6_gwt.ImmobileDomain or None
+    problem: SoluteProblem
     courant: float
     concentration_scale: float  # mg/L, largest source concentration (solver closures)
 
@@ -700,8 +696,6 @@ def _immobile_domain(dual_domain: DualDomain | None, porosity: np.ndarray, shape
     """The checked immobile domain (per-cell θ_im and ζ) of ``dual_domain``, or None."""
     if dual_domain is None:
         return None
-    from gwsim.engines.mf6_gwt import ImmobileDomain
-
     theta_im = np.broadcast_to(np.asarray(dual_domain.immobile_porosity, float), shape).astype(
         float
     )
@@ -734,14 +728,7 @@ def _gwt_spec(flow: FlowField, setup: _Setup):
         nstp=schedule.nstp,
         tsmult=schedule.tsmult,
         save_steps=schedule.save_steps,
-        porosity=setup.porosity,
-        dispersivity=setup.dispersivity,
-        mass_sources=setup.mass_sources,
-        fixed_concentrations=setup.fixed_concentrations,
-        decay=setup.decay,
-        bulk_density=setup.bulk_density,
-        distcoef=setup.distcoef,
-        immobile=setup.immobile,
+        problem=setup.problem,
         xorigin=flow.xorigin,
         yorigin=flow.yorigin,
         angrot=flow.angrot,
@@ -777,14 +764,7 @@ def _mt3d_spec(flow: FlowField, setup: _Setup):
         spec_periods=spec_periods,
         dt_max=schedule.longest_steps(),
         times=setup.times,
-        porosity=setup.porosity,
-        dispersivity=setup.dispersivity,
-        mass_sources=setup.mass_sources,
-        fixed_concentrations=setup.fixed_concentrations,
-        decay=setup.decay,
-        bulk_density=setup.bulk_density,
-        distcoef=setup.distcoef,
-        immobile=setup.immobile,
+        problem=setup.problem,
         courant=setup.courant,
     )
 

@@ -22,27 +22,13 @@ import flopy
 import numpy as np
 
 from gwsim.engines.mf6 import listing_tail
+from gwsim.engines.solute import CellId, SoluteProblem
 from gwsim.errors import EngineError
 from gwsim.executables import find_executable, program_version
 from gwsim.flowfield import read_percent_discrepancy
 
 GWT_NAME = "gwt"
 SIM_NAME = "transport"
-
-CellId = tuple[int, int, int]
-
-
-@dataclass
-class ImmobileDomain:
-    """Immobile (matrix) domain of a dual-domain model, per cell (MF6 IST package).
-
-    ``porosity``: immobile pore volume per cell volume, θ_im (-), beside the mobile porosity per
-    cell volume in :attr:`GwtSpec.porosity`; ``rate``: first-order mass-transfer rate coefficient
-    ζ between the domains (1/d).
-    """
-
-    porosity: np.ndarray
-    rate: np.ndarray
 
 
 @dataclass
@@ -64,14 +50,7 @@ class GwtSpec:
     nstp: np.ndarray  # (nper,)
     tsmult: np.ndarray  # (nper,)
     save_steps: list[list[int]]  # per period, 0-based steps whose concentrations are saved
-    porosity: np.ndarray  # (nlay, nrow, ncol) mobile porosity, -
-    dispersivity: tuple[float, float, float]  # alpha_L, alpha_TH, alpha_TV, m
-    mass_sources: dict[int, list[tuple[CellId, float]]]  # g/d
-    fixed_concentrations: dict[int, list[tuple[CellId, float]]]  # mg/L
-    decay: float | np.ndarray = 0.0  # first-order rate, 1/d (scalar or per cell), both phases
-    bulk_density: np.ndarray | None = None  # kg/m³ (with distcoef: linear sorption)
-    distcoef: np.ndarray | None = None  # m³/kg
-    immobile: ImmobileDomain | None = None
+    problem: SoluteProblem  # porosity, dispersion, reactions, sources
     xorigin: float = 0.0
     yorigin: float = 0.0
     angrot: float = 0.0
@@ -96,7 +75,7 @@ def _write_ist_for_mf6_64(path: Path) -> None:
 
     flopy writes IST from the 6.5+ definition (POROSITY per immobile-domain volume, with VOLFRAC);
     MODFLOW 6.4 reads THETAIM, the immobile pore volume per cell volume, which is what
-    :class:`ImmobileDomain` holds.
+    :class:`~gwsim.engines.solute.ImmobileDomain` holds.
     """
     mf6 = find_executable("mf6")
     version = tuple(int(p) for p in re.findall(r"\d+", program_version(mf6, "mf6"))[:2])
@@ -156,42 +135,42 @@ def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
         ],
     )
     flopy.mf6.ModflowGwtadv(gwt, scheme="tvd")
-    alpha_l, alpha_th, alpha_tv = spec.dispersivity
+    alpha_l, alpha_th, alpha_tv = spec.problem.dispersivity
     flopy.mf6.ModflowGwtdsp(
         gwt, alh=alpha_l, alv=alpha_l, ath1=alpha_th, ath2=alpha_tv, atv=alpha_tv
     )
-    sorption = "linear" if spec.distcoef is not None else None
-    decay = bool(np.any(np.asarray(spec.decay) > 0))
+    sorption = "linear" if spec.problem.distcoef is not None else None
+    decay = bool(np.any(np.asarray(spec.problem.decay) > 0))
     flopy.mf6.ModflowGwtmst(
         gwt,
-        porosity=spec.porosity,
+        porosity=spec.problem.porosity,
         sorption=sorption,
-        bulk_density=spec.bulk_density,
-        distcoef=spec.distcoef,
+        bulk_density=spec.problem.bulk_density,
+        distcoef=spec.problem.distcoef,
         first_order_decay=decay or None,
-        decay=spec.decay if decay else None,
-        decay_sorbed=spec.decay if decay and sorption else None,
+        decay=spec.problem.decay if decay else None,
+        decay_sorbed=spec.problem.decay if decay and sorption else None,
     )
-    if spec.immobile is not None:
+    if spec.problem.immobile is not None:
         flopy.mf6.ModflowGwtist(
             gwt,
-            porosity=spec.immobile.porosity,
-            zetaim=spec.immobile.rate,
+            porosity=spec.problem.immobile.porosity,
+            zetaim=spec.problem.immobile.rate,
             sorption=sorption,
-            bulk_density=spec.bulk_density,
-            distcoef=spec.distcoef,
+            bulk_density=spec.problem.bulk_density,
+            distcoef=spec.problem.distcoef,
             first_order_decay=decay or None,
-            decay=spec.decay if decay else None,
-            decay_sorbed=spec.decay if decay and sorption else None,
+            decay=spec.problem.decay if decay else None,
+            decay_sorbed=spec.problem.decay if decay and sorption else None,
         )
     flopy.mf6.ModflowGwtssm(gwt)
-    if any(spec.mass_sources.values()):
+    if any(spec.problem.mass_sources.values()):
         flopy.mf6.ModflowGwtsrc(
-            gwt, stress_period_data=_period_data(spec.mass_sources), save_flows=True
+            gwt, stress_period_data=_period_data(spec.problem.mass_sources), save_flows=True
         )
-    if any(spec.fixed_concentrations.values()):
+    if any(spec.problem.fixed_concentrations.values()):
         flopy.mf6.ModflowGwtcnc(
-            gwt, stress_period_data=_period_data(spec.fixed_concentrations), save_flows=True
+            gwt, stress_period_data=_period_data(spec.problem.fixed_concentrations), save_flows=True
         )
     flopy.mf6.ModflowGwtoc(
         gwt,
@@ -222,7 +201,7 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> GwtResult:
     for stale in (ucn, listing):
         stale.unlink(missing_ok=True)
     build_simulation(spec, workspace).write_simulation(silent=True)
-    if spec.immobile is not None:
+    if spec.problem.immobile is not None:
         _write_ist_for_mf6_64(workspace / f"{GWT_NAME}.ist")
     proc = subprocess.run(
         [str(find_executable("mf6"))], cwd=workspace, capture_output=True, text=True, check=False

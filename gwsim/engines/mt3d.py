@@ -29,7 +29,7 @@ from pathlib import Path
 import flopy
 import numpy as np
 
-from gwsim.engines.mf6_gwt import CellId, ImmobileDomain
+from gwsim.engines.solute import SoluteProblem
 from gwsim.errors import EngineError, GwsimError
 from gwsim.executables import find_executable
 from gwsim.spec import BOUNDARY_FIELDS, ModelSpec, layered
@@ -62,14 +62,7 @@ class Mt3dSpec:
     spec_periods: np.ndarray  # (nper,) int, the model period whose boundary values apply
     dt_max: np.ndarray  # (nper,) longest transport step, d
     times: np.ndarray  # (nt,) output times, d
-    porosity: np.ndarray  # (nlay, nrow, ncol) mobile porosity, -
-    dispersivity: tuple[float, float, float]  # alpha_L, alpha_TH, alpha_TV, m
-    mass_sources: dict[int, list[tuple[CellId, float]]]  # g/d
-    fixed_concentrations: dict[int, list[tuple[CellId, float]]]  # mg/L
-    decay: float | np.ndarray = 0.0  # first-order rate, 1/d (scalar or per cell), both phases
-    bulk_density: np.ndarray | None = None  # kg/m³ (with distcoef: linear sorption)
-    distcoef: np.ndarray | None = None  # m³/kg
-    immobile: ImmobileDomain | None = None
+    problem: SoluteProblem  # porosity, dispersion, reactions, sources
     courant: float = 0.5  # largest Courant number of the explicit TVD advection step
     cclose: float = 1e-7  # GCG closure, relative concentration change
 
@@ -257,8 +250,8 @@ def _ssm_data(spec: Mt3dSpec) -> dict[int, list | int]:
     """SSM point sources per period: mass loading (ITYPE 15, g/d), held cells (ITYPE -1, mg/L)."""
     data: dict[int, list | int] = {}
     for p in range(len(spec.perlen)):
-        rows = [(*cell, rate, 15) for cell, rate in spec.mass_sources.get(p, [])]
-        rows += [(*cell, conc, -1) for cell, conc in spec.fixed_concentrations.get(p, [])]
+        rows = [(*cell, rate, 15) for cell, rate in spec.problem.mass_sources.get(p, [])]
+        rows += [(*cell, conc, -1) for cell, conc in spec.problem.fixed_concentrations.get(p, [])]
         data[p] = rows or 0  # 0: no point sources in this period
     return data
 
@@ -282,7 +275,7 @@ def build_mt3d(spec: Mt3dSpec, mf: flopy.modflow.Modflow, workspace: Path) -> fl
         lunit="M",
         munit="G",
         laycon=mf.upw.laytyp.array,
-        prsity=spec.porosity,
+        prsity=spec.problem.porosity,
         icbund=(idomain > 0).astype(int),
         sconc=0.0,
         nprs=len(spec.times),
@@ -292,7 +285,7 @@ def build_mt3d(spec: Mt3dSpec, mf: flopy.modflow.Modflow, workspace: Path) -> fl
         ttsmult=1.0,
     )
     flopy.mt3d.Mt3dAdv(mt, mixelm=-1, percel=spec.courant)
-    alpha_l, alpha_th, alpha_tv = spec.dispersivity
+    alpha_l, alpha_th, alpha_tv = spec.problem.dispersivity
     if alpha_l == 0 and (alpha_th > 0 or alpha_tv > 0):
         raise GwsimError(
             "engine='mt3d': MT3D-USGS gives transverse dispersivities as ratios to alpha_L, so "
@@ -308,7 +301,8 @@ def build_mt3d(spec: Mt3dSpec, mf: flopy.modflow.Modflow, workspace: Path) -> fl
     kinds = {b.kind for b in spec.model.boundaries}
     point_cells = sum(len(b.cells) for b in spec.model.boundaries if b.kind not in ("rch", "evt"))
     sources = max(
-        len(spec.mass_sources.get(p, [])) + len(spec.fixed_concentrations.get(p, []))
+        len(spec.problem.mass_sources.get(p, []))
+        + len(spec.problem.fixed_concentrations.get(p, []))
         for p in range(len(spec.perlen))
     )
     flopy.mt3d.Mt3dSsm(
@@ -318,10 +312,10 @@ def build_mt3d(spec: Mt3dSpec, mf: flopy.modflow.Modflow, workspace: Path) -> fl
         mxss=point_cells + sources + 1,
         stress_period_data=_ssm_data(spec),
     )
-    sorbing = spec.distcoef is not None
-    decaying = bool(np.any(np.asarray(spec.decay) > 0))
-    if sorbing or decaying or spec.immobile is not None:
-        if spec.immobile is not None:
+    sorbing = spec.problem.distcoef is not None
+    decaying = bool(np.any(np.asarray(spec.problem.decay) > 0))
+    if sorbing or decaying or spec.problem.immobile is not None:
+        if spec.problem.immobile is not None:
             isothm = 6 if sorbing else 5
         else:
             isothm = 1 if sorbing else 0
@@ -330,12 +324,12 @@ def build_mt3d(spec: Mt3dSpec, mf: flopy.modflow.Modflow, workspace: Path) -> fl
             isothm=isothm,
             ireact=1 if decaying else 0,
             igetsc=0,
-            rhob=spec.bulk_density * GRAMS_PER_KG if sorbing else None,
-            sp1=spec.distcoef / GRAMS_PER_KG if sorbing else 0.0,
-            prsity2=None if spec.immobile is None else spec.immobile.porosity,
-            sp2=0.0 if spec.immobile is None else spec.immobile.rate,
-            rc1=spec.decay,
-            rc2=spec.decay,
+            rhob=spec.problem.bulk_density * GRAMS_PER_KG if sorbing else None,
+            sp1=spec.problem.distcoef / GRAMS_PER_KG if sorbing else 0.0,
+            prsity2=None if spec.problem.immobile is None else spec.problem.immobile.porosity,
+            sp2=0.0 if spec.problem.immobile is None else spec.problem.immobile.rate,
+            rc1=spec.problem.decay,
+            rc2=spec.problem.decay,
         )
     flopy.mt3d.Mt3dGcg(mt, mxiter=1, iter1=500, isolve=3, cclose=spec.cclose)
     return mt
