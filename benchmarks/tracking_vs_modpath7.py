@@ -52,15 +52,15 @@ def starts(flow, case: str, n: int, seed: int = 7):
     n_vertical = 5
     xyz, layers = [], []
     for k, i, j in pumping:
-        xc = flow.xcenters[i, j]
-        yc = flow.ycenters[i, j]
-        bot, top = flow.botm[k, i, j], flow.cell_top[k, i, j]
+        xc = flow.grid.xcenters[i, j]
+        yc = flow.grid.ycenters[i, j]
+        bot, top = flow.grid.botm[k, i, j], flow.grid.cell_top[k, i, j]
         pad = 0.05 * (top - bot)
         xyz.append(
             well_screen_points(
                 flow,
                 (xc, yc, bot + pad, top - pad),
-                radius=0.3 * flow.delr[j],
+                radius=0.3 * flow.grid.delr[j],
                 n_around=int(np.ceil(per_well / n_vertical)),
                 n_vertical=n_vertical,
             )
@@ -68,15 +68,15 @@ def starts(flow, case: str, n: int, seed: int = 7):
         layers.append(np.full(len(xyz[-1]), k))
     xyz = np.concatenate(xyz)[:n]
     lay = np.concatenate(layers)[:n]
-    _, row, col = flow.locate(xyz[:, 0], xyz[:, 1])
+    _, row, col = flow.grid.locate(xyz[:, 0], xyz[:, 1])
     nodes = np.ravel_multi_index((lay, row, col), flow.shape)
-    xl, yl = flow.model_to_local(xyz[:, 0], xyz[:, 1])
+    xl, yl = flow.grid.to_local(xyz[:, 0], xyz[:, 1])
     local = np.column_stack(
         [
-            (xl - flow.x_edges_local[:-1][col]) / flow.delr[col],
-            (yl - flow.y_edges_local[1:][row]) / flow.delc[row],
-            (xyz[:, 2] - flow.botm.ravel()[nodes])
-            / (flow.cell_top.ravel()[nodes] - flow.botm.ravel()[nodes]),
+            (xl - flow.grid.x_edges_local[:-1][col]) / flow.grid.delr[col],
+            (yl - flow.grid.y_edges_local[1:][row]) / flow.grid.delc[row],
+            (xyz[:, 2] - flow.grid.botm.ravel()[nodes])
+            / (flow.grid.cell_top.ravel()[nodes] - flow.grid.botm.ravel()[nodes]),
         ]
     )
     return nodes, local, xyz
@@ -176,18 +176,18 @@ def prt_case(ws: Path, flow, case: str, n: int, repeat: int, exe: str):
     prt = flopy.mf6.ModflowPrt(sim, modelname="prt")
     flopy.mf6.ModflowPrtdis(
         prt,
-        nlay=flow.nlay,
-        nrow=flow.nrow,
-        ncol=flow.ncol,
-        delr=flow.delr,
-        delc=flow.delc,
-        top=flow.top,
-        botm=flow.botm,
-        idomain=flow.idomain,
+        nlay=flow.grid.nlay,
+        nrow=flow.grid.nrow,
+        ncol=flow.grid.ncol,
+        delr=flow.grid.delr,
+        delc=flow.grid.delc,
+        top=flow.grid.top,
+        botm=flow.grid.botm,
+        idomain=flow.grid.idomain,
     )
     flopy.mf6.ModflowPrtmip(prt, porosity=POROSITY)
     lay, row, col = np.unravel_index(nodes, flow.shape)
-    xl, yl = flow.model_to_local(xyz[:, 0], xyz[:, 1])
+    xl, yl = flow.grid.to_local(xyz[:, 0], xyz[:, 1])
     release = [
         (i, (int(k), int(r), int(c)), float(x), float(y), float(z))
         for i, (k, r, c, x, y, z) in enumerate(zip(lay, row, col, xl, yl, xyz[:, 2], strict=True))

@@ -172,8 +172,8 @@ def point_source(ws: Path, angle: float) -> float:
     a = np.deg2rad(angle)
     x = x0 + along * np.cos(a) - across * np.sin(a)
     y = y0 + along * np.sin(a) + across * np.cos(a)
-    _, row, col = flow.locate(x, y)
-    dx, dy = flow.xcenters[row, col] - x0, flow.ycenters[row, col] - y0  # cell centres
+    _, row, col = flow.grid.locate(x, y)
+    dx, dy = flow.grid.xcenters[row, col] - x0, flow.grid.ycenters[row, col] - y0  # cell centres
     s, w = dx * np.cos(a) + dy * np.sin(a), -dx * np.sin(a) + dy * np.cos(a)
     exact = pulse(
         lambda t: point_source_2d(s, w, t, V, alpha_l * V, alpha_t * V, rate, 1.0, N), times
@@ -199,7 +199,7 @@ def valley(ws: Path) -> float:
     names, points = [], []
     for n, (_, i, j) in enumerate(wells.cells):
         names.append(f"well {n + 1} (row {i}, col {j})")
-        points.append([flow.xcenters[i, j], flow.ycenters[i, j], z])
+        points.append([flow.grid.xcenters[i, j], flow.grid.ycenters[i, j], z])
     leak = (557025.0, 3123525.0)
     monitors = {"monitor 100 m SE": (100.0, -100.0), "monitor 200 m E": (200.0, 0.0)}
     for name, (dx, dy) in monitors.items():

@@ -219,11 +219,11 @@ def resolve_wells(flow: FlowField, wells: Sequence, step: int = -1) -> list[Well
             name = well
         else:
             x, y = (float(v) for v in well)
-            _, row, col = flow.locate(x, y)
+            _, row, col = flow.grid.locate(x, y)
             if row[0] < 0:
                 raise CaptureZoneError(f"wells[{i}]: ({x:.1f}, {y:.1f}) is outside the grid")
             column = (slice(None), int(row[0]), int(col[0]))
-            if not (flow.idomain[column] > 0).any():
+            if not (flow.grid.idomain[column] > 0).any():
                 raise CaptureZoneError(
                     f"wells[{i}]: ({x:.1f}, {y:.1f}) is in an inactive column (row {row[0]}, "
                     f"col {col[0]}): move it into the active model area"
@@ -242,7 +242,9 @@ def resolve_wells(flow: FlowField, wells: Sequence, step: int = -1) -> list[Well
             )
         _, r, c = cells[0]
         resolved.append(
-            Well(name, cells, rate, float(flow.xcenters[r, c]), float(flow.ycenters[r, c]))
+            Well(
+                name, cells, rate, float(flow.grid.xcenters[r, c]), float(flow.grid.ycenters[r, c])
+            )
         )
     return resolved
 
@@ -256,13 +258,13 @@ def subcell_edges(flow: FlowField, s: int) -> tuple[np.ndarray, np.ndarray]:
         inner = edges[:-1, None] + frac[None, :] * np.diff(edges)[:, None]
         return np.concatenate([inner.ravel(), edges[-1:]])
 
-    return split(flow.x_edges_local), split(flow.y_edges_local)
+    return split(flow.grid.x_edges_local), split(flow.grid.y_edges_local)
 
 
 def subcell_index(flow: FlowField, s: int, x, y) -> tuple[np.ndarray, np.ndarray]:
     """Row and column of the sub-cells holding model points (x, y); -1 outside."""
     xe, ye = subcell_edges(flow, s)
-    xl, yl = flow.model_to_local(x, y)
+    xl, yl = flow.grid.to_local(x, y)
     col = np.searchsorted(xe, xl, side="right") - 1
     row = np.searchsorted(-ye, -yl, side="right") - 1
     inside = (col >= 0) & (col < xe.size - 1) & (row >= 0) & (row < ye.size - 1)
@@ -281,9 +283,9 @@ def mask_to_polygon(flow: FlowField, mask: np.ndarray, xe: np.ndarray, ye: np.nd
     merged = shapely.union_all(np.concatenate(boxes))
     tolerance = 0.25 * min(np.diff(xe).min(), -np.diff(ye).max())
     merged = shapely.simplify(merged, tolerance, preserve_topology=True)
-    a = np.deg2rad(flow.angrot)
+    a = np.deg2rad(flow.grid.angrot)
     return affinity.affine_transform(
-        merged, [np.cos(a), -np.sin(a), np.sin(a), np.cos(a), flow.xorigin, flow.yorigin]
+        merged, [np.cos(a), -np.sin(a), np.sin(a), np.cos(a), flow.grid.xorigin, flow.grid.yorigin]
     )
 
 
@@ -300,7 +302,7 @@ def touched_edges(mask: np.ndarray) -> list[str]:
 
 # ---------------------------------------------------------------------- tracking steps
 def _wet_cells(flow: FlowField, step: int = 0) -> np.ndarray:
-    return np.argwhere((flow.idomain > 0) & (flow.saturation[step] > 0))
+    return np.argwhere((flow.grid.idomain > 0) & (flow.saturation[step] > 0))
 
 
 def well_of_node(flow: FlowField, wells: list[Well]) -> np.ndarray:
@@ -329,7 +331,7 @@ def _forward_lattice(flow, wells, s, node_owner, progress):
         )
     captured = np.isin(res.status, CAPTURED) & (node_owner[res.cell] >= 0)
     row, col = subcell_index(flow, s, xyz[:, 0], xyz[:, 1])
-    shape = (flow.nrow * s, flow.ncol * s)
+    shape = (flow.grid.nrow * s, flow.grid.ncol * s)
     tt = np.full(shape, np.inf)
     owner = np.full(shape, -1)
     idx = np.flatnonzero(captured)
@@ -362,7 +364,7 @@ def _backward_paths(flow, wells, s, t_limit, progress):
 
 def _water_table_layer(flow: FlowField, step: int) -> np.ndarray:
     """(nrow, ncol) layer of the uppermost wet active cell of each column (-1 if none)."""
-    wet = (flow.idomain > 0) & (flow.saturation[step] > 0)
+    wet = (flow.grid.idomain > 0) & (flow.saturation[step] > 0)
     return np.where(wet.any(axis=0), wet.argmax(axis=0), -1)
 
 
@@ -373,7 +375,7 @@ def _recharge_particles(flow, s, step):
         kind = INFLOW_KINDS.get(flow.source_types[name])
         if kind is None:
             continue
-        cells = np.argwhere((q[step] > 0) & (flow.idomain > 0))
+        cells = np.argwhere((q[step] > 0) & (flow.grid.idomain > 0))
         inflow = q[step][tuple(cells.T)]
         if kind == "recharge":  # it reaches the water table, in a lower layer below dry cells
             cells[:, 0] = _water_table_layer(flow, step)[cells[:, 1], cells[:, 2]]
@@ -534,6 +536,6 @@ def capture_zone(
         travel_time=tt,
         owner=owner,
         subcell_edges=(xe, ye),
-        crs=flow.crs,
+        crs=flow.grid.crs,
         attrs=provenance_attrs(flow.attrs.get("inputs_sha256", ""), executables=["mf6"]),
     )

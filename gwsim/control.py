@@ -156,7 +156,7 @@ class ReactiveBarrier:
     label: str = "reactive barrier"
 
     def change(self, spec: ModelSpec, flow: FlowField, cells: np.ndarray) -> Change:
-        inside = shapely.contains_xy(self.polygon, flow.xcenters, flow.ycenters)
+        inside = shapely.contains_xy(self.polygon, flow.grid.xcenters, flow.grid.ycenters)
         if not inside.any():
             raise SpecError(
                 "controls.reactive_barrier.polygon",

@@ -31,9 +31,8 @@ import numpy as np
 import xarray as xr
 
 from gwsim.errors import FlowFieldError
+from gwsim.grid import StructuredGrid
 from gwsim.provenance import atomic_path, hash_folder, provenance_attrs
-
-DRY_HEAD_LIMIT = 1e29  # MODFLOW writes 1e30 (or -1e30) for inactive and dry cells
 
 
 @dataclass
@@ -43,11 +42,7 @@ class FlowField:
     Build it with :meth:`FlowField.from_mf6`; the attributes are plain numpy arrays.
     """
 
-    delr: np.ndarray  # (ncol,) column widths along x, m
-    delc: np.ndarray  # (nrow,) row widths along y, m
-    top: np.ndarray  # (nrow, ncol) top of layer 0, m
-    botm: np.ndarray  # (nlay, nrow, ncol) layer bottoms, m
-    idomain: np.ndarray  # (nlay, nrow, ncol) >0 active, 0 inactive, <0 vertical pass-through
+    grid: StructuredGrid  # geometry: widths, elevations, idomain, placement, CRS
     icelltype: np.ndarray  # (nlay, nrow, ncol) 0 confined, >0 convertible
     porosity: np.ndarray  # (nlay, nrow, ncol) effective porosity, -
     times: np.ndarray  # (nt,) simulation time at the end of each saved step, d
@@ -59,10 +54,6 @@ class FlowField:
     flow_lower_face: np.ndarray  # (nt, nlay, nrow, ncol) m³/d
     sources: dict[str, np.ndarray]  # name -> (nt, nlay, nrow, ncol) m³/d into the cell
     source_types: dict[str, str]  # name -> budget type ("WEL", "RIV", "RCH", "STO-SS", ...)
-    xorigin: float = 0.0  # x of the grid's lower-left corner, m (model CRS)
-    yorigin: float = 0.0  # y of the grid's lower-left corner, m
-    angrot: float = 0.0  # rotation of the grid, degrees counter-clockwise
-    crs: str | None = None  # e.g. "EPSG:4548"
     percent_discrepancy: float | None = None  # largest |budget discrepancy| in the listing, %
     attrs: dict[str, str] = field(default_factory=dict)  # provenance of the source model
     saturation_saved: bool = False  # the budget file holds DATA-SAT (MF6 GWT/PRT FMI need it)
@@ -103,33 +94,16 @@ class FlowField:
     @property
     def shape(self) -> tuple[int, int, int]:
         """(nlay, nrow, ncol)."""
-        return self.botm.shape
-
-    @property
-    def nlay(self) -> int:
-        return self.botm.shape[0]
-
-    @property
-    def nrow(self) -> int:
-        return self.botm.shape[1]
-
-    @property
-    def ncol(self) -> int:
-        return self.botm.shape[2]
+        return self.grid.shape
 
     @property
     def ntimes(self) -> int:
         return len(self.times)
 
     @property
-    def cell_top(self) -> np.ndarray:
-        """(nlay, nrow, ncol) top elevation of every cell, m."""
-        return np.concatenate([self.top[None], self.botm[:-1]], axis=0)
-
-    @property
     def saturated_thickness(self) -> np.ndarray:
         """(nt, nlay, nrow, ncol) saturated thickness of each cell, m (0 where dry or inactive)."""
-        return self.saturation * (self.cell_top - self.botm)[None]
+        return self.saturation * self.grid.thickness[None]
 
     @property
     def step_start_times(self) -> np.ndarray:
@@ -141,70 +115,6 @@ class FlowField:
         """True when no saved step exchanges water with storage (a steady-state field)."""
         storage = [v for k, v in self.sources.items() if self.source_types[k].startswith("STO")]
         return all(not np.any(v) for v in storage)
-
-    @property
-    def x_edges_local(self) -> np.ndarray:
-        """(ncol+1,) column edges, m from the grid's left edge."""
-        return np.concatenate([[0.0], np.cumsum(self.delr)])
-
-    @property
-    def y_edges_local(self) -> np.ndarray:
-        """(nrow+1,) row edges, m from the grid's bottom edge (row 0 first, so decreasing)."""
-        return np.concatenate([[0.0], np.cumsum(self.delc)])[::-1].copy()
-
-    def local_to_model(self, xl, yl):
-        """Grid-local coordinates (m from the lower-left corner) to model coordinates."""
-        a = np.deg2rad(self.angrot)
-        xl, yl = np.asarray(xl, float), np.asarray(yl, float)
-        return (
-            self.xorigin + xl * np.cos(a) - yl * np.sin(a),
-            self.yorigin + xl * np.sin(a) + yl * np.cos(a),
-        )
-
-    def model_to_local(self, x, y):
-        """Model coordinates to grid-local ones (m from the lower-left corner, along the grid)."""
-        a = np.deg2rad(self.angrot)
-        dx, dy = np.asarray(x, float) - self.xorigin, np.asarray(y, float) - self.yorigin
-        return dx * np.cos(a) + dy * np.sin(a), -dx * np.sin(a) + dy * np.cos(a)
-
-    @property
-    def xcenters(self) -> np.ndarray:
-        """(nrow, ncol) model x of cell centres, m."""
-        xe, ye = self.x_edges_local, self.y_edges_local
-        xc, yc = np.meshgrid(0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1]))
-        return self.local_to_model(xc, yc)[0]
-
-    @property
-    def ycenters(self) -> np.ndarray:
-        """(nrow, ncol) model y of cell centres, m."""
-        xe, ye = self.x_edges_local, self.y_edges_local
-        xc, yc = np.meshgrid(0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1]))
-        return self.local_to_model(xc, yc)[1]
-
-    def locate(self, x, y, z=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Layer, row and column (0-based) of the cells containing points; -1 where outside.
-
-        ``z`` (elevation, m) picks the layer; without it the layer is -1. Points on an interior
-        edge belong to the cell of higher column / lower row index / lower layer.
-        """
-        xl, yl = self.model_to_local(np.atleast_1d(x), np.atleast_1d(y))
-        xe = self.x_edges_local
-        yfrom_top = self.y_edges_local[0] - yl
-        ye = np.concatenate([[0.0], np.cumsum(self.delc)])
-        col = np.searchsorted(xe, xl, side="right") - 1
-        row = np.searchsorted(ye, yfrom_top, side="right") - 1
-        col = np.where(xl == xe[-1], self.ncol - 1, col)
-        row = np.where(yfrom_top == ye[-1], self.nrow - 1, row)
-        inside = (col >= 0) & (col < self.ncol) & (row >= 0) & (row < self.nrow)
-        col, row = np.where(inside, col, -1), np.where(inside, row, -1)
-        lay = np.full(col.shape, -1)
-        if z is not None:
-            z = np.broadcast_to(np.asarray(z, float), col.shape)
-            r, c = row[inside], col[inside]
-            tops, bots = self.cell_top[:, r, c], self.botm[:, r, c]  # (nlay, m)
-            within = (z[inside] <= tops) & (z[inside] >= bots)
-            lay[inside] = np.where(within.any(axis=0), within.argmax(axis=0), -1)
-        return lay, row, col
 
     # ------------------------------------------------------------------ budget views
     def net_face_inflow(self, t: int) -> np.ndarray:
@@ -260,61 +170,28 @@ def checked_porosity(porosity, shape) -> np.ndarray:
     return por
 
 
-def crs_wkt(crs: str | None) -> str:
-    """WKT of a CRS string such as ``"EPSG:4548"`` ('' when unknown)."""
-    if not crs:
-        return ""
-    import pyproj
-
-    return pyproj.CRS.from_user_input(crs).to_wkt()
-
-
-def grid_coords(flow: FlowField) -> dict:
-    """xarray coordinates for (layer, y, x) of a flow field's cell centres (model CRS, m)."""
-    coords = {"layer": ("layer", np.arange(flow.nlay))}
-    if flow.angrot == 0:
-        coords["x"] = (
-            "x",
-            flow.xcenters[0],
-            {"units": "m", "standard_name": "projection_x_coordinate"},
-        )
-        coords["y"] = (
-            "y",
-            flow.ycenters[:, 0],
-            {"units": "m", "standard_name": "projection_y_coordinate"},
-        )
-    else:
-        coords["xc"] = (
-            ("y", "x"),
-            flow.xcenters,
-            {"units": "m", "standard_name": "projection_x_coordinate"},
-        )
-        coords["yc"] = (
-            ("y", "x"),
-            flow.ycenters,
-            {"units": "m", "standard_name": "projection_y_coordinate"},
-        )
-    return coords
-
-
 def flowfield_dataset(flow: FlowField, include_flows: bool) -> xr.Dataset:
     dims4 = ("time", "layer", "y", "x")
     dims3 = ("layer", "y", "x")
     data = {
         "head": (dims4, flow.head, {"units": "m", "long_name": "hydraulic head"}),
         "saturated_thickness": (dims4, flow.saturated_thickness, {"units": "m"}),
-        "top": (("y", "x"), flow.top, {"units": "m", "long_name": "top of the uppermost layer"}),
-        "botm": (dims3, flow.botm, {"units": "m", "long_name": "bottom of each layer"}),
-        "idomain": (dims3, flow.idomain.astype("i4"), {"long_name": "active (>0) or not"}),
+        "top": (
+            ("y", "x"),
+            flow.grid.top,
+            {"units": "m", "long_name": "top of the uppermost layer"},
+        ),
+        "botm": (dims3, flow.grid.botm, {"units": "m", "long_name": "bottom of each layer"}),
+        "idomain": (dims3, flow.grid.idomain.astype("i4"), {"long_name": "active (>0) or not"}),
         "porosity": (dims3, flow.porosity, {"units": "1", "long_name": "effective porosity"}),
     }
     if include_flows:
         for name in ("flow_right_face", "flow_front_face", "flow_lower_face"):
             data[name] = (dims4, getattr(flow, name), {"units": "m3 d-1"})
-    coords = grid_coords(flow)
+    coords = flow.grid.coords()
     coords["time"] = ("time", flow.times, {"units": "d", "long_name": "simulation time"})
     ds = xr.Dataset(data, coords=coords)
-    wkt = crs_wkt(flow.crs)
+    wkt = flow.grid.crs_wkt()
     if wkt:
         ds["spatial_ref"] = xr.DataArray(0, attrs={"crs_wkt": wkt, "spatial_ref": wkt})
         for name in data:
@@ -323,7 +200,7 @@ def flowfield_dataset(flow: FlowField, include_flows: bool) -> xr.Dataset:
         {
             "title": "gwsim flow field",
             "Conventions": "CF-1.8",
-            "crs": flow.crs or "unknown",
+            "crs": flow.grid.crs or "unknown",
             "percent_discrepancy": flow.percent_discrepancy
             if flow.percent_discrepancy is not None
             else "unknown",

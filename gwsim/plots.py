@@ -85,7 +85,7 @@ def plot_head_map(
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 7), constrained_layout=True)
     head = flow.head[time_index, layer]
-    x, y = flow.xcenters, flow.ycenters
+    x, y = flow.grid.xcenters, flow.grid.ycenters
     finite = np.isfinite(head)
     if finite.any():
         lo, hi = np.nanmin(head), np.nanmax(head)
@@ -180,8 +180,8 @@ def _head_contours(ax, flow: FlowField, layer: int) -> None:
         return
     levels = MaxNLocator(12).tick_values(head.min(), head.max())
     lines = ax.contour(
-        flow.xcenters,
-        flow.ycenters,
+        flow.grid.xcenters,
+        flow.grid.ycenters,
         head,
         levels=levels,
         colors="steelblue",
@@ -192,8 +192,8 @@ def _head_contours(ax, flow: FlowField, layer: int) -> None:
 
 
 def map_frame(ax, flow: FlowField, title: str) -> None:
-    km_axes(ax, flow.crs)
-    xe, ye = flow.local_to_model(flow.x_edges_local[[0, -1]], flow.y_edges_local[[-1, 0]])
+    km_axes(ax, flow.grid.crs)
+    xe, ye = flow.grid.to_model(flow.grid.x_edges_local[[0, -1]], flow.grid.y_edges_local[[-1, 0]])
     ax.set_xlim(*xe)
     ax.set_ylim(*ye)
     add_scale_bar(ax)
@@ -209,8 +209,8 @@ def _rivers(ax, flow: FlowField) -> None:
         if b.kind in ("riv", "drn"):
             r, c = b.cells[:, 1], b.cells[:, 2]
             ax.scatter(
-                flow.xcenters[r, c],
-                flow.ycenters[r, c],
+                flow.grid.xcenters[r, c],
+                flow.grid.ycenters[r, c],
                 s=6,
                 marker="s",
                 color="tab:blue",
@@ -325,11 +325,11 @@ def plot_cross_section(
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 4.5), constrained_layout=True)
     section = (slice(None), row, slice(None)) if col is None else (slice(None), slice(None), col)
-    widths = flow.delr if col is None else flow.delc
+    widths = flow.grid.delr if col is None else flow.grid.delc
     edges = np.concatenate([[0.0], np.cumsum(widths)])
     k = spec.properties.arrays(spec.grid.shape)["k"][section]
-    tops, bots = flow.cell_top[section], flow.botm[section]
-    active = flow.idomain[section] > 0
+    tops, bots = flow.grid.cell_top[section], flow.grid.botm[section]
+    active = flow.grid.idomain[section] > 0
     lay, pos = np.nonzero(active)
     quads = [
         [(edges[p], bots[q, p]), (edges[p + 1], bots[q, p]), (edges[p + 1], tops[q, p]),

@@ -192,10 +192,10 @@ class ProtectionZones:
 def _ring_gradient(flow: FlowField, layer: int, row: int, col: int, step: int) -> float:
     """Mean |∇h| (-) of ``layer`` over cells two to four cells from (row, col)."""
     head = flow.head[step, layer]
-    yc, xc = flow.ycenters[:, 0], flow.xcenters[0]
+    yc, xc = flow.grid.ycenters[:, 0], flow.grid.xcenters[0]
     gy, gx = np.gradient(head, yc, xc)
     magnitude = np.hypot(gx, gy)
-    rr, cc = np.meshgrid(np.arange(flow.nrow), np.arange(flow.ncol), indexing="ij")
+    rr, cc = np.meshgrid(np.arange(flow.grid.nrow), np.arange(flow.grid.ncol), indexing="ij")
     ring = np.maximum(np.abs(rr - row), np.abs(cc - col))
     values = magnitude[(ring >= 2) & (ring <= 4) & np.isfinite(magnitude)]
     if values.size == 0:
@@ -235,8 +235,8 @@ def well_parameters(
             params.append(
                 WellParameters(
                     name=well.name,
-                    x=float(flow.xcenters[row, col]),
-                    y=float(flow.ycenters[row, col]),
+                    x=float(flow.grid.xcenters[row, col]),
+                    y=float(flow.grid.ycenters[row, col]),
                     k=k_w,
                     gradient=i_w,
                     porosity=n_w,
@@ -317,4 +317,4 @@ def protection_zones(
             )
         )
     attrs = dict(results[0].capture.attrs)
-    return ProtectionZones(results, flow.crs, attrs)
+    return ProtectionZones(results, flow.grid.crs, attrs)

@@ -11,9 +11,9 @@ from gwsim.tables import markdown_table
 
 def _grid_lines(flow: FlowField) -> list[str]:
     return [
-        f"- Grid: {flow.nlay} layers × {flow.nrow} rows × {flow.ncol} columns, cells "
-        f"{flow.delr.min():g}–{flow.delr.max():g} m × {flow.delc.min():g}–{flow.delc.max():g} m, "
-        f"origin ({flow.xorigin:.0f}, {flow.yorigin:.0f}) m in {flow.crs or 'model coordinates'}",
+        f"- Grid: {flow.grid.nlay} layers × {flow.grid.nrow} rows × {flow.grid.ncol} columns, cells "
+        f"{flow.grid.delr.min():g}–{flow.grid.delr.max():g} m × {flow.grid.delc.min():g}–{flow.grid.delc.max():g} m, "
+        f"origin ({flow.grid.xorigin:.0f}, {flow.grid.yorigin:.0f}) m in {flow.grid.crs or 'model coordinates'}",
         f"- Flow: {'steady state' if flow.steady else f'transient, {flow.ntimes} saved steps'}; "
         f"volume-budget discrepancy {flow.percent_discrepancy:.3f} %"
         if flow.percent_discrepancy is not None

@@ -238,7 +238,7 @@ def footprint_columns(flow: FlowField, footprint, where: str) -> tuple[np.ndarra
     is outside the grid."""
     geom = shapely.Point(footprint) if not hasattr(footprint, "geom_type") else footprint
     ring = np.asarray(geom.exterior.coords if geom.geom_type == "Polygon" else geom.coords)
-    _, row, col = flow.locate(ring[:, 0], ring[:, 1])
+    _, row, col = flow.grid.locate(ring[:, 0], ring[:, 1])
     if np.any(row < 0):
         x, y = ring[np.argmax(row < 0)]
         raise SpecError(
@@ -247,11 +247,11 @@ def footprint_columns(flow: FlowField, footprint, where: str) -> tuple[np.ndarra
             "move the enterprise into the model area, or enlarge the model",
         )
     if geom.geom_type == "Polygon":
-        inside = shapely.contains_xy(geom, flow.xcenters, flow.ycenters)
+        inside = shapely.contains_xy(geom, flow.grid.xcenters, flow.grid.ycenters)
         if inside.any():
             return np.nonzero(inside)
         point = geom.representative_point()
-        _, row, col = flow.locate(point.x, point.y)
+        _, row, col = flow.grid.locate(point.x, point.y)
     return row[:1], col[:1]
 
 
@@ -260,7 +260,7 @@ def leak_cells(flow: FlowField, footprint, where: str) -> np.ndarray:
     water table. Raises SpecError for a footprint outside the grid or over a column with no
     active, wet cell."""
     rows, cols = footprint_columns(flow, footprint, where)
-    wet = (flow.idomain > 0) & (flow.saturation[0] > 0)
+    wet = (flow.grid.idomain > 0) & (flow.saturation[0] > 0)
     column_wet = wet[:, rows, cols]
     dry = ~column_wet.any(axis=0)
     if dry.any():
@@ -279,11 +279,13 @@ def leak_sources(
     """One :class:`Source` per leak cell, each ``mass_rate / len(cells)`` g/d, at the middle of
     the cell's saturated thickness, on from ``case.start`` to ``case.stop``."""
     lay, row, col = cells.T
-    z = flow.botm[lay, row, col] + 0.5 * flow.saturated_thickness[0][lay, row, col]
+    z = flow.grid.botm[lay, row, col] + 0.5 * flow.saturated_thickness[0][lay, row, col]
     share = mass_rate / len(cells)
     return [
         Source(float(x), float(y), float(zz), mass_rate=share, start=case.start, stop=case.stop)
-        for x, y, zz in zip(flow.xcenters[row, col], flow.ycenters[row, col], z, strict=True)
+        for x, y, zz in zip(
+            flow.grid.xcenters[row, col], flow.grid.ycenters[row, col], z, strict=True
+        )
     ]
 
 
@@ -300,11 +302,11 @@ def receptor_probe(flow: FlowField, receptor: Receptor, where: str) -> Probe:
     if receptor.kind != "monitoring_well":
         raise SpecError(f"{where}.kind", f"unknown kind {receptor.kind!r}", f"use {RECEPTOR_KINDS}")
     xyz = list(receptor.location)
-    lay, row, col = flow.locate(xyz[0], xyz[1], xyz[2] if len(xyz) > 2 else None)
+    lay, row, col = flow.grid.locate(xyz[0], xyz[1], xyz[2] if len(xyz) > 2 else None)
     if row[0] < 0 or (len(xyz) > 2 and lay[0] < 0):
         raise SpecError(where, f"{tuple(xyz)} is outside the model grid", "move the receptor")
-    layers = lay[:1] if len(xyz) > 2 else np.flatnonzero(flow.idomain[:, row[0], col[0]] > 0)
-    if len(layers) == 0 or flow.idomain[layers[0], row[0], col[0]] <= 0:
+    layers = lay[:1] if len(xyz) > 2 else np.flatnonzero(flow.grid.idomain[:, row[0], col[0]] > 0)
+    if len(layers) == 0 or flow.grid.idomain[layers[0], row[0], col[0]] <= 0:
         raise SpecError(where, f"{tuple(xyz)} is in an inactive cell", "move the receptor")
     cells = np.column_stack([layers, np.full_like(layers, row[0]), np.full_like(layers, col[0])])
     return Probe(receptor.name, receptor.kind, cells, np.ones(len(cells)), np.arange(len(cells)))
@@ -316,7 +318,7 @@ def boundary_probe(flow: FlowField, name: str, cells: np.ndarray) -> Probe:
     mask = np.zeros(flow.shape[1:], bool)
     mask[cells[:, 1], cells[:, 2]] = True
     ring = ndimage.binary_dilation(mask, np.ones((3, 3), bool)) & ~mask
-    ring_cells = np.argwhere(ring[None] & (flow.idomain > 0))
+    ring_cells = np.argwhere(ring[None] & (flow.grid.idomain > 0))
     return Probe(
         f"{name} boundary",
         "site_boundary",
@@ -379,7 +381,9 @@ def site_mass(plume: Plume, cells: np.ndarray, retardation: float) -> float:
     output time, g: Σ c·n·R·V_sat (mg/L = g/m³)."""
     flow = plume.flow
     c = np.nan_to_num(plume.concentration.values[-1])
-    volume = flow.saturated_thickness[-1] * flow.delr[None, None, :] * flow.delc[None, :, None]
+    volume = (
+        flow.saturated_thickness[-1] * flow.grid.delr[None, None, :] * flow.grid.delc[None, :, None]
+    )
     mass = c * flow.porosity * retardation * volume
     r0, r1 = cells[:, 1].min(), cells[:, 1].max()
     c0, c1 = cells[:, 2].min(), cells[:, 2].max()

@@ -30,8 +30,8 @@ def plot_plume_map(run: RunResult, enterprises: Sequence[Enterprise], title: str
     shown = np.ma.masked_less_equal(envelope, 1e-3)
     if shown.count():
         mesh = ax.pcolormesh(
-            flow.xcenters,
-            flow.ycenters,
+            flow.grid.xcenters,
+            flow.grid.ycenters,
             shown,
             norm=LogNorm(1e-3, max(float(shown.max()), 1.0)),
             cmap="magma_r",
@@ -39,9 +39,18 @@ def plot_plume_map(run: RunResult, enterprises: Sequence[Enterprise], title: str
         )
         fig.colorbar(mesh, ax=ax, shrink=0.8, label="peak concentration / Class III limit (-)")
         if envelope.max() > 1:
-            ax.contour(flow.xcenters, flow.ycenters, envelope, [1.0], colors="red", linewidths=1.2)
+            ax.contour(
+                flow.grid.xcenters,
+                flow.grid.ycenters,
+                envelope,
+                [1.0],
+                colors="red",
+                linewidths=1.2,
+            )
     for e in enterprises:
-        geom = e.footprint.buffer(0.5 * flow.delr.min()) if e.footprint.area == 0 else e.footprint
+        geom = (
+            e.footprint.buffer(0.5 * flow.grid.delr.min()) if e.footprint.area == 0 else e.footprint
+        )
         draw_geometry(ax, geom, facecolor="none", edgecolor="black", lw=1.2)
         centre = e.footprint.centroid
         ax.annotate(e.name, (centre.x, centre.y), xytext=(5, 5), textcoords="offset points")
@@ -50,8 +59,12 @@ def plot_plume_map(run: RunResult, enterprises: Sequence[Enterprise], title: str
         if style is None:
             continue
         r, c = probe.cells[:, 1], probe.cells[:, 2]
-        ax.scatter(flow.xcenters[r, c], flow.ycenters[r, c], s=30, edgecolors="white", **style)
-        ax.annotate(probe.name, (flow.xcenters[r[0], c[0]], flow.ycenters[r[0], c[0]]), fontsize=8)
+        ax.scatter(
+            flow.grid.xcenters[r, c], flow.grid.ycenters[r, c], s=30, edgecolors="white", **style
+        )
+        ax.annotate(
+            probe.name, (flow.grid.xcenters[r[0], c[0]], flow.grid.ycenters[r[0], c[0]]), fontsize=8
+        )
     map_frame(
         ax,
         flow,

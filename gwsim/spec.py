@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from gwsim.errors import SpecError
+from gwsim.grid import StructuredGrid, stacked_tops
 
 BOUNDARY_FIELDS: dict[str, tuple[str, ...]] = {
     "chd": ("head",),
@@ -87,21 +88,21 @@ class Grid:
             ),
         }
 
+    def resolve(self) -> StructuredGrid:
+        """The grid's geometry as a :class:`~gwsim.grid.StructuredGrid` (full arrays)."""
+        return StructuredGrid(
+            **self.arrays(),
+            xorigin=self.xorigin,
+            yorigin=self.yorigin,
+            angrot=self.angrot,
+            crs=self.crs,
+        )
+
     def cell_of_point(self, x: float, y: float) -> tuple[int, int] | None:
         """(row, col) of the cell containing model point (x, y), or None outside the grid."""
-        a = self.arrays()
-        ang = np.deg2rad(self.angrot)
-        dx, dy = x - self.xorigin, y - self.yorigin
-        xl = dx * np.cos(ang) + dy * np.sin(ang)
-        yl = -dx * np.sin(ang) + dy * np.cos(ang)
-        xe = np.concatenate([[0.0], np.cumsum(a["delr"])])
-        ye = np.concatenate([[0.0], np.cumsum(a["delc"])])  # from the top (north) edge
-        yt = ye[-1] - yl
-        if not (0 <= xl <= xe[-1] and 0 <= yt <= ye[-1]):
-            return None
-        col = min(int(np.searchsorted(xe, xl, side="right")) - 1, self.ncol - 1)
-        row = min(int(np.searchsorted(ye, yt, side="right")) - 1, self.nrow - 1)
-        return row, col
+        grid = self.resolve()
+        row, col = grid.locate_local(*grid.to_local(x, y))
+        return None if row[0] < 0 else (int(row[0]), int(col[0]))
 
 
 @dataclass
@@ -554,8 +555,7 @@ def _validate_grid(grid: Grid) -> None:
         a = grid.arrays()
     except ValueError as exc:
         raise SpecError("grid", str(exc), "check the shapes of top, botm and idomain") from exc
-    tops = np.concatenate([a["top"][None], a["botm"][:-1]], axis=0)
-    bad = a["botm"] >= tops
+    bad = a["botm"] >= stacked_tops(a["top"], a["botm"])
     if bad.any():
         raise SpecError(
             "grid.botm",

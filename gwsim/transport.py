@@ -37,7 +37,8 @@ import xarray as xr
 
 from gwsim.engines.solute import ImmobileDomain, SoluteProblem
 from gwsim.errors import GwsimError, MassBalanceWarning, SpecError
-from gwsim.flowfield import FlowField, checked_porosity, crs_wkt, grid_coords
+from gwsim.flowfield import FlowField, checked_porosity
+from gwsim.grid import crs_wkt
 from gwsim.provenance import atomic_path, hash_inputs, provenance_attrs
 
 THIN_CELL_FRACTION = 0.01  # saturated fraction below which a cell does not limit the time step
@@ -153,7 +154,7 @@ class Plume:
             raise GwsimError(
                 f"Plume.at: {time} d is not an output time; choose one of {self.times.tolist()}"
             )
-        lay, row, col = self.flow.locate(xyz[:, 0], xyz[:, 1], xyz[:, 2])
+        lay, row, col = self.flow.grid.locate(xyz[:, 0], xyz[:, 1], xyz[:, 2])
         inside = (lay >= 0) & (row >= 0) & (col >= 0)
         values = self.concentration.values[hit[0]]
         return np.where(inside, values[lay, row, col], np.nan)
@@ -161,14 +162,14 @@ class Plume:
     def to_dataset(self) -> xr.Dataset:
         """The plume as a CF-style :class:`xarray.Dataset` with CRS and provenance attributes."""
         ds = self.concentration.to_dataset(name="concentration")
-        wkt = crs_wkt(self.flow.crs)
+        wkt = crs_wkt(self.flow.grid.crs)
         if wkt:
             ds["spatial_ref"] = xr.DataArray(0, attrs={"crs_wkt": wkt, "spatial_ref": wkt})
             ds["concentration"].attrs["grid_mapping"] = "spatial_ref"
         ds.attrs = {
             "title": "gwsim plume",
             "Conventions": "CF-1.8",
-            "crs": self.flow.crs or "unknown",
+            "crs": self.flow.grid.crs or "unknown",
             "percent_discrepancy": "unknown"
             if self.percent_discrepancy is None
             else self.percent_discrepancy,
@@ -224,11 +225,13 @@ def _check_times(times) -> np.ndarray:
 def _source_cell(flow: FlowField, i: int, src: Source) -> tuple[int, int, int]:
     """(layer, row, col) of source ``i``; raises SpecError if it is outside or inactive."""
     name = f"sources[{i}]"
-    lay, row, col = flow.locate(src.x, src.y, src.z)
+    lay, row, col = flow.grid.locate(src.x, src.y, src.z)
     lay, row, col = int(lay[0]), int(row[0]), int(col[0])
     where = f"({src.x}, {src.y}" + (f", z={src.z})" if src.z is not None else ")")
     if row < 0 or col < 0 or (src.z is not None and lay < 0):
-        xl, yl = flow.local_to_model([0, flow.x_edges_local[-1]], [0, flow.y_edges_local[0]])
+        xl, yl = flow.grid.to_model(
+            [0, flow.grid.x_edges_local[-1]], [0, flow.grid.y_edges_local[0]]
+        )
         raise SpecError(
             name,
             f"{where} is outside the grid (x {xl[0]:.1f}..{xl[1]:.1f}, y {yl[0]:.1f}..{yl[1]:.1f}"
@@ -236,7 +239,7 @@ def _source_cell(flow: FlowField, i: int, src: Source) -> tuple[int, int, int]:
             + ")",
             "move the source into the model domain",
         )
-    wet = (flow.idomain[:, row, col] > 0) & (flow.saturation[:, :, row, col].max(axis=0) > 0)
+    wet = (flow.grid.idomain[:, row, col] > 0) & (flow.saturation[:, :, row, col].max(axis=0) > 0)
     if src.z is None:
         if not wet.any():
             raise SpecError(name, f"{where} lies over no active, wet cell", "move the source")
@@ -296,7 +299,7 @@ def _check_flow(flow: FlowField) -> None:
             np.abs(face[t])
             for face in (flow.flow_right_face, flow.flow_front_face, flow.flow_lower_face)
         )
-        bad = (np.abs(residual) > 0.01 * scale + 1e-6 * scale.max()) & (flow.idomain > 0)
+        bad = (np.abs(residual) > 0.01 * scale + 1e-6 * scale.max()) & (flow.grid.idomain > 0)
         if bad.any():
             cell = tuple(int(c) for c in np.argwhere(bad)[0])
             raise GwsimError(
@@ -310,7 +313,7 @@ def _check_flow(flow: FlowField) -> None:
 def _max_velocities(flow: FlowField, porosity: np.ndarray, t: int) -> tuple[np.ndarray, ...]:
     """(|vx|, |vy|, |vz|): each cell's largest face seepage velocity per direction, m/d."""
     thick = np.maximum(flow.saturated_thickness[t], 1e-12)
-    dx, dy = flow.delr[None, None, :], flow.delc[None, :, None]
+    dx, dy = flow.grid.delr[None, None, :], flow.grid.delc[None, :, None]
 
     def largest(face: np.ndarray, axis: int) -> np.ndarray:
         q = np.abs(face)
@@ -327,7 +330,7 @@ def _max_velocities(flow: FlowField, porosity: np.ndarray, t: int) -> tuple[np.n
     vz = largest(flow.flow_lower_face[t], 0) / (dx * dy * porosity)
     # cells less than THIN_CELL_FRACTION saturated hold almost no water and do not set the step
     # (MT3D treats them as inactive, THKMIN; MF6's implicit scheme stays stable in them)
-    wet = (flow.idomain > 0) & (flow.saturation[t] > THIN_CELL_FRACTION)
+    wet = (flow.grid.idomain > 0) & (flow.saturation[t] > THIN_CELL_FRACTION)
     return tuple(np.where(wet, v, 0.0) for v in (vx, vy, vz))
 
 
@@ -343,7 +346,7 @@ def _max_step(
     """(largest stable-and-accurate step, d; step at which the Courant number reaches 1, d)."""
     vx, vy, vz = _max_velocities(flow, porosity, t)
     thick = np.maximum(flow.saturated_thickness[t], 1e-12)
-    rate = vx / flow.delr[None, None, :] + vy / flow.delc[None, :, None] + vz / thick
+    rate = vx / flow.grid.delr[None, None, :] + vy / flow.grid.delc[None, :, None] + vz / thick
     speed = np.sqrt(vx**2 + vy**2 + vz**2)
     unit_courant = retardation / rate.max() if rate.max() > 0 else np.inf
     limits = [courant * unit_courant]
@@ -717,11 +720,11 @@ def _gwt_spec(flow: FlowField, setup: _Setup):
 
     schedule = setup.schedule
     return GwtSpec(
-        delr=flow.delr,
-        delc=flow.delc,
-        top=flow.top,
-        botm=flow.botm,
-        idomain=flow.idomain,
+        delr=flow.grid.delr,
+        delc=flow.grid.delc,
+        top=flow.grid.top,
+        botm=flow.grid.botm,
+        idomain=flow.grid.idomain,
         head_file=flow.files["head"],
         budget_file=flow.files["budget"],
         perlen=np.diff(schedule.edges),
@@ -729,9 +732,9 @@ def _gwt_spec(flow: FlowField, setup: _Setup):
         tsmult=schedule.tsmult,
         save_steps=schedule.save_steps,
         problem=setup.problem,
-        xorigin=flow.xorigin,
-        yorigin=flow.yorigin,
-        angrot=flow.angrot,
+        xorigin=flow.grid.xorigin,
+        yorigin=flow.grid.yorigin,
+        angrot=flow.grid.angrot,
         dvclose=1e-9 * setup.concentration_scale,
     )
 
@@ -772,7 +775,7 @@ def _mt3d_spec(flow: FlowField, setup: _Setup):
 def _plume(flow, times, result, workspace, inputs_hash: str, executables: list[str]) -> Plume:
     """The Plume of an engine's result at the output ``times``; warns on a poor mass balance."""
     keep = [int(np.argmin(np.abs(result.times - t))) for t in times]
-    coords = grid_coords(flow)
+    coords = flow.grid.coords()
     coords["time"] = ("time", times, {"units": "d", "long_name": "simulation time"})
     conc = xr.DataArray(
         result.concentration[keep],

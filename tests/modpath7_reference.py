@@ -169,21 +169,21 @@ def lattice_starts(flow, per_cell: int = 1, seed: int = 0, max_particles: int | 
     """
     rng = np.random.default_rng(seed)
     head = flow.head[0].ravel()
-    bot = flow.botm.ravel()
-    top = flow.cell_top.ravel()
-    wet = (flow.idomain.ravel() > 0) & np.isfinite(head) & (head > bot)
+    bot = flow.grid.botm.ravel()
+    top = flow.grid.cell_top.ravel()
+    wet = (flow.grid.idomain.ravel() > 0) & np.isfinite(head) & (head > bot)
     nodes = np.repeat(np.flatnonzero(wet), per_cell)
     if max_particles is not None and nodes.size > max_particles:
         nodes = np.sort(rng.choice(nodes, max_particles, replace=False))
     local = rng.uniform(0.02, 0.98, (nodes.size, 3))
     _, row, col = np.unravel_index(nodes, flow.shape)
-    xw, ys = flow.x_edges_local[:-1], flow.y_edges_local[1:]
-    xl = xw[col] + local[:, 0] * flow.delr[col]
-    yl = ys[row] + local[:, 1] * flow.delc[row]
+    xw, ys = flow.grid.x_edges_local[:-1], flow.grid.y_edges_local[1:]
+    xl = xw[col] + local[:, 0] * flow.grid.delr[col]
+    yl = ys[row] + local[:, 1] * flow.grid.delc[row]
     conv = flow.icelltype.ravel()[nodes] != 0
     sat_top = np.where(conv, np.minimum(head[nodes], top[nodes]), top[nodes])
     z = bot[nodes] + local[:, 2] * (sat_top - bot[nodes])
-    x, y = flow.local_to_model(xl, yl)
+    x, y = flow.grid.to_model(xl, yl)
     return nodes, local, np.column_stack([x, y, z])
 
 

@@ -56,8 +56,8 @@ def test_isochrones_along_the_axis_match_bear_and_jacobs(single_well, days):
     flow, zone = single_well
     exact = brentq(lambda r: N / DARCY * (r - A * np.log1p(r / A)) - days, 1e-6, 1e6)
     reach = zone.wells[0].x - zone.polygons[days].bounds[0]
-    _, _, col = flow.locate(zone.wells[0].x - exact, zone.wells[0].y)
-    assert reach == pytest.approx(exact, abs=max(0.05 * exact, flow.delr[col[0]]))
+    _, _, col = flow.grid.locate(zone.wells[0].x - exact, zone.wells[0].y)
+    assert reach == pytest.approx(exact, abs=max(0.05 * exact, flow.grid.delr[col[0]]))
 
 
 def test_zones_nest_and_all_pumped_water_is_accounted_for(single_well):

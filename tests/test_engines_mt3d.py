@@ -63,7 +63,7 @@ def test_matches_ogata_banks(column, retardation, decay):
         numerical_dispersion=0.02,
         engine="mt3d",
     )
-    x = column.xcenters[0] - 0.25
+    x = column.grid.xcenters[0] - 0.25
     exact = ogata_banks(x, t, V, 2.0 * V, retardation=retardation, decay=decay)
     simulated = plume.concentration.sel(time=t).values[0, 0]
     compared = exact > 0.05
@@ -108,7 +108,7 @@ def test_dual_domain_with_fast_exchange_is_retardation(column):
         numerical_dispersion=0.02,
         engine="mt3d",
     )
-    x = column.xcenters[0] - 0.25
+    x = column.grid.xcenters[0] - 0.25
     exact = ogata_banks(x, t, V, 2.0 * V, retardation=2.0)
     simulated = plume.concentration.values[0, 0, 0]
     compared = exact > 0.05
@@ -222,7 +222,7 @@ def test_per_cell_decay(column, engine):
         array.concentration.values, scalar.concentration.values, rtol=1e-6, atol=1e-12
     )
     rate, dispersion = 0.05, 2.0 * V
-    zone = np.where(column.xcenters[None] >= 50.0, rate, 0.0)
+    zone = np.where(column.grid.xcenters[None] >= 50.0, rate, 0.0)
     plume = transport(column, source, [250.0], decay=zone, **kwargs)
     c = plume.at([[55.25, 0.25, 0.5], [70.25, 0.25, 0.5]], 250.0)
     m = (V - V * np.sqrt(1 + 4 * rate * dispersion / V**2)) / (2 * dispersion)

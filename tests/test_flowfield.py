@@ -39,7 +39,7 @@ def test_every_cell_balances_in_a_transient_model(tmp_path, transient_layered_sp
     )
     for t in range(flow.ntimes):
         net, through = cell_imbalance(flow, t)
-        active = flow.idomain > 0
+        active = flow.grid.idomain > 0
         assert np.all(np.abs(net[active]) <= 1e-6 * through[active] + 1e-9), t
     assert flow.percent_discrepancy < 0.01
 
@@ -51,7 +51,7 @@ def test_river_and_well_budgets_follow_the_spec(tmp_path, steady_layered_spec):
     rain_in, _ = flow.budget()["rain"]
     # MODFLOW ignores boundary flows into fixed-head cells: the east column gets no recharge
     assert rain_in == pytest.approx(5e-4 * 50.0 * 50.0 * 20 * 24)
-    assert flow.crs == "EPSG:4548"
+    assert flow.grid.crs == "EPSG:4548"
 
 
 def plain_flopy_model(ws) -> None:
@@ -103,7 +103,7 @@ def test_reads_a_model_gwsim_did_not_build(tmp_path):
     flow = FlowField.from_mf6(tmp_path, porosity=0.3)
     heads = flopy.utils.HeadFile(str(tmp_path / "aq.hds"))
     assert flow.ntimes == 4
-    active = flow.idomain > 0
+    active = flow.grid.idomain > 0
     for t, totim in enumerate(heads.get_times()):  # every step of a 2-layer transient model
         np.testing.assert_allclose(flow.head[t][active], heads.get_data(totim=totim)[active])
     assert not np.allclose(flow.head[1], flow.head[3])  # pumping from period 2 on draws down
@@ -117,7 +117,7 @@ def test_reads_a_model_gwsim_did_not_build(tmp_path):
         "chd_0": "CHD",
     }
     assert not flow.saturation_saved  # computed from heads instead
-    assert (flow.xorigin, flow.yorigin) == (1000.0, 2000.0)
+    assert (flow.grid.xorigin, flow.grid.yorigin) == (1000.0, 2000.0)
     for t in range(flow.ntimes):
         net, through = cell_imbalance(flow, t)
         assert np.all(np.abs(net[active]) <= 1e-6 * through[active] + 1e-9), t
@@ -130,7 +130,9 @@ def test_reads_a_model_gwsim_did_not_build(tmp_path):
 def test_locate_points(tmp_path):
     plain_flopy_model(tmp_path)
     flow = FlowField.from_mf6(tmp_path)
-    lay, row, col = flow.locate([1001.0, 1025.0, 999.0], [2089.0, 2001.0, 2050.0], [15.0, 5.0, 5.0])
+    lay, row, col = flow.grid.locate(
+        [1001.0, 1025.0, 999.0], [2089.0, 2001.0, 2050.0], [15.0, 5.0, 5.0]
+    )
     assert lay.tolist() == [0, 1, -1]
     assert row.tolist() == [0, 5, -1]
     assert col.tolist() == [0, 2, -1]

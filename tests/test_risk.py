@@ -129,7 +129,7 @@ def test_capture_screening_against_the_analytic_capture_band(tmp_path):
     ±Q/(2bq) = ±250 m wide far upstream. A site 300 m upstream on the axis is wholly captured, one
     150 m upstream and 400 m aside is not."""
     flow = run_flow(uniform_flow_spec({"well": (0, 100.0)}), tmp_path)
-    well_x, well_y = flow.xcenters[46, 46], flow.ycenters[46, 46]
+    well_x, well_y = flow.grid.xcenters[46, 46], flow.grid.ycenters[46, 46]
     sites = {"up": (well_x - 300.0, well_y), "aside": (well_x - 150.0, well_y + 400.0)}
     shares = {}
     for name, (x, y) in sites.items():
@@ -168,9 +168,9 @@ def test_bad_inputs_raise_before_any_run(plain, enterprise, match, monkeypatch):
     before any transport run."""
     import dataclasses
 
-    idomain = plain.idomain.copy()
+    idomain = plain.grid.idomain.copy()
     idomain[0, 25, 30] = 0
-    holed = dataclasses.replace(plain, idomain=idomain)
+    holed = dataclasses.replace(plain, grid=dataclasses.replace(plain.grid, idomain=idomain))
     monkeypatch.setattr("gwsim.risk.transport", None)  # any transport run would fail loudly
     with pytest.raises(SpecError, match=match) as info:
         assess(holed, [enterprise], [], [10.0], log=quiet)

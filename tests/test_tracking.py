@@ -6,6 +6,7 @@ import pytest
 from modpath7_reference import build_flow_model, lattice_starts, run_modpath7
 
 from gwsim import FlowField
+from gwsim.grid import StructuredGrid
 from gwsim.tracking import Status, TrackingError, track
 from gwsim.tracking.startpoints import cell_face_points, cell_lattice_points, well_screen_points
 
@@ -19,11 +20,16 @@ def strip_flow(
     shape = (1, 1, nrow, ncol)
     zeros = np.zeros(shape)
     return FlowField(
-        delr=np.full(ncol, dx),
-        delc=np.full(nrow, dy),
-        top=np.full((nrow, ncol), b),
-        botm=np.zeros((1, nrow, ncol)),
-        idomain=np.ones((1, nrow, ncol), int),
+        grid=StructuredGrid(
+            delr=np.full(ncol, dx),
+            delc=np.full(nrow, dy),
+            top=np.full((nrow, ncol), b),
+            botm=np.zeros((1, nrow, ncol)),
+            idomain=np.ones((1, nrow, ncol), int),
+            xorigin=1000.0,
+            yorigin=2000.0,
+            angrot=angrot,
+        ),
         icelltype=np.zeros((1, nrow, ncol), int),
         porosity=por,
         times=np.array([1.0]),
@@ -35,9 +41,6 @@ def strip_flow(
         flow_lower_face=zeros.copy(),
         sources={k: np.broadcast_to(v, shape).copy() for k, v in sources.items()},
         source_types=types,
-        xorigin=1000.0,
-        yorigin=2000.0,
-        angrot=angrot,
     )
 
 
@@ -61,11 +64,11 @@ def test_uniform_flow_travel_time_is_distance_times_porosity_over_darcy_flux(uni
     q, n = 2.0 / (5.0 * 10.0), 0.3
     xl0 = np.array([10.0, 33.3, 57.0, 109.0])
     yl0 = np.array([2.5, 7.0, 14.9, 0.1])
-    x0, y0 = uniform_flow.local_to_model(xl0, yl0)
+    x0, y0 = uniform_flow.grid.to_model(xl0, yl0)
     xyz = np.column_stack([x0, y0, [5.0, 0.5, 9.9, 10.0]])
     fwd = track(uniform_flow, xyz)
     np.testing.assert_allclose(fwd.t, (110.0 - xl0) * n / q, rtol=1e-10)
-    ex, ey = uniform_flow.local_to_model(np.full(4, 110.0), yl0)
+    ex, ey = uniform_flow.grid.to_model(np.full(4, 110.0), yl0)
     np.testing.assert_allclose(
         np.column_stack([fwd.x, fwd.y]), np.column_stack([ex, ey]), atol=1e-8
     )
@@ -78,7 +81,7 @@ def test_uniform_flow_travel_time_is_distance_times_porosity_over_darcy_flux(uni
 
 def test_velocities_are_derived_once_and_follow_a_porosity_change(uniform_flow):
     """The flow-field conversion is cached per flow field; a new porosity must not reuse it."""
-    x, y = uniform_flow.local_to_model(30.0, 5.0)
+    x, y = uniform_flow.grid.to_model(30.0, 5.0)
     xyz = np.array([[x, y, 5.0]])
     first = track(uniform_flow, xyz)
     cached = uniform_flow.derived["tracking"][1]
@@ -100,7 +103,7 @@ def test_stop_cells_stop_particles_only_at_chosen_weak_sinks():
         {"well": well, "drain": drain, "chd": chd},
         {"well": "WEL", "drain": "DRN", "chd": "CHD"},
     )
-    x, y = flow.local_to_model(15.0, 7.5)
+    x, y = flow.grid.to_model(15.0, 7.5)
     xyz = np.array([[x, y, 5.0]])
     passing = track(flow, xyz)
     assert passing.col[0] == ncol - 1 and passing.status[0] == Status.SINK
@@ -113,9 +116,9 @@ def test_stop_cells_stop_particles_only_at_chosen_weak_sinks():
 
 def test_t_max_stops_particles_where_uniform_flow_has_carried_them(uniform_flow):
     """After t_max days a particle has moved v t_max = q t_max / n (1e-10 relative)."""
-    xyz = np.column_stack([*uniform_flow.local_to_model(20.0, 7.0), 5.0])
+    xyz = np.column_stack([*uniform_flow.grid.to_model(20.0, 7.0), 5.0])
     res = track(uniform_flow, xyz, t_max=300.0)
-    xl, _ = uniform_flow.model_to_local(res.x, res.y)
+    xl, _ = uniform_flow.grid.to_local(res.x, res.y)
     np.testing.assert_allclose(xl, 20.0 + 300.0 * 0.04 / 0.3, rtol=1e-10)
     assert res.t[0] == 300.0 and res.status[0] == Status.T_MAX
 
@@ -153,7 +156,7 @@ def test_linearly_growing_flow_follows_pollocks_logarithm():
 
 
 def test_pathlines_start_at_the_start_end_at_the_end_and_export(uniform_flow):
-    xyz = np.column_stack([*uniform_flow.local_to_model([12.0, 50.0], [2.0, 12.0]), [5.0, 1.0]])
+    xyz = np.column_stack([*uniform_flow.grid.to_model([12.0, 50.0], [2.0, 12.0]), [5.0, 1.0]])
     res = track(uniform_flow, xyz, pathlines=True)
     ends = track(uniform_flow, xyz)
     np.testing.assert_array_equal(res.t, ends.t)
@@ -191,9 +194,9 @@ def test_bad_options_and_points_are_named(uniform_flow, kwargs, message):
 
 
 def test_start_in_inactive_cell_and_bad_porosity_are_named(uniform_flow):
-    xyz = np.column_stack([*uniform_flow.local_to_model([15.0, 25.0, 35.0], 2.5), [5.0] * 3])
-    uniform_flow.idomain[0, 2, 2] = 0
-    uniform_flow.idomain[0, 2, 3] = 0
+    xyz = np.column_stack([*uniform_flow.grid.to_model([15.0, 25.0, 35.0], 2.5), [5.0] * 3])
+    uniform_flow.grid.idomain[0, 2, 2] = 0
+    uniform_flow.grid.idomain[0, 2, 3] = 0
     with pytest.raises(TrackingError, match=r"2 start points lie in inactive .* indices 1, 2\)"):
         track(uniform_flow, xyz)
     uniform_flow.porosity[0, 1, 4] = 0.0
@@ -204,20 +207,20 @@ def test_start_in_inactive_cell_and_bad_porosity_are_named(uniform_flow):
 def test_start_point_helpers_place_points_in_the_right_cells(uniform_flow):
     pts = cell_lattice_points(uniform_flow, [(0, 1, 4), (0, 2, 7)], n=(2, 3, 1))
     assert pts.shape == (12, 3)
-    _, row, col = uniform_flow.locate(pts[:, 0], pts[:, 1], pts[:, 2])
+    _, row, col = uniform_flow.grid.locate(pts[:, 0], pts[:, 1], pts[:, 2])
     assert list(zip(row[:6], col[:6], strict=True)) == [(1, 4)] * 6 and (col[6:] == 7).all()
     faces = cell_face_points(uniform_flow, [(0, 1, 4)], faces=(1, 2), n=2)
-    xl, _ = uniform_flow.model_to_local(faces[:, 0], faces[:, 1])
+    xl, _ = uniform_flow.grid.to_local(faces[:, 0], faces[:, 1])
     np.testing.assert_allclose(np.sort(xl), [40.0] * 4 + [50.0] * 4, atol=1e-9)
     ring = well_screen_points(
         uniform_flow,
-        (*uniform_flow.local_to_model(45.0, 7.5), 2.0, 8.0),
+        (*uniform_flow.grid.to_model(45.0, 7.5), 2.0, 8.0),
         radius=1.0,
         n_around=8,
         n_vertical=3,
     )
     assert ring.shape == (24, 3)
-    xl, yl = uniform_flow.model_to_local(ring[:, 0], ring[:, 1])
+    xl, yl = uniform_flow.grid.to_local(ring[:, 0], ring[:, 1])
     np.testing.assert_allclose(np.hypot(xl - 45.0, yl - 7.5), 1.0)
     np.testing.assert_allclose(np.unique(ring[:, 2]), [2.0, 5.0, 8.0])
 

@@ -82,7 +82,7 @@ def test_matches_ogata_banks(column, retardation, decay):
         decay=decay,
         numerical_dispersion=0.02,
     )
-    x = column.xcenters[0] - 0.25
+    x = column.grid.xcenters[0] - 0.25
     exact = ogata_banks(x, t, V, 2.0 * V, retardation=retardation, decay=decay)
     simulated = plume.concentration.sel(time=t).values[0, 0]
     compared = exact > 0.05
@@ -124,7 +124,7 @@ def test_dual_domain_with_fast_exchange_is_retardation(column):
         dual_domain=DualDomain(immobile_porosity=N, transfer_rate=100.0),
         numerical_dispersion=0.02,
     )
-    x = column.xcenters[0] - 0.25
+    x = column.grid.xcenters[0] - 0.25
     exact = ogata_banks(x, t, V, 2.0 * V, retardation=2.0)
     simulated = plume.concentration.values[0, 0, 0]
     compared = exact > 0.05
@@ -149,7 +149,7 @@ def test_matches_2d_continuous_point_source(tmp_path):
         [t],
         dispersivity=(4.0, 1.0, 1.0),
     )
-    dx, dy = flow.xcenters - x0, flow.ycenters - y0
+    dx, dy = flow.grid.xcenters - x0, flow.grid.ycenters - y0
     far = np.hypot(dx, dy) > 3.0
     exact = np.zeros_like(dx)
     exact[far] = point_source_2d(dx[far], dy[far], t, V, 4.0 * V, 1.0 * V, rate, 1.0, N)
@@ -265,9 +265,9 @@ def test_bad_inputs_raise_clear_errors(column, sources, kwargs, match):
 
 def test_source_in_inactive_cell_and_flow_without_saturation(column):
     """Sources in inactive cells and budgets without saturation or package flows are refused."""
-    idomain = column.idomain.copy()
+    idomain = column.grid.idomain.copy()
     idomain[0, 0, 40] = 0
-    holed = dataclasses.replace(column, idomain=idomain)
+    holed = dataclasses.replace(column, grid=dataclasses.replace(column.grid, idomain=idomain))
     with pytest.raises(SpecError, match=r"sources\[0\]: .* inactive or dry cell"):
         transport(holed, [Source(20.2, 0.25, z=0.5, mass_rate=1.0)], [10.0])
     with pytest.raises(SpecError, match=r"sources\[0\]: .* no active, wet cell"):
@@ -296,7 +296,7 @@ def test_every_output_time_of_a_layered_plume_is_its_own(tmp_path, steady_layere
     from gwsim.engines import run_flow
 
     flow = run_flow(steady_layered_spec, tmp_path / "flow")
-    x, y = flow.xcenters[5, 3], flow.ycenters[5, 3]
+    x, y = flow.grid.xcenters[5, 3], flow.grid.ycenters[5, 3]
     plume = transport(
         flow, [Source(x, y, mass_rate=100.0)], [50.0, 200.0], workspace=tmp_path / "t"
     )

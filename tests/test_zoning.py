@@ -13,6 +13,7 @@ import shapely
 
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
+from gwsim.grid import StructuredGrid
 from gwsim.standards import class3_limits
 from gwsim.zoning.drastic import drastic_index, drastic_ratings, drastic_table, index_range
 from gwsim.zoning.grading import grade
@@ -146,7 +147,7 @@ def test_misaligned_grids_and_crss_are_named():
 
 
 def test_netcdf_layer_round_trip_takes_the_crs_from_the_grid_mapping(tmp_path):
-    from gwsim.flowfield import crs_wkt
+    from gwsim.grid import crs_wkt
 
     k = layer([[1.0, 2.0], [3.0, 4.0]], "k")
     ds = k.to_dataset(name="hk")
@@ -178,11 +179,16 @@ def test_layers_from_a_flow_field():
     rch[0, 0] = 0.001 * 100.0 * 50.0  # 1 mm/d on 100 m x 50 m cells
     zeros = np.zeros((1, nlay, nrow, ncol))
     flow = FlowField(
-        delr=np.full(ncol, 100.0),
-        delc=np.full(nrow, 50.0),
-        top=np.full((nrow, ncol), 30.0),
-        botm=np.stack([np.full((nrow, ncol), 20.0), np.full((nrow, ncol), 0.0)]),
-        idomain=np.ones((nlay, nrow, ncol), int),
+        grid=StructuredGrid(
+            delr=np.full(ncol, 100.0),
+            delc=np.full(nrow, 50.0),
+            top=np.full((nrow, ncol), 30.0),
+            botm=np.stack([np.full((nrow, ncol), 20.0), np.full((nrow, ncol), 0.0)]),
+            idomain=np.ones((nlay, nrow, ncol), int),
+            xorigin=500000.0,
+            yorigin=3100000.0,
+            crs=CRS,
+        ),
         icelltype=np.ones((nlay, nrow, ncol), int),
         porosity=np.stack([np.full((nrow, ncol), 0.3), np.full((nrow, ncol), 0.2)]),
         times=np.array([1.0]),
@@ -194,9 +200,6 @@ def test_layers_from_a_flow_field():
         flow_lower_face=zeros,
         sources={"rain": rch},
         source_types={"rain": "RCH"},
-        xorigin=500000.0,
-        yorigin=3100000.0,
-        crs=CRS,
     )
     layers = layers_from_flow(flow, k)
     assert layers["head"].values.tolist() == [[24.0, 24.0, 24.0], [24.0, 24.0, 18.0]]

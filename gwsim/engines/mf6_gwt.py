@@ -26,6 +26,7 @@ from gwsim.engines.solute import CellId, SoluteProblem
 from gwsim.errors import EngineError
 from gwsim.executables import find_executable, program_version
 from gwsim.flowfield import read_percent_discrepancy
+from gwsim.grid import mask_dry
 
 GWT_NAME = "gwt"
 SIM_NAME = "transport"
@@ -220,7 +221,7 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> GwtResult:
         conc = np.stack([conc_file.get_data(totim=t) for t in times]).astype(float)
     finally:
         conc_file.close()
-    conc[np.abs(conc) > 1e29] = np.nan
+    mask_dry(conc)
     conc[:, spec.idomain <= 0] = np.nan
     return GwtResult(
         times=times,

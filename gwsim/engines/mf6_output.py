@@ -14,6 +14,7 @@ import flopy
 import numpy as np
 
 from gwsim.errors import FlowFieldError
+from gwsim.grid import StructuredGrid, mask_dry, stacked_tops
 
 # Budget records that are not flows between the aquifer and a source/sink.
 _NOT_SOURCES = {"FLOW-JA-FACE", "DATA-SPDIS", "DATA-SAT", "DATA-STOSS", "DATA-STOSY"}
@@ -119,7 +120,7 @@ def read_gwf_output(cls, sim_ws: Path, model: str | None, porosity, crs: str | N
     # one record per layer and step: select steps by time, not by record index
     head = np.stack([heads.get_data(totim=t) for t in head_times]).astype(float)
     heads.close()
-    head[np.abs(head) > 1e29] = np.nan
+    mask_dry(head)
     head[:, idomain <= 0] = np.nan
 
     budget = flopy.utils.CellBudgetFile(str(files["budget"]), precision="double")
@@ -170,12 +171,19 @@ def read_gwf_output(cls, sim_ws: Path, model: str | None, porosity, crs: str | N
         saturation = saturation_from_heads(head, top, botm, icelltype)
     saturation[:, idomain <= 0] = 0.0
 
-    return cls(
+    grid = StructuredGrid(
         delr=np.asarray(grb.delr, float),
         delc=np.asarray(grb.delc, float),
         top=top,
         botm=botm,
         idomain=idomain,
+        xorigin=float(grb.xorigin or 0.0),
+        yorigin=float(grb.yorigin or 0.0),
+        angrot=float(grb.angrot or 0.0),
+        crs=crs or _grb_crs(grb),
+    )
+    return cls(
+        grid=grid,
         icelltype=icelltype,
         porosity=porosity,
         times=head_times,
@@ -187,10 +195,6 @@ def read_gwf_output(cls, sim_ws: Path, model: str | None, porosity, crs: str | N
         flow_lower_face=lower,
         sources=sources,
         source_types=source_types,
-        xorigin=float(grb.xorigin or 0.0),
-        yorigin=float(grb.yorigin or 0.0),
-        angrot=float(grb.angrot or 0.0),
-        crs=crs or _grb_crs(grb),
         percent_discrepancy=read_percent_discrepancy(Path(files["listing"])),
         attrs=source_folder_attrs(sim_ws),
         saturation_saved=saturation_saved,
@@ -201,8 +205,7 @@ def read_gwf_output(cls, sim_ws: Path, model: str | None, porosity, crs: str | N
 
 def saturation_from_heads(head, top, botm, icelltype) -> np.ndarray:
     """Saturated fraction of each cell from heads: 1 for confined cells, clipped for convertible."""
-    cell_top = np.concatenate([top[None], botm[:-1]], axis=0)
-    frac = (head - botm[None]) / (cell_top - botm)[None]
+    frac = (head - botm[None]) / (stacked_tops(top, botm) - botm)[None]
     frac = np.clip(np.nan_to_num(frac, nan=0.0), 0.0, 1.0)
     confined = np.broadcast_to(icelltype == 0, frac.shape) & np.isfinite(head)
     return np.where(confined, 1.0, frac)

@@ -32,6 +32,7 @@ import numpy as np
 from gwsim.engines.solute import SoluteProblem
 from gwsim.errors import EngineError, GwsimError
 from gwsim.executables import find_executable
+from gwsim.grid import mask_dry
 from gwsim.spec import BOUNDARY_FIELDS, ModelSpec, layered
 
 NWT_NAME = "flow"
@@ -401,7 +402,7 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> Mt3dResult:
         conc = np.asarray(conc_file.get_alldata(), float)
     finally:
         conc_file.close()
-    conc[np.abs(conc) > 1e29] = np.nan
+    mask_dry(conc)
     conc[:, spec.model.grid.arrays()["idomain"] <= 0] = np.nan
     return Mt3dResult(
         times=times, concentration=conc, percent_discrepancy=read_mass_discrepancy(mas)

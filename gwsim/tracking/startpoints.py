@@ -18,23 +18,23 @@ def _cell_boxes(flow: FlowField, cells, step: int) -> np.ndarray:
     """(m, 6) west, south, bottom edges and widths (x, y, saturated z) of cells, grid-local m."""
     lay, row, col = np.asarray(cells, int).reshape(-1, 3).T
     node = np.ravel_multi_index((lay, row, col), flow.shape)
-    x_west = flow.x_edges_local[:-1][col]
-    y_south = flow.y_edges_local[1:][row]
-    bottom = flow.botm.ravel()[node]
+    x_west = flow.grid.x_edges_local[:-1][col]
+    y_south = flow.grid.y_edges_local[1:][row]
+    bottom = flow.grid.botm.ravel()[node]
     return np.column_stack(
         [
             x_west,
             y_south,
             bottom,
-            flow.delr[col],
-            flow.delc[row],
+            flow.grid.delr[col],
+            flow.grid.delc[row],
             saturated_thickness(flow, step)[node],
         ]
     )
 
 
 def _to_model(flow: FlowField, local: np.ndarray) -> np.ndarray:
-    x, y = flow.local_to_model(local[:, 0], local[:, 1])
+    x, y = flow.grid.to_model(local[:, 0], local[:, 1])
     return np.column_stack([x, y, local[:, 2]])
 
 
@@ -88,7 +88,7 @@ def well_screen_points(
     n_vertical : rings, evenly spaced from the bottom to the top of the screen (inclusive).
     """
     x, y, z_bottom, z_top = screen
-    xl, yl = flow.model_to_local(x, y)
+    xl, yl = flow.grid.to_local(x, y)
     angle = 2.0 * np.pi * np.arange(n_around) / n_around
     zs = np.linspace(z_bottom, z_top, n_vertical) if n_vertical > 1 else np.array([z_bottom])
     ring = np.column_stack([xl + radius * np.cos(angle), yl + radius * np.sin(angle)])

@@ -276,10 +276,10 @@ def track(
             m = int(offsets[-1])
             pts = [np.empty(m) for _ in range(4)] + [np.empty(m, np.int64)]
             track_particles(*run, True, offsets, *pts, *out)
-            px, py = flow.local_to_model(pts[0], pts[1])
+            px, py = flow.grid.to_model(pts[0], pts[1])
             paths = Pathlines(offsets, px, py, pts[2], pts[3], pts[4])
     cell, xl, yl, z, t, status, _ = out
-    x, y = flow.local_to_model(xl, yl)
+    x, y = flow.grid.to_model(xl, yl)
     return TrackResult(
         x=x,
         y=y,
@@ -375,13 +375,13 @@ def flow_arrays(flow: FlowField, forward: bool) -> FlowArrays:
             f"porosity must be in (0, 1]; {int(bad.sum())} cells are not (node numbers "
             f"{_first(bad)}): set flow.porosity to the effective porosity, e.g. 0.25"
         )
-    idomain = flow.idomain.ravel()
-    bottom = flow.botm.ravel().astype(float)
+    idomain = flow.grid.idomain.ravel()
+    bottom = flow.grid.botm.ravel().astype(float)
     convertible = flow.icelltype.ravel() != 0
-    neighbours = grid_neighbours(flow.idomain)
+    neighbours = grid_neighbours(flow.grid.idomain)
     top_boundary = neighbours[:, 5] < 0
-    dx = np.broadcast_to(flow.delr[None, None, :], flow.shape).ravel()
-    dy = np.broadcast_to(flow.delc[None, :, None], flow.shape).ravel()
+    dx = np.broadcast_to(flow.grid.delr[None, None, :], flow.shape).ravel()
+    dy = np.broadcast_to(flow.grid.delc[None, :, None], flow.shape).ravel()
     sign = 1.0 if forward else -1.0
 
     vel = np.zeros((nt, ncell, 6))
@@ -426,7 +426,7 @@ def flow_arrays(flow: FlowField, forward: bool) -> FlowArrays:
         weak = (sink_out < 0) if forward else (source_in > 0)
         flags[t] = np.where(active, ACTIVE, 0) | np.where(weak, WEAK_SINK, 0)
 
-    x_edges = flow.x_edges_local
+    x_edges = flow.grid.x_edges_local
     return FlowArrays(
         vel=vel,
         sat_thickness=sat,
@@ -434,10 +434,10 @@ def flow_arrays(flow: FlowField, forward: bool) -> FlowArrays:
         steady=steady,
         neighbours=neighbours,
         bottom=bottom,
-        delr=np.asarray(flow.delr, float),
-        delc=np.asarray(flow.delc, float),
+        delr=np.asarray(flow.grid.delr, float),
+        delc=np.asarray(flow.grid.delc, float),
         x_west=x_edges[:-1].copy(),
-        y_south=flow.y_edges_local[1:].copy(),
+        y_south=flow.grid.y_edges_local[1:].copy(),
         step_start=np.asarray(flow.step_start_times, float),
         step_end=np.asarray(flow.times, float),
     )
@@ -450,8 +450,8 @@ def saturated_thickness(flow: FlowField, t: int) -> np.ndarray:
     (NaN where such a cell is dry).
     """
     head = flow.head[t].ravel()
-    bottom = flow.botm.ravel().astype(float)
-    top = flow.cell_top.ravel().astype(float)
+    bottom = flow.grid.botm.ravel().astype(float)
+    top = flow.grid.cell_top.ravel().astype(float)
     below_top = (flow.icelltype.ravel() != 0) & ~(head >= top)
     return np.where(below_top, head - bottom, top - bottom)
 
@@ -488,9 +488,9 @@ def _active_at(nodes: np.ndarray, idomain: np.ndarray) -> np.ndarray:
 def start_locations(flow: FlowField, arrays: FlowArrays, xyz: np.ndarray, release, forward: bool):
     """Start cell, local coordinates and time step of each particle; raises for bad points."""
     _, nrow, ncol = flow.shape
-    xl, yl = flow.model_to_local(xyz[:, 0], xyz[:, 1])
+    xl, yl = flow.grid.to_local(xyz[:, 0], xyz[:, 1])
     z = xyz[:, 2]
-    layer, row, col = flow.locate(xyz[:, 0], xyz[:, 1], z)
+    layer, row, col = flow.grid.locate(xyz[:, 0], xyz[:, 1], z)
     outside = layer < 0
     if outside.any():
         raise TrackingError(

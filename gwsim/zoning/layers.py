@@ -310,9 +310,9 @@ def layers_from_flow(
     divided by the cell area; 0 without one), ``k`` and ``porosity`` of the water-table cell.
     Columns with no wet cell are NaN.
     """
-    if flow.angrot != 0:
+    if flow.grid.angrot != 0:
         raise SpecError("model", "the grid is rotated", "key-zone layers need an unrotated grid")
-    if not flow.crs:
+    if not flow.grid.crs:
         raise SpecError("model", "the flow field has no CRS", "give the model grid a crs")
     k = np.asarray(k, float)
     if k.shape != flow.shape:
@@ -326,7 +326,7 @@ def layers_from_flow(
     def at_water_table(values: np.ndarray) -> np.ndarray:
         return np.where(any_wet, values[layer, rows, cols], np.nan)
 
-    area = np.outer(flow.delc, flow.delr)
+    area = np.outer(flow.grid.delc, flow.grid.delr)
     rch = sum(
         (
             q[time_index].sum(axis=0)
@@ -335,13 +335,13 @@ def layers_from_flow(
         ),
         np.zeros(area.shape),
     )
-    x, y = flow.xcenters[0], flow.ycenters[:, 0]
+    x, y = flow.grid.xcenters[0], flow.grid.ycenters[:, 0]
 
     def make(values: np.ndarray, name: str, units: str) -> xr.DataArray:
-        return as_layer(values, x, y, flow.crs, name, units)
+        return as_layer(values, x, y, flow.grid.crs, name, units)
 
     return {
-        "top": make(np.where(any_wet, flow.top, np.nan), "top", "m"),
+        "top": make(np.where(any_wet, flow.grid.top, np.nan), "top", "m"),
         "head": make(at_water_table(head), "head", "m"),
         "recharge": make(
             np.where(any_wet, rch / area * 1000.0 * DAYS_PER_YEAR, np.nan), "recharge", "mm/a"

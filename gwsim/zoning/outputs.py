@@ -16,7 +16,7 @@ import shapely
 import xarray as xr
 
 from gwsim.capture import write_geojson
-from gwsim.flowfield import crs_wkt
+from gwsim.grid import crs_wkt
 from gwsim.provenance import atomic_path
 from gwsim.zoning.layers import cell_area_m2, cell_boxes, geometry_mask
 from gwsim.zoning.scheme import KeyZoneScheme
