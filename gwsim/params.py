@@ -10,30 +10,17 @@ grouped freely::
 
 :func:`load_params` flattens them to dotted keys (``"aquifer.k"``). Overrides (from a scenario)
 must name an existing key and carry a unit; a unit that differs from the file's is converted when
-gwsim knows the conversion (:data:`CONVERSIONS`), and refused otherwise.
+gwsim knows the conversion (:func:`gwsim.config.convert`), and refused otherwise.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from gwsim.config import check_keys, convert, normalise_unit, read_toml
 from gwsim.errors import SpecError
-
-# (from, to) -> factor: value_to = value_from * factor
-CONVERSIONS = {
-    ("mm/a", "m/d"): 1.0 / 365.25 / 1000.0,
-    ("m/a", "m/d"): 1.0 / 365.25,
-    ("cm/s", "m/d"): 864.0,
-    ("m/s", "m/d"): 86400.0,
-    ("l/s", "m3/d"): 86.4,
-    ("m3/a", "m3/d"): 1.0 / 365.25,
-    ("km", "m"): 1000.0,
-    ("%", "-"): 0.01,
-}
-_SPELLINGS = {"m³/d": "m3/d", "m²/d": "m2/d", "m³/a": "m3/a", "1": "-", "": "-"}
 
 
 @dataclass(frozen=True)
@@ -64,30 +51,6 @@ class Param:
                 )
 
 
-def normalise_unit(unit: str) -> str:
-    """A unit spelling gwsim compares on (``"m³/d"`` -> ``"m3/d"``, ``"L/s"`` -> ``"l/s"``)."""
-    unit = unit.strip()
-    unit = _SPELLINGS.get(unit, unit)
-    return unit.lower() if unit.lower() in ("l/s",) else unit
-
-
-def convert(value, unit: str, to: str, where: str):
-    """``value`` in ``unit`` expressed in ``to``; :class:`SpecError` naming ``where`` if unknown."""
-    unit, to = normalise_unit(unit), normalise_unit(to)
-    if unit == to:
-        return value
-    factor = CONVERSIONS.get((unit, to))
-    if factor is None:
-        raise SpecError(
-            where,
-            f"unit {unit!r} cannot be converted to the expected {to!r}",
-            f"give the value in {to}",
-        )
-    if isinstance(value, list):
-        return [v * factor for v in value]
-    return value * factor
-
-
 def _flatten(table: dict, prefix: str, out: dict, where: Path) -> None:
     for key, item in table.items():
         name = f"{prefix}{key}"
@@ -98,11 +61,7 @@ def _flatten(table: dict, prefix: str, out: dict, where: Path) -> None:
                 "give { value = ..., unit = '...', source = '...' }",
             )
         if "value" in item:
-            extra = sorted(set(item) - {"value", "unit", "source", "min", "max"})
-            if extra:
-                raise SpecError(
-                    f"{where}:{name}.{extra[0]}", "unknown key", "use value, unit, source, min, max"
-                )
+            check_keys(item, {"value", "unit", "source", "min", "max"}, f"{where}:{name}")
             for required in ("unit", "source"):
                 if not str(item.get(required, "")).strip():
                     raise SpecError(
@@ -125,12 +84,7 @@ def _flatten(table: dict, prefix: str, out: dict, where: Path) -> None:
 def load_params(path: str | Path) -> dict[str, Param]:
     """Read a parameter file into {dotted key: Param}."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text())
-    except FileNotFoundError as exc:
-        raise SpecError(str(path), "parameter file not found", "check the model folder") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(str(path), f"not valid TOML: {exc}", "fix the syntax") from exc
+    data = read_toml(path, "parameter file", "check the model folder")
     params: dict[str, Param] = {}
     _flatten(data, "", params, path)
     return params
@@ -139,10 +93,9 @@ def load_params(path: str | Path) -> dict[str, Param]:
 def apply_overrides(params: dict[str, Param], overrides: dict, where: str) -> dict[str, Param]:
     """Parameters with ``overrides`` ({key: {value, unit}}) applied, units checked/converted."""
     result = dict(params)
+    check_keys(overrides, params, where, "parameter")
     for key, item in overrides.items():
         name = f"{where}.{key}"
-        if key not in params:
-            raise SpecError(name, "unknown parameter", f"use one of {sorted(params)}")
         if not isinstance(item, dict) or "value" not in item:
             raise SpecError(
                 name,
@@ -151,9 +104,7 @@ def apply_overrides(params: dict[str, Param], overrides: dict, where: str) -> di
             )
         if "unit" not in item:
             raise SpecError(name, "value without a unit", f'add unit = "{params[key].unit}"')
-        extra = sorted(set(item) - {"value", "unit", "source"})
-        if extra:
-            raise SpecError(f"{name}.{extra[0]}", "unknown key", "use value, unit, source")
+        check_keys(item, {"value", "unit", "source"}, name)
         value = convert(item["value"], str(item["unit"]), params[key].unit, name)
         source = str(item.get("source", f"scenario override ({item['value']} {item['unit']})"))
         result[key] = replace(params[key], value=value, source=source)

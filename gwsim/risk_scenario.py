@@ -61,6 +61,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from gwsim.config import check_keys, number
 from gwsim.control import (
     AntiSeepage,
     CutoffWall,
@@ -86,7 +87,7 @@ from gwsim.risk import (
     output_times,
 )
 from gwsim.risk_plots import plot_breakthrough, plot_control_options, plot_plume_map
-from gwsim.scenario import SiteModel, read_model_table
+from gwsim.site_model import SiteModel, read_model_table
 from gwsim.spec import ModelSpec
 from gwsim.tables import write_table
 from gwsim.transport import ENGINES
@@ -112,24 +113,6 @@ _OPTION_KEYS = {
     "containment": {"wells"},
     "reactive_barrier": {"polygon", "decay"},
 }
-
-
-def _keys(table, allowed: set[str], where: str) -> dict:
-    if not isinstance(table, dict):
-        raise SpecError(where, f"must be a table, got {type(table).__name__}", "see the layout")
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise SpecError(f"{where}.{unknown[0]}", "unknown key", f"use one of {sorted(allowed)}")
-    return table
-
-
-def _number(table: dict, key: str, where: str, minimum: float, default=None) -> float | None:
-    value = table.get(key, default)
-    if value is None:
-        return None
-    if not isinstance(value, (int, float)) or not np.isfinite(value) or value < minimum:
-        raise SpecError(f"{where}.{key}", f"is {value!r}", f"give a number >= {minimum}")
-    return float(value)
 
 
 def _point_in_grid(spec: ModelSpec, xy, where: str) -> tuple[int, int]:
@@ -168,7 +151,7 @@ def _geometry(spec: ModelSpec, table: dict, where: str):
 
 
 def _enterprise(spec: ModelSpec, table: dict, where: str) -> Enterprise:
-    _keys(table, {"name", "footprint", "point", "contaminants", "cases"}, where)
+    check_keys(table, {"name", "footprint", "point", "contaminants", "cases"}, where)
     if "name" not in table:
         raise SpecError(f"{where}.name", "missing", 'add name = "..."')
     where = f"enterprises.{table['name']}"
@@ -176,7 +159,7 @@ def _enterprise(spec: ModelSpec, table: dict, where: str) -> Enterprise:
     contaminants = []
     for j, c in enumerate(table.get("contaminants", [])):
         w = f"{where}.contaminants[{j}]"
-        _keys(c, {"name", "concentration", "mass_rate", "decay", "retardation"}, w)
+        check_keys(c, {"name", "concentration", "mass_rate", "decay", "retardation"}, w)
         contaminant = Contaminant(
             name=str(c.get("name", "")),
             concentration=c.get("concentration"),
@@ -189,11 +172,11 @@ def _enterprise(spec: ModelSpec, table: dict, where: str) -> Enterprise:
     cases = []
     for j, c in enumerate(table.get("cases", [])):
         w = f"{where}.cases[{j}]"
-        _keys(c, {"name", "seepage", "start", "duration"}, w)
+        check_keys(c, {"name", "seepage", "start", "duration"}, w)
         case = LeakCase(
             str(c.get("name", f"case{j + 1}")),
-            _number(c, "seepage", w, 0.0, 0.0),
-            _number(c, "start", w, 0.0, 0.0),
+            number(c, "seepage", w, minimum=0.0, default=0.0),
+            number(c, "start", w, minimum=0.0, default=0.0),
             c.get("duration"),
         )
         check_case(case, w)
@@ -204,7 +187,7 @@ def _enterprise(spec: ModelSpec, table: dict, where: str) -> Enterprise:
 
 
 def _receptor(spec: ModelSpec, table: dict, where: str) -> Receptor:
-    _keys(table, {"name", "kind", "well", "x", "y", "z"}, where)
+    check_keys(table, {"name", "kind", "well", "x", "y", "z"}, where)
     kind = table.get("kind")
     if "name" not in table or kind not in ("source_well", "monitoring_well"):
         raise SpecError(
@@ -233,15 +216,17 @@ def _options(spec: ModelSpec, table: dict) -> list:
                 raise SpecError(where, f"is {values!r}", "give true, or leave it out")
             options.append(NaturalAttenuation())
             continue
-        _keys(values, allowed, where)
+        check_keys(values, allowed, where)
         if key == "anti_seepage":
-            factor = _number(values, "factor", where, 0.0)
+            factor = number(values, "factor", where, minimum=0.0)
             if factor is None or not 0 < factor <= 1:
                 raise SpecError(f"{where}.factor", f"is {factor}", "give 0 < factor <= 1")
             options.append(AntiSeepage(factor))
         elif key == "cutoff_wall":
-            k = _number(values, "k", where, 0.0, 1e-4)
-            options.append(CutoffWall(k, _number(values, "thickness", where, 0.0, 0.6)))
+            k = number(values, "k", where, minimum=0.0, default=1e-4)
+            options.append(
+                CutoffWall(k, number(values, "thickness", where, minimum=0.0, default=0.6))
+            )
         elif key == "containment":
             wells = values.get("wells", [])
             for i, w in enumerate(wells):
@@ -255,7 +240,7 @@ def _options(spec: ModelSpec, table: dict) -> list:
             ring = values.get("polygon", [])
             for i, xy in enumerate(ring):
                 _point_in_grid(spec, xy, f"{where}.polygon[{i}]")
-            decay = _number(values, "decay", where, 0.0)
+            decay = number(values, "decay", where, minimum=0.0)
             if len(ring) < 3 or not decay:
                 raise SpecError(where, "needs a polygon and a decay > 0", "polygon = [[x, y], ...]")
             options.append(ReactiveBarrier(shapely.Polygon(ring), decay))
@@ -289,7 +274,7 @@ class EnterpriseRiskScenario:
     @classmethod
     def from_dict(cls, data: dict, path: Path) -> EnterpriseRiskScenario:
         """Validate the scenario's table; :class:`SpecError` names the bad key."""
-        _keys(data, _TOP_KEYS, "scenario")
+        check_keys(data, _TOP_KEYS, "scenario")
         if "name" not in data:
             raise SpecError("name", "missing", 'add name = "..." (it names the output folder)')
         engine = data.get("engine")
@@ -298,12 +283,12 @@ class EnterpriseRiskScenario:
         if not isinstance(data.get("model"), dict):
             raise SpecError("model", "missing", "add a [model] table (spec, site or inline)")
         spec, spec_file, site = read_model_table(data["model"], path)
-        tr = {**_TRANSPORT, **_keys(data.get("transport", {}), set(_TRANSPORT), "transport")}
-        life = _number(tr, "service_life", "transport", 1.0)
+        tr = {**_TRANSPORT, **check_keys(data.get("transport", {}), set(_TRANSPORT), "transport")}
+        life = number(tr, "service_life", "transport", minimum=1.0)
         n = tr["n_times"]
         if not (isinstance(n, int) and n >= 2):
             raise SpecError("transport.n_times", f"is {n!r}", "give an integer >= 2")
-        first = _number(tr, "first_time", "transport", 1e-3)
+        first = number(tr, "first_time", "transport", minimum=1e-3)
         if first >= life:
             raise SpecError("transport.first_time", f"{first} d >= service life", "give less")
         dispersivity = tuple(tr["dispersivity"] or (10.0, 1.0, 0.1))
@@ -321,13 +306,13 @@ class EnterpriseRiskScenario:
         names = [e.name for e in enterprises]
         if len(set(names)) != len(names):
             raise SpecError("enterprises", "names must be unique", "rename one")
-        controls = _keys(data.get("controls", {}), {"enterprise", *_OPTION_KEYS}, "controls")
+        controls = check_keys(data.get("controls", {}), {"enterprise", *_OPTION_KEYS}, "controls")
         target = controls.get("enterprise", "worst")
         if target not in ("worst", *names):
             raise SpecError(
                 "controls.enterprise", f"{target!r} is unknown", f"use worst or {names}"
             )
-        outputs = {**_OUTPUTS, **_keys(data.get("outputs", {}), set(_OUTPUTS), "outputs")}
+        outputs = {**_OUTPUTS, **check_keys(data.get("outputs", {}), set(_OUTPUTS), "outputs")}
         return cls(
             name=str(data["name"]),
             source=path,

@@ -7,20 +7,18 @@ e.g. ``"trichloroethylene"``, ``"nitrate_n"``, ``"ammonia_n"``, ``"chromium_vi"`
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from importlib import resources
 
+from gwsim.config import package_table
 from gwsim.errors import SpecError
 
-TABLE = "data/gbt14848_class3.toml"
+TABLE = "gbt14848_class3.toml"  # in gwsim/data/
 
 
 @cache
 def class3_limits() -> dict[str, float]:
     """{contaminant: GB/T 14848-2017 Class III limit, mg/L}."""
-    text = resources.files("gwsim").joinpath(TABLE).read_text("utf-8")
-    return {k: float(v) for k, v in tomllib.loads(text)["limits"].items()}
+    return {k: float(v) for k, v in package_table("gwsim", TABLE)["limits"].items()}
 
 
 def class3_limit(contaminant: str, where: str = "contaminant") -> float:
@@ -32,6 +30,6 @@ def class3_limit(contaminant: str, where: str = "contaminant") -> float:
             f"{contaminant!r} has no GB/T 14848 Class III limit in gwsim's table "
             f"(known: {', '.join(sorted(limits))})",
             f"use one of those names, or add a line '{contaminant} = <limit in mg/L>' under "
-            f"[limits] in gwsim/{TABLE}",
+            f"[limits] in gwsim/data/{TABLE}",
         )
     return limits[contaminant]

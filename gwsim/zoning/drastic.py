@@ -30,13 +30,12 @@ US EPA, EPA/600/2-87/035.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
-from importlib import resources
 
 import numpy as np
 import xarray as xr
 
+from gwsim.config import package_table
 from gwsim.errors import SpecError
 from gwsim.zoning.grading import grade
 from gwsim.zoning.layers import categories, depth_to_water, require, slope_percent
@@ -53,8 +52,7 @@ def drastic_table(ratings: Mapping[str, Mapping[str, int]] | None = None) -> dic
     ``ratings`` ({parameter: {category: rating}}, e.g. ``{"A": {"weathered_granite": 4}}``) adds
     categories or changes ratings of A, S and I; ratings must be integers 1–10.
     """
-    text = resources.files("gwsim.zoning").joinpath("data/drastic.toml").read_text("utf-8")
-    table = tomllib.loads(text)
+    table = package_table("gwsim.zoning", "drastic.toml")
     for param, extra in (ratings or {}).items():
         where = f"vulnerability.ratings.{param}"
         if param not in CATEGORICAL_LAYERS:

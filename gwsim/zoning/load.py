@@ -23,16 +23,15 @@ then graded into classes.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import shapely
 import xarray as xr
 
+from gwsim.config import package_table
 from gwsim.errors import SpecError
 from gwsim.zoning.layers import cell_of, geometry_mask, hydraulic_gradient
 from gwsim.zoning.vectors import number, read_features, read_table
@@ -55,8 +54,7 @@ class PollutionSource:
 def load_factors(overrides: Mapping | None = None) -> dict:
     """The hazard factors of ``data/source_load.toml``, with a scenario's entries replacing them
     (``release_factor`` and ``anti_seepage_factor`` merged key by key)."""
-    text = resources.files("gwsim.zoning").joinpath("data/source_load.toml").read_text("utf-8")
-    factors = tomllib.loads(text)
+    factors = package_table("gwsim.zoning", "source_load.toml")
     for key, value in (overrides or {}).items():
         if isinstance(value, Mapping):
             factors[key] = {**factors[key], **value}

@@ -43,6 +43,7 @@ from pathlib import Path
 
 import xarray as xr
 
+from gwsim.config import check_keys
 from gwsim.errors import SpecError
 from gwsim.plots import save_figure
 from gwsim.provenance import hash_inputs, provenance_attrs
@@ -105,9 +106,7 @@ class KeyZoneScenario:
     def from_dict(cls, data: dict, path: Path) -> KeyZoneScenario:
         """Validate a keyzones scenario's table and read its inputs; :class:`SpecError` names the
         bad key, layer, category or row."""
-        unknown = sorted(set(data) - _TOP_KEYS)
-        if unknown:
-            raise SpecError(unknown[0], "unknown scenario key", f"use one of {sorted(_TOP_KEYS)}")
+        check_keys(data, _TOP_KEYS, "", "scenario key")
         if "name" not in data:
             raise SpecError("name", "missing", 'add name = "..." (it names the output folder)')
         base = path.parent
@@ -121,12 +120,7 @@ class KeyZoneScenario:
             if key in tables.get(section, {}):
                 files[key] = base / tables[section].pop(key)
         scheme = scheme_from_dict(tables)
-        outputs = dict(_OUTPUTS)
-        given = data.get("outputs", {})
-        bad = sorted(set(given) - set(_OUTPUTS))
-        if bad:
-            raise SpecError(f"outputs.{bad[0]}", "unknown key", f"use one of {sorted(_OUTPUTS)}")
-        outputs.update(given)
+        outputs = {**_OUTPUTS, **check_keys(data.get("outputs", {}), _OUTPUTS, "outputs")}
         layer_files = _layer_files(data.get("layers"), base)
         layers = {name: read_layer(p, name, var) for name, (p, var) in layer_files.items()}
         require(layers, ["top"], "the grid")
@@ -209,11 +203,10 @@ def _layer_files(table, base: Path) -> dict[str, tuple[Path, str]]:
             raise SpecError("layers.file", f"file {default} not found", "check the path")
         with xr.open_dataset(default) as ds:
             found = {name: (default, name) for name in KNOWN_LAYERS if name in ds}
+    check_keys(table, {"file", *KNOWN_LAYERS}, "layers", "layer")
     for name, entry in table.items():
         if name == "file":
             continue
-        if name not in KNOWN_LAYERS:
-            raise SpecError(f"layers.{name}", "unknown layer", f"use one of {KNOWN_LAYERS}")
         if isinstance(entry, str):
             entry = {"file": entry}
         if not (isinstance(entry, dict) and "file" in entry and set(entry) <= {"file", "variable"}):

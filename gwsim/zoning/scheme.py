@@ -10,12 +10,11 @@ override them key by key; :func:`scheme_from_dict` validates the result and rais
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 
+from gwsim.config import check_keys, number, package_table, require_table
 from gwsim.errors import SpecError
 from gwsim.standards import class3_limits
 from gwsim.zoning.drastic import drastic_table, drastic_weights, index_range
@@ -38,13 +37,6 @@ _EXTRA_KEYS = {
 }
 _KIND_FIELDS = ("code", "name", "name_zh", "colour", "requirements")
 MASK_KINDS = ("protection", "treatment")
-
-
-def read_data(name: str) -> dict:
-    """A TOML table shipped in ``gwsim/zoning/data/``."""
-    return tomllib.loads(
-        resources.files("gwsim.zoning").joinpath(f"data/{name}").read_text("utf-8")
-    )
 
 
 @dataclass
@@ -78,13 +70,9 @@ class KeyZoneScheme:
 
 
 def _section(defaults: dict, given: dict, name: str) -> dict:
-    given = given.get(name, {})
-    if not isinstance(given, dict):
-        raise SpecError(name, "is not a table", f"write [{name}]")
-    allowed = set(defaults[name]) | _EXTRA_KEYS.get(name, set())
-    unknown = sorted(set(given) - allowed)
-    if unknown:
-        raise SpecError(f"{name}.{unknown[0]}", "unknown key", f"use one of {sorted(allowed)}")
+    given = check_keys(
+        given.get(name, {}), set(defaults[name]) | _EXTRA_KEYS.get(name, set()), name
+    )
     return {**defaults[name], **given}
 
 
@@ -101,12 +89,9 @@ def _classes(values, where: str) -> list[str]:
 
 
 def _class_map(mapping, keys, classes: list[str], where: str) -> dict[str, int]:
-    if not isinstance(mapping, dict):
-        raise SpecError(where, f"{mapping!r} is not a table", "")
+    mapping = require_table(mapping, where) if keys is None else check_keys(mapping, keys, where)
     out = {}
     for key, cls in mapping.items():
-        if keys is not None and key not in keys:
-            raise SpecError(f"{where}.{key}", "unknown key", f"use one of {list(keys)}")
         if cls not in classes:
             raise SpecError(f"{where}.{key}", f"class {cls!r} unknown", f"use one of {classes}")
         out[key] = classes.index(cls)
@@ -131,13 +116,9 @@ def _matrix(table, rows: list[str], cols: list[str], entries: list[str], where: 
 
 
 def _kinds(given: dict) -> dict[str, dict]:
-    kinds = read_data("control_requirements.toml")["kinds"]
-    if not isinstance(given, dict):
-        raise SpecError("kinds", "is not a table", "write [kinds.<kind>]")
-    for name, entry in given.items():
-        unknown = sorted(set(entry) - set(_KIND_FIELDS))
-        if unknown:
-            raise SpecError(f"kinds.{name}.{unknown[0]}", "unknown key", f"use {_KIND_FIELDS}")
+    kinds = package_table("gwsim.zoning", "control_requirements.toml")["kinds"]
+    for name, entry in require_table(given, "kinds").items():
+        check_keys(entry, _KIND_FIELDS, f"kinds.{name}")
         kinds[name] = {**kinds.get(name, {}), **entry}
     codes = set()
     for name, entry in kinds.items():
@@ -158,7 +139,7 @@ def _kinds(given: dict) -> dict[str, dict]:
 
 def scheme_from_dict(data: dict) -> KeyZoneScheme:
     """Validate a scenario's scheme tables (see the module docstring) over the defaults."""
-    defaults = read_data("keyzone_scheme.toml")
+    defaults = package_table("gwsim.zoning", "keyzone_scheme.toml")
     vul, load, value, treat, over = (_section(defaults, data, name) for name in SECTIONS)
     table = drastic_table(vul.get("ratings"))
     weights = drastic_weights(vul["weights"], table)
@@ -167,16 +148,15 @@ def scheme_from_dict(data: dict) -> KeyZoneScheme:
         v_breaks = equal_interval_breaks(*index_range(weights, table), len(v_classes))
     else:
         v_breaks = checked_breaks(vul["breaks"], len(v_classes), "vulnerability.breaks")
-    codes = vul.get("codes", {})
-    if not isinstance(codes, dict):
-        raise SpecError(
-            "vulnerability.codes", "is not a table", "write [vulnerability.codes.<layer>]"
-        )
-    codes = {layer: _codes(c, f"vulnerability.codes.{layer}") for layer, c in codes.items()}
+    codes = {
+        layer: _codes(c, f"vulnerability.codes.{layer}")
+        for layer, c in require_table(vul.get("codes", {}), "vulnerability.codes").items()
+    }
     l_classes = _classes(load["classes"], "load.classes")
-    kernel = {}
-    for key in ("downgradient_m", "upgradient_m", "transverse_m"):
-        kernel[key] = _positive(load[key], f"load.{key}")
+    kernel = {
+        key: number(load, key, "load", above=0)
+        for key in ("downgradient_m", "upgradient_m", "transverse_m")
+    }
     factors = load_factors({k: v for k, v in load.items() if k in _EXTRA_KEYS["load"]})
     val_classes = _classes(value["classes"], "value.classes")
     risk_classes = _classes(over["risk_classes"], "overlay.risk_classes")
@@ -223,7 +203,7 @@ def scheme_from_dict(data: dict) -> KeyZoneScheme:
         protection_method=str(value["protection_method"]),
         use_class=_class_map(value["use_class"], None, val_classes, "value.use_class"),
         use_codes=None if use_codes is None else _codes(use_codes, "value.use_codes"),
-        treatment_radius_m=_positive(treat["radius_m"], "treatment.radius_m"),
+        treatment_radius_m=number(treat, "radius_m", "treatment", above=0),
         ignore_parameters=ignore,
         risk_classes=risk_classes,
         risk_matrix=_matrix(
@@ -242,17 +222,9 @@ def scheme_from_dict(data: dict) -> KeyZoneScheme:
     )
 
 
-def _positive(value, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise SpecError(where, f"{value!r} is not a positive number", "")
-    return float(value)
-
-
 def _codes(table, where: str) -> dict[int, str]:
     """{code: category} from a TOML table whose keys are integer codes."""
-    if not isinstance(table, dict):
-        raise SpecError(where, "is not a table", 'write 1 = "sand_and_gravel", ...')
     try:
-        return {int(code): str(name) for code, name in table.items()}
+        return {int(code): str(name) for code, name in require_table(table, where).items()}
     except ValueError as exc:
         raise SpecError(where, "has a key that is not an integer code", "") from exc

@@ -1,8 +1,4 @@
-"""Scenario files: what to build, run and write, in TOML a planner can edit.
-
-Every scenario file has a ``name`` and a ``kind`` (default ``"flow"``); :data:`SCENARIO_KINDS` maps
-each kind to the class that reads and runs it (``from_dict(data, path)``, ``.name``,
-``.run(out, log)``), so analyses add their own kinds without touching the command line.
+"""Flow scenarios (``kind = "flow"``, the default): a model run, heads, protection zones.
 
 A ``flow`` scenario names a model (a spec file, or the spec's tables inline under ``[model]``), the engine,
 and the outputs to write into the output folder (default ``out/<scenario name>/``)::
@@ -34,32 +30,23 @@ The whole scenario is read and validated before anything is written; the MODFLOW
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from gwsim.config import check_keys, number, read_toml
 from gwsim.engines import FLOW_ENGINES, run_flow
 from gwsim.errors import SpecError
-from gwsim.params import apply_overrides, load_params
 from gwsim.plots import plot_head_map, save_figure
 from gwsim.protection import protection_zones
 from gwsim.provenance import atomic_path, hash_inputs
 from gwsim.report import write_report
 from gwsim.sensitivity import PARAMETERS, zone_sensitivity
+from gwsim.site_model import SiteModel, read_model_table
 from gwsim.spec import ModelSpec
 from gwsim.tables import write_table
 
-# kind -> "module:Class"; the class has from_dict(data, path), .name and .run(out, log).
-SCENARIO_KINDS = {
-    "flow": "gwsim.scenario:FlowScenario",
-    "keyzones": "gwsim.zoning.scenario:KeyZoneScenario",
-    "enterprise_risk": "gwsim.risk_scenario:EnterpriseRiskScenario",
-}
 _TOP_KEYS = {
     "name",
     "kind",
@@ -73,84 +60,6 @@ _TOP_KEYS = {
 _SENSITIVITY_KEYS = {"parameters", "factors"}
 _PROTECTION_KEYS = {"sources", "media", "alpha", "subdivisions", "k", "gradient", "porosity"}
 _OUTPUT_DEFAULTS = {"heads_netcdf": True, "head_map": True, "head_map_layer": 1, "report": True}
-
-
-def read_toml(path: str | Path) -> dict:
-    """The table in a TOML file; :class:`SpecError` if it is missing or malformed."""
-    path = Path(path)
-    if not path.is_file():
-        raise SpecError(str(path), "file not found", "check the path")
-    try:
-        return tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(str(path), f"not valid TOML: {exc}", "fix the syntax") from exc
-
-
-def load_scenario(path: str | Path) -> Any:
-    """Read and validate a scenario file of any kind; nothing is written."""
-    path = Path(path)
-    data = read_toml(path)
-    kind = data.get("kind", "flow")
-    if kind not in SCENARIO_KINDS:
-        raise SpecError(
-            "kind", f"unknown scenario kind {kind!r}", f"use one of {sorted(SCENARIO_KINDS)}"
-        )
-    module, cls = SCENARIO_KINDS[kind].split(":")
-    return getattr(importlib.import_module(module), cls).from_dict(data, path.resolve())
-
-
-@dataclass
-class SiteModel:
-    """A site model folder (``params.toml`` + ``build.py``), a variant and parameter overrides.
-
-    ``build.py`` defines ``build_spec(params, variant) -> ModelSpec`` and ``VARIANTS``; the
-    parameters are :class:`gwsim.params.Param` values by dotted key.
-    """
-
-    folder: Path
-    variant: str
-    params: dict
-
-    @property
-    def params_file(self) -> Path:
-        return self.folder / "params.toml"
-
-    @classmethod
-    def from_table(cls, model: dict, base: Path) -> SiteModel:
-        unknown = sorted(set(model) - {"site", "variant", "overrides"})
-        if unknown:
-            raise SpecError(f"model.{unknown[0]}", "unknown key", "use site, variant, overrides")
-        folder = (base / str(model["site"])).resolve()
-        if not (folder / "build.py").is_file() or not (folder / "params.toml").is_file():
-            raise SpecError(
-                "model.site",
-                f"{folder} is not a site model folder (it needs build.py and params.toml)",
-                "point site to models/valley_porous or models/redbed_fracture (relative to the scenario)",
-            )
-        builder = cls._module(folder)
-        variant = model.get("variant", builder.VARIANTS[0])
-        if variant not in builder.VARIANTS:
-            raise SpecError(
-                "model.variant",
-                f"unknown variant {variant!r}",
-                f"use one of {list(builder.VARIANTS)}",
-            )
-        params = apply_overrides(
-            load_params(folder / "params.toml"), model.get("overrides", {}), "model.overrides"
-        )
-        return cls(folder, variant, params)
-
-    @staticmethod
-    def _module(folder: Path):
-        name = f"gwsim_site_{folder.name}"
-        spec = importlib.util.spec_from_file_location(name, folder / "build.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return module
-
-    def build(self, params: dict | None = None) -> ModelSpec:
-        """The validated spec of this site (from ``params``, default the scenario's)."""
-        return self._module(self.folder).build_spec(params or self.params, self.variant).validate()
 
 
 @dataclass
@@ -181,9 +90,7 @@ class FlowScenario:
     @classmethod
     def from_dict(cls, data: dict, path: Path) -> FlowScenario:
         """Validate a flow scenario's table; raises :class:`SpecError` naming the bad key."""
-        unknown = sorted(set(data) - _TOP_KEYS)
-        if unknown:
-            raise SpecError(unknown[0], "unknown scenario key", f"use one of {sorted(_TOP_KEYS)}")
+        check_keys(data, _TOP_KEYS, "", "scenario key")
         if "name" not in data:
             raise SpecError("name", "missing", 'add name = "..." (it names the output folder)')
         engine = data.get("engine", "mf6")
@@ -192,14 +99,10 @@ class FlowScenario:
         model = data.get("model")
         if not isinstance(model, dict):
             raise SpecError("model", "missing", "add a [model] table with spec = 'file.toml'")
-        outputs = dict(_OUTPUT_DEFAULTS)
-        given = data.get("outputs", {})
-        unknown = sorted(set(given) - set(_OUTPUT_DEFAULTS))
-        if unknown:
-            raise SpecError(
-                f"outputs.{unknown[0]}", "unknown key", f"use one of {sorted(_OUTPUT_DEFAULTS)}"
-            )
-        outputs.update(given)
+        outputs = {
+            **_OUTPUT_DEFAULTS,
+            **check_keys(data.get("outputs", {}), _OUTPUT_DEFAULTS, "outputs"),
+        }
         spec, spec_file, site = read_model_table(model, path)
         layer = outputs["head_map_layer"]
         if not (isinstance(layer, int) and 1 <= layer <= spec.grid.nlay):
@@ -226,32 +129,11 @@ class FlowScenario:
         return run_flow_scenario(self, Path(out or Path("out") / self.name), log)
 
 
-def read_model_table(model: dict, path: Path) -> tuple[ModelSpec, Path | None, SiteModel | None]:
-    """(spec, spec file or None, site model or None) of a scenario's ``[model]`` table.
-
-    The table names a spec file (``spec``, relative to the scenario file at ``path``), a site
-    model folder (``site``, ``variant``, ``overrides``), or holds the spec's tables inline.
-    """
-    if "site" in model:
-        site = SiteModel.from_table(model, path.parent)
-        return site.build(), site.params_file, site
-    if "spec" in model:
-        if set(model) != {"spec"}:
-            raise SpecError("model", "gives spec and inline tables", "give one or the other")
-        spec_file = (path.parent / model["spec"]).resolve()
-        return ModelSpec.from_toml(spec_file), spec_file, None
-    return ModelSpec.from_dict(model), None, None
-
-
 def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
     """Validated keyword arguments for protection_zones from a [protection] table."""
     if table is None:
         return None
-    unknown = sorted(set(table) - _PROTECTION_KEYS)
-    if unknown:
-        raise SpecError(
-            f"protection.{unknown[0]}", "unknown key", f"use one of {sorted(_PROTECTION_KEYS)}"
-        )
+    check_keys(table, _PROTECTION_KEYS, "protection")
     sources = table.get("sources")
     if not isinstance(sources, dict) or not sources:
         raise SpecError(
@@ -270,10 +152,7 @@ def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
                 )
     options = {k: v for k, v in table.items() if k != "sources"}
     for key in ("alpha", "k", "gradient", "porosity"):
-        if key in options and not (isinstance(options[key], (int, float)) and options[key] > 0):
-            raise SpecError(
-                f"protection.{key}", f"must be a positive number, got {options[key]!r}", ""
-            )
+        number(options, key, "protection", above=0)
     options["sources"] = {
         n: [m if isinstance(m, str) else tuple(m) for m in v] for n, v in sources.items()
     }
@@ -284,11 +163,7 @@ def _sensitivity_options(table: dict | None, protection: dict | None) -> dict | 
     """Validated [sensitivity] table: parameters among K, porosity, recharge; positive factors."""
     if table is None:
         return None
-    unknown = sorted(set(table) - _SENSITIVITY_KEYS)
-    if unknown:
-        raise SpecError(
-            f"sensitivity.{unknown[0]}", "unknown key", f"use {sorted(_SENSITIVITY_KEYS)}"
-        )
+    check_keys(table, _SENSITIVITY_KEYS, "sensitivity")
     if protection is None:
         raise SpecError(
             "sensitivity", "needs a [protection] section", "add [protection] sources = ..."
