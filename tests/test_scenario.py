@@ -1,5 +1,7 @@
 """Scenario files and the command line: outputs, and bad files that write nothing."""
 
+import ast
+import inspect
 import json
 import shutil
 from pathlib import Path
@@ -9,7 +11,7 @@ import xarray as xr
 
 from gwsim.cli import main
 from gwsim.errors import SpecError
-from gwsim.scenario import FlowScenario, load_scenario
+from gwsim.scenario import SCENARIO_KINDS, FlowScenario, load_scenario
 
 DEMO = Path(__file__).parents[1] / "scenarios" / "demo_wellfield.toml"
 
@@ -133,3 +135,54 @@ def test_missing_site_model_is_named(tmp_path, capsys):
     bad.write_text(CHAJIA.read_text().replace("../models/valley_porous", "../models/nowhere"))
     assert main(["run", str(bad), "--out", str(tmp_path / "out")]) == 2
     assert "model.site" in capsys.readouterr().err
+
+
+def test_every_registered_kind_follows_the_scenario_protocol():
+    """from_dict(data, path) as a classmethod, inputs_hash as a property, run(out, log)."""
+    assert set(SCENARIO_KINDS) == {"flow", "keyzones", "enterprise_risk"}
+    for kind, cls in SCENARIO_KINDS.items():
+        assert isinstance(cls.__dict__["from_dict"], classmethod), kind
+        assert isinstance(cls.__dict__["inputs_hash"], property), kind
+        assert list(inspect.signature(cls.run).parameters) == ["self", "out", "log"], kind
+
+
+def _module_imports(package_root: Path) -> dict[str, set[str]]:
+    """{module: gwsim modules it imports at module level}; importing a submodule from outside its
+    package also runs the package's ``__init__``."""
+    graph = {}
+    for path in package_root.rglob("*.py"):
+        parts = path.relative_to(package_root.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        deps = set()
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("gwsim"):
+                deps.add(node.module)
+                deps.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names if a.name.startswith("gwsim"))
+        graph[name] = deps
+    for name, deps in graph.items():  # importing a.b.c runs a.b's __init__ first (from outside)
+        for dep in list(deps):
+            parents = (".".join(dep.split(".")[:i]) for i in range(2, dep.count(".") + 1))
+            deps.update(p for p in parents if not name.startswith(f"{p}."))
+        graph[name] = {d for d in deps if d in graph and d != name}
+    return graph
+
+
+def test_scenario_spec_and_config_modules_are_in_no_import_cycle():
+    """The registry imports the kinds; no kind (nor the spec or config layer) imports back."""
+    graph = _module_imports(Path(__file__).parents[1] / "gwsim")
+    watched = [
+        m
+        for m in graph
+        if m.startswith(("gwsim.scenario", "gwsim.spec"))
+        or m in ("gwsim.config", "gwsim.site_model", "gwsim.params")
+    ]
+    for start in watched:
+        seen, stack = set(), list(graph[start])
+        while stack:
+            module = stack.pop()
+            assert module != start, f"{start} imports itself through {sorted(seen)}"
+            if module not in seen:
+                seen.add(module)
+                stack.extend(graph[module])

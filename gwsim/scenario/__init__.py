@@ -11,7 +11,7 @@ follows one protocol, :class:`~gwsim.scenario.kind.ScenarioKind` (``from_dict(da
                     protection zones and their sensitivity
 ``keyzones``        :class:`gwsim.zoning.scenario.KeyZoneScenario`: key zones for groundwater
                     pollution prevention from layers and inventories
-``enterprise_risk`` :class:`gwsim.risk_scenario.EnterpriseRiskScenario`: leak cases, ranked risk
+``enterprise_risk`` ``EnterpriseRiskScenario`` (risk package): leak cases, ranked risk
                     and control options
 =================== ========================================================================
 
