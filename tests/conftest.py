@@ -87,6 +87,7 @@ def pytest_sessionfinish(session, exitstatus):
             f"cwd in their workspace): {', '.join(new)}"
         )
         if reporter is not None:
+            reporter.ensure_newline()
             reporter.write_sep("=", f"ERROR: {message}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
