@@ -30,11 +30,13 @@ lint: setup
 test: setup lint
 	$(BIN)/python -m pytest -m "not slow"
 
-# Benchmarks compare with MODFLOW 6 PRT too when the team's PRT build script is beside the repo.
+# Benchmarks: the tests marked slow, then the scripts in benchmarks/, which compare with MODFLOW 6
+# PRT too when the team's PRT build script is beside the repo.
 PRT_BUILD := ../shared/tools/build-mf6-prt.sh
 PRT_PREFIX := $(CURDIR)/$(VENV)/share/gwsim/mf6-prt
 
 bench: setup
+	$(BIN)/python -m pytest -m slow
 	@prt=""; if [ -f $(PRT_BUILD) ]; then prt=$$(bash $(PRT_BUILD) $(PRT_PREFIX) | tail -1); fi; \
 	for script in benchmarks/*.py; do echo "== $$script"; \
 		GWSIM_MF6_PRT=$$prt $(BIN)/python $$script || exit 1; done

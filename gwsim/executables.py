@@ -99,16 +99,21 @@ def find_executable(name: str) -> Path:
 
 
 def program_version(path: Path, name: str) -> str:
-    """Version string that program ``name`` at ``path`` reports; raises if it does not run."""
+    """Version string that program ``name`` at ``path`` reports; raises if it does not run.
+
+    The program runs in a scratch folder: MODPATH 7 writes ``mpath7.log`` wherever it starts.
+    """
     try:
-        proc = subprocess.run(
-            [str(path), "-v"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
+        with tempfile.TemporaryDirectory(prefix="gwsim-version-") as scratch:
+            proc = subprocess.run(
+                [str(path), "-v"],
+                cwd=scratch,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ExecutableError(f"{path} does not run: {exc}; {INSTALL_HINT}") from exc
     match = re.search(_VERSION_PATTERNS[name], proc.stdout + proc.stderr)

@@ -1,68 +1,95 @@
-"""Shared fixtures: small models built from specs, in per-test workspaces."""
+"""Shared fixtures and test infrastructure.
 
-import numpy as np
+- Fixtures: the layered model of :mod:`models` as specs (steady and transient).
+- ``needs_<program>`` markers: a test (or a module, through ``pytestmark``) that runs a MODFLOW
+  program is skipped, with the fix in the reason, when that program is not installed.
+- The repository must gain no files during a run: a test that writes outside its ``tmp_path``
+  (e.g. a program dropping its log in the working directory) fails the session.
+"""
+
+import functools
+import subprocess
+from pathlib import Path
+
 import pytest
 
-from gwsim.spec import Boundary, Grid, ModelSpec, Properties, StressPeriod
+from gwsim.errors import ExecutableError
+from gwsim.executables import find_executable
+from gwsim.spec import ModelSpec
+from models import layered_spec
+
+REPO = Path(__file__).resolve().parent.parent
+UNTRACKED_AT_START = pytest.StashKey[set[str] | None]()
+
+PROGRAM_MARKERS = {  # marker name: program, as gwsim.executables names it
+    "needs_mf6": "mf6",
+    "needs_mfnwt": "mfnwt",
+    "needs_mt3d": "mt3dusgs",
+    "needs_mp7": "mp7",
+}
 
 
-def layered_spec(transient: bool = False) -> ModelSpec:
-    """A 3-layer heterogeneous model with every boundary kind gwsim knows (m, d).
+def pytest_configure(config):
+    for marker, program in PROGRAM_MARKERS.items():
+        config.addinivalue_line(
+            "markers", f"{marker}: runs {program}; skipped when {program} is not installed"
+        )
 
-    20 x 25 cells of 50 m; a river along row 10 with a falling stage, a pumping well and an
-    injection well, recharge, ET, a drain, a general head boundary on the west and fixed heads on
-    the east. Transient: a steady first period, then a pumping and a wet period.
-    """
-    nlay, nrow, ncol = 3, 20, 25
-    rng = np.random.default_rng(42)
-    k = np.exp(rng.normal(np.log([[[40.0]], [[5.0]], [[20.0]]]), 0.5, (nlay, nrow, ncol)))
-    periods = [StressPeriod(1.0, 1, 1.0, True)]
-    if transient:
-        periods += [StressPeriod(30.0, 6, 1.3, False), StressPeriod(60.0, 4, 1.0, False)]
-    later = (lambda changes: changes) if transient else (lambda changes: {})
-    river_cells = [(0, 10, j) for j in range(ncol)]
-    stage = np.linspace(29.0, 27.0, ncol)
-    boundaries = [
-        Boundary("riv", "river", river_cells, {"stage": stage, "cond": 800.0, "rbot": stage - 1.5}),
-        Boundary("wel", "W1", [(2, 5, 8)], {"rate": -900.0}, periods=later({2: {"rate": -1500.0}})),
-        Boundary("wel", "inj", [(1, 15, 18)], {"rate": 200.0}),
-        Boundary(
-            "rch",
-            "rain",
-            [(0, i, j) for i in range(nrow) for j in range(ncol)],
-            {"rate": 5e-4},
-            periods=later({2: {"rate": 1.5e-3}}),
-        ),
-        Boundary(
-            "evt",
-            "et",
-            [(0, i, j) for i in range(nrow) for j in range(ncol)],
-            {"surface": 30.0, "rate": 2e-4, "depth": 2.5},
-        ),
-        Boundary("drn", "ditch", [(0, 2, j) for j in range(5, 15)], {"elev": 28.6, "cond": 300.0}),
-        Boundary(
-            "ghb",
-            "west",
-            [(k_, i, 0) for k_ in range(3) for i in range(nrow)],
-            {"bhead": 29.5, "cond": 50.0},
-        ),
-        Boundary(
-            "chd",
-            "east",
-            [(k_, i, ncol - 1) for k_ in range(3) for i in range(nrow)],
-            {"head": 27.0},
-        ),
-    ]
-    return ModelSpec(
-        name="layered",
-        grid=Grid(nlay, nrow, ncol, 50.0, 50.0, 30.0, [22.0, 15.0, 0.0], 500000.0, 3100000.0),
-        properties=Properties(
-            k=k, k33=k / 20.0, ss=1e-5, sy=0.15, porosity=0.25, icelltype=[1, 0, 0]
-        ),
-        boundaries=boundaries,
-        periods=periods,
-        initial_head=28.0,
-    )
+
+@functools.cache
+def missing_program_reason(program: str) -> str | None:
+    """Why tests that run ``program`` are skipped, or None when it is installed."""
+    try:
+        find_executable(program)
+    except ExecutableError:
+        return f"{program} not installed: run `gwsim install-exes`"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for marker, program in PROGRAM_MARKERS.items():
+            reason = item.get_closest_marker(marker) and missing_program_reason(program)
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
+                break
+
+
+def untracked_files() -> set[str] | None:
+    """Files in the repository that git neither tracks nor ignores (None outside a checkout)."""
+    try:
+        proc = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return {line[3:] for line in proc.stdout.splitlines() if line.startswith("??")}
+
+
+def pytest_sessionstart(session):
+    session.config.stash[UNTRACKED_AT_START] = untracked_files()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = session.config.stash.get(UNTRACKED_AT_START, None)
+    after = untracked_files()
+    if before is None or after is None:
+        return
+    new = sorted(after - before)
+    if new:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = (
+            "the test run wrote into the repository (write under tmp_path, run programs with "
+            f"cwd in their workspace): {', '.join(new)}"
+        )
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_sep("=", f"ERROR: {message}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

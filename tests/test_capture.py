@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import shapely
 from scipy.optimize import brentq
-from uniform_flow import DARCY, A, B, N, Q, uniform_flow_spec
 
 from gwsim.capture import (
     CaptureZoneError,
@@ -16,6 +15,9 @@ from gwsim.capture import (
     capture_zone,
 )
 from gwsim.engines import run_flow
+from models import DARCY, A, B, N, Q, uniform_flow_spec
+
+pytestmark = pytest.mark.needs_mf6
 
 
 @pytest.fixture(scope="module")

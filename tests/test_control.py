@@ -10,7 +10,6 @@ import flopy
 import numpy as np
 import pytest
 import shapely
-from test_engines_mt3d import uniform_spec
 
 from gwsim import SpecError
 from gwsim.control import (
@@ -25,6 +24,9 @@ from gwsim.engines import run_flow
 from gwsim.risk import Contaminant, Enterprise, LeakCase, Receptor
 from gwsim.spec import Boundary
 from gwsim.transport import Source, transport
+from models import uniform_spec
+
+pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mfnwt, pytest.mark.needs_mt3d]
 
 PLANT = Enterprise(
     "plant",

@@ -8,6 +8,8 @@ from gwsim.engines import run_flow
 from gwsim.errors import DryWellWarning, EngineError, MassBalanceWarning
 from gwsim.spec import Barrier, Boundary, Grid, ModelSpec, Properties, StressPeriod
 
+pytestmark = pytest.mark.needs_mf6
+
 K, B, Q = 20.0, 10.0, 1000.0  # m/d, m, m3/d
 T = K * B
 

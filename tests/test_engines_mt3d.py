@@ -16,27 +16,14 @@ from gwsim import EngineError, GwsimError
 from gwsim.analytic.transport import ogata_banks
 from gwsim.engines import mt3d, run_flow
 from gwsim.scenario import load_scenario
-from gwsim.spec import Boundary, Grid, ModelSpec, Properties
 from gwsim.transport import DualDomain, Source, transport
+from models import UNIFORM_POROSITY as N
+from models import UNIFORM_VELOCITY as V
+from models import uniform_spec
 
-Q, N, V, K = 0.25, 0.25, 1.0, 10.0  # Darcy flux m/d, porosity, seepage velocity m/d, K m/d
+pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mfnwt, pytest.mark.needs_mt3d]
+
 DEMO = "scenarios/demo_wellfield.toml"
-
-
-def uniform_spec(nrow: int, ncol: int, delr: float) -> ModelSpec:
-    """A 1-layer, 1 m thick model with uniform flow along +x; left edge x = 0, bottom y = 0."""
-    drop = Q * (ncol - 1) * delr / K
-    west = [(0, i, 0) for i in range(nrow)]
-    east = [(0, i, ncol - 1) for i in range(nrow)]
-    return ModelSpec(
-        "uniform",
-        Grid(1, nrow, ncol, delr, delr, 1.0, [0.0]),
-        Properties(k=K, icelltype=0, porosity=N),
-        [
-            Boundary("chd", "west", west, {"head": 10.0 + drop}),
-            Boundary("chd", "east", east, {"head": 10.0}),
-        ],
-    )
 
 
 @pytest.fixture(scope="module")

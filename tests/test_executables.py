@@ -25,6 +25,10 @@ BANNERS = {
 }
 
 
+@pytest.mark.needs_mf6
+@pytest.mark.needs_mfnwt
+@pytest.mark.needs_mt3d
+@pytest.mark.needs_mp7
 def test_installed_programs_run_and_match_their_manifest():
     manifest = exe.read_manifest()
     assert set(manifest) == set(exe.PROGRAMS)

@@ -10,6 +10,8 @@ from gwsim.engines import run_flow
 from gwsim.errors import FlowFieldError
 from gwsim.executables import find_executable
 
+pytestmark = pytest.mark.needs_mf6
+
 
 def cell_imbalance(flow: FlowField, t: int) -> tuple[np.ndarray, np.ndarray]:
     """Net flow into each cell (faces + sources) and the cell's throughput (sum of inflows)."""

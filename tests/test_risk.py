@@ -10,8 +10,6 @@ import numpy as np
 import pytest
 import shapely
 from scipy.optimize import brentq
-from test_engines_mt3d import uniform_spec
-from uniform_flow import uniform_flow_spec
 
 from gwsim import EngineError, SpecError
 from gwsim.analytic.transport import point_source_2d
@@ -30,6 +28,9 @@ from gwsim.risk import (
     output_times,
 )
 from gwsim.spec import Boundary
+from models import uniform_flow_spec, uniform_spec
+
+pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mfnwt, pytest.mark.needs_mt3d]
 
 NITRITE = Contaminant("nitrite_n", concentration=100.0)  # Class III limit 1.0 mg/L
 CONTINUOUS = LeakCase("continuous", seepage=0.05)  # 0.05 m³/d x 100 mg/L = 5 g/d

@@ -13,6 +13,8 @@ from gwsim.cli import main
 from gwsim.errors import SpecError
 from gwsim.scenario import SCENARIO_KINDS, FlowScenario, load_scenario
 
+pytestmark = pytest.mark.needs_mf6
+
 DEMO = Path(__file__).parents[1] / "scenarios" / "demo_wellfield.toml"
 
 

@@ -18,6 +18,8 @@ from gwsim.params import load_params
 from gwsim.protection import protection_zones
 from gwsim.scenario import SiteModel, load_scenario
 
+pytestmark = pytest.mark.needs_mf6
+
 ROOT = Path(__file__).resolve().parents[1]
 MAX_DISCREPANCY = 0.5  # %, issue 6
 SITES = {"valley_porous": "chajia_wells", "redbed_fracture": "nancun_wells"}
@@ -156,7 +158,10 @@ def test_redbed_well_cells_stay_saturated(redbed):
     assert flow.budget()["nancun_wells"][1] == pytest.approx(-wells.values["rate"].sum())
 
 
-@pytest.mark.parametrize(("model", "source"), [("valley", "chajia"), ("redbed", "nancun")])
+@pytest.mark.parametrize(
+    ("model", "source"),
+    [pytest.param("valley", "chajia", marks=pytest.mark.slow), ("redbed", "nancun")],
+)
 def test_protection_zones_nest(model, source, request):
     """Class 1 within class 2 within the outer zone, for both methods; only the outer zone (the
     recharge area, reaching the hills or the divide) touches the model edge."""

@@ -10,6 +10,8 @@ from gwsim.grid import StructuredGrid
 from gwsim.tracking import Status, TrackingError, track
 from gwsim.tracking.startpoints import cell_face_points, cell_lattice_points, well_screen_points
 
+pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mp7]
+
 POROSITY = (0.3, 0.25, 0.2)  # by layer in the MODPATH 7 comparisons
 
 

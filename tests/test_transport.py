@@ -17,6 +17,8 @@ from gwsim.analytic.transport import ogata_banks, point_source_2d
 from gwsim.executables import find_executable
 from gwsim.transport import DualDomain, Source, transport
 
+pytestmark = pytest.mark.needs_mf6
+
 Q, N, V = 0.25, 0.25, 1.0  # Darcy flux m/d, porosity, seepage velocity m/d
 
 
