@@ -78,7 +78,7 @@ def _write_ist_for_mf6_64(path: Path) -> None:
 
     flopy writes IST from the 6.5+ definition (POROSITY per immobile-domain volume, with VOLFRAC);
     MODFLOW 6.4 reads THETAIM, the immobile pore volume per cell volume, which is what
-    :class:`~gwsim.engines.solute.ImmobileDomain` holds.
+    :class:`~gwsim.engines.transport_interface.ImmobileDomain` holds.
     """
     mf6 = find_executable("mf6")
     version = tuple(int(p) for p in re.findall(r"\d+", program_version(mf6, "mf6"))[:2])

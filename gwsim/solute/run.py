@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gwsim.engines import TRANSPORT_ENGINES, run_transport
+from gwsim.engines import TRANSPORT_ENGINES, check_transport_engine, run_transport
 from gwsim.engines.program import check_discrepancy
 from gwsim.engines.transport_interface import SoluteProblem
 from gwsim.errors import SpecError
@@ -108,16 +108,7 @@ def transport(
         When MODFLOW 6, MODFLOW-NWT or MT3D-USGS fails; the message carries the end of its
         listing.
     """
-    if engine not in ENGINES:
-        raise SpecError("engine", f"{engine!r} is not a transport engine", "use 'mf6' or 'mt3d'")
-    if engine == "mt3d" and spec is None:
-        raise SpecError(
-            "spec",
-            "is required with engine='mt3d': MODFLOW-NWT + MT3D-USGS reruns the flow model from "
-            "the gwsim spec it was run from (MT3D transport on other MODFLOW 6 models is not yet "
-            "available)",
-            "pass spec=<the ModelSpec given to gwsim.engines.run_flow>, or use engine='mf6'",
-        )
+    check_transport_engine(engine, spec)
     times = checks.check_times(times)
     t_end = float(times.max())
     porosity = flow.porosity if porosity is None else checked_porosity(porosity, flow.shape)
