@@ -166,6 +166,8 @@ def prt_case(ws: Path, flow, case: str, n: int, repeat: int, exe: str):
     """
     import flopy
 
+    from gwsim.engines.mf6 import dis_keywords
+
     nodes, _, xyz = starts(flow, case, n)
     prt_ws = ws.parent / f"prt_{case}"
     prt_ws.mkdir(exist_ok=True)
@@ -174,17 +176,7 @@ def prt_case(ws: Path, flow, case: str, n: int, repeat: int, exe: str):
     )
     flopy.mf6.ModflowTdis(sim, nper=1, perioddata=[(float(flow.times[-1]), 1, 1.0)])
     prt = flopy.mf6.ModflowPrt(sim, modelname="prt")
-    flopy.mf6.ModflowPrtdis(
-        prt,
-        nlay=flow.grid.nlay,
-        nrow=flow.grid.nrow,
-        ncol=flow.grid.ncol,
-        delr=flow.grid.delr,
-        delc=flow.grid.delc,
-        top=flow.grid.top,
-        botm=flow.grid.botm,
-        idomain=flow.grid.idomain,
-    )
+    flopy.mf6.ModflowPrtdis(prt, **dis_keywords(flow.grid))
     flopy.mf6.ModflowPrtmip(prt, porosity=POROSITY)
     lay, row, col = np.unravel_index(nodes, flow.shape)
     xl, yl = flow.grid.to_local(xyz[:, 0], xyz[:, 1])

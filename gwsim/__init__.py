@@ -18,8 +18,8 @@ from gwsim.errors import (
 from gwsim.flowfield import FlowField
 from gwsim.protection import ProtectionZones, protection_zones
 from gwsim.risk import Contaminant, Enterprise, LeakCase, Receptor, assess
+from gwsim.solute import DualDomain, Plume, Source, transport
 from gwsim.tracking import TrackResult, track
-from gwsim.transport import DualDomain, Plume, Source, transport
 
 __all__ = [
     "CaptureZone",

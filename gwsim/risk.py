@@ -37,10 +37,10 @@ from scipy import ndimage
 from gwsim.capture import CAPTURED, resolve_wells, well_of_node
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
+from gwsim.solute import Plume, Source, transport
 from gwsim.standards import class3_limit
 from gwsim.tracking import track
 from gwsim.tracking.startpoints import cell_lattice_points
-from gwsim.transport import Plume, Source, transport
 
 RECEPTOR_KINDS = ("source_well", "monitoring_well")
 HJ610_TIMES = (100.0, 1000.0)  # d, HJ 610 prediction times besides the service life
@@ -421,6 +421,7 @@ def run_leak(
         decay=decay if decay.ndim else float(decay),
         retardation=contaminant.retardation,
         engine=engine,
+        spec=flow.spec,  # MT3D reruns the flow from it; to become an argument of assess
     )
     probes = [*probes, boundary_probe(flow, enterprise.name, cells)]
     conc = plume.concentration.values

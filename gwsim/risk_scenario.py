@@ -88,9 +88,9 @@ from gwsim.risk import (
 )
 from gwsim.risk_plots import plot_breakthrough, plot_control_options, plot_plume_map
 from gwsim.site_model import SiteModel, read_model_table
+from gwsim.solute import ENGINES
 from gwsim.spec import ModelSpec
 from gwsim.tables import write_table
-from gwsim.transport import ENGINES
 
 _TOP_KEYS = {
     "name",

@@ -22,8 +22,8 @@ from gwsim.control import (
 )
 from gwsim.engines import run_flow
 from gwsim.risk import Contaminant, Enterprise, LeakCase, Receptor
+from gwsim.solute import Source, transport
 from gwsim.spec import Boundary
-from gwsim.transport import Source, transport
 from models import uniform_spec
 
 pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mfnwt, pytest.mark.needs_mt3d]
@@ -150,7 +150,12 @@ def test_nwt_heads_match_mf6_with_a_cutoff_wall(tmp_path):
     walled = CutoffWall(k=1e-2).change(spec, flow, cells).spec
     mf6 = run_flow(walled, tmp_path / "mf6")
     transport(
-        mf6, [Source(21.0, 21.0, mass_rate=1.0)], [1.0], engine="mt3d", workspace=tmp_path / "nwt"
+        mf6,
+        [Source(21.0, 21.0, mass_rate=1.0)],
+        [1.0],
+        engine="mt3d",
+        workspace=tmp_path / "nwt",
+        spec=walled,
     )
     heads = flopy.utils.HeadFile(str(tmp_path / "nwt" / "flow.hds"), precision="single")
     nwt = heads.get_data(totim=heads.get_times()[-1])

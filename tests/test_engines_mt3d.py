@@ -1,12 +1,11 @@
 """transport(engine="mt3d"): MODFLOW-NWT + MT3D-USGS on gwsim specs, against analytic solutions,
 against MODFLOW 6 GWT, and its failures.
 
-Flow models are gwsim specs run by gwsim's MODFLOW 6 engine (MT3D needs the spec): one layer
+Flow models are gwsim specs run by gwsim's MODFLOW 6 engine (MT3D needs the spec, passed as
+``spec=``): one layer
 1 m thick in uniform flow along +x between fixed-head columns, Darcy flux 0.25 m/d, porosity
 0.25, hence seepage velocity v = 1 m/d.
 """
-
-import dataclasses
 
 import flopy
 import numpy as np
@@ -16,7 +15,7 @@ from gwsim import EngineError, GwsimError
 from gwsim.analytic.transport import ogata_banks
 from gwsim.engines import mt3d, run_flow
 from gwsim.scenario import load_scenario
-from gwsim.transport import DualDomain, Source, transport
+from gwsim.solute import DualDomain, Source, transport
 from models import UNIFORM_POROSITY as N
 from models import UNIFORM_VELOCITY as V
 from models import uniform_spec
@@ -26,10 +25,13 @@ pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mfnwt, pytest.mark.needs_
 DEMO = "scenarios/demo_wellfield.toml"
 
 
+COLUMN = uniform_spec(1, 201, 0.5)
+
+
 @pytest.fixture(scope="module")
 def column(tmp_path_factory):
     """100 m column of 0.5 m cells (grid Peclet 0.25 for α_L = 2 m), as in test_transport."""
-    return run_flow(uniform_spec(1, 201, 0.5), tmp_path_factory.mktemp("column"))
+    return run_flow(COLUMN, tmp_path_factory.mktemp("column"))
 
 
 @pytest.mark.parametrize(("retardation", "decay"), [(1.0, 0.0), (2.0, 0.01)])
@@ -49,6 +51,7 @@ def test_matches_ogata_banks(column, retardation, decay):
         decay=decay,
         numerical_dispersion=0.02,
         engine="mt3d",
+        spec=COLUMN,
     )
     x = column.grid.xcenters[0] - 0.25
     exact = ogata_banks(x, t, V, 2.0 * V, retardation=retardation, decay=decay)
@@ -74,6 +77,7 @@ def test_mass_source_adds_its_mass_while_active(column):
         dispersivity=(1.0, 0.1, 0.1),
         retardation=r,
         engine="mt3d",
+        spec=COLUMN,
     )
     pore_volume = N * 0.5 * 0.5 * 1.0  # m³ per cell
     dissolved = plume.concentration.values.sum(axis=(1, 2, 3)) * pore_volume  # g
@@ -94,6 +98,7 @@ def test_dual_domain_with_fast_exchange_is_retardation(column):
         dual_domain=DualDomain(immobile_porosity=N, transfer_rate=100.0),
         numerical_dispersion=0.02,
         engine="mt3d",
+        spec=COLUMN,
     )
     x = column.grid.xcenters[0] - 0.25
     exact = ogata_banks(x, t, V, 2.0 * V, retardation=2.0)
@@ -111,11 +116,13 @@ def test_agrees_with_mf6_on_a_point_source(tmp_path):
     cross-check tolerance) is loose: measured ≤ 0.9 %. Flow oblique to the grid is left out:
     MODFLOW 6.4's dispersion tensor is wrong for some flow directions (see the benchmark).
     """
-    flow = run_flow(uniform_spec(31, 70, 1.0), tmp_path / "flow")
+    spec = uniform_spec(31, 70, 1.0)
+    flow = run_flow(spec, tmp_path / "flow")
     kwargs = {
         "dispersivity": (4.0, 1.0, 1.0),
         "retardation": 1.5,
         "decay": 0.005,
+        "spec": spec,
     }
     source = [Source(10.5, 15.5, mass_rate=5.0)]
     plumes = {e: transport(flow, source, [20.0, 30.0], engine=e, **kwargs) for e in ("mf6", "mt3d")}
@@ -143,6 +150,7 @@ def test_nwt_heads_match_mf6(tmp_path):
         [1.0],
         engine="mt3d",
         workspace=workspace,
+        spec=spec,
     )
     heads = flopy.utils.HeadFile(str(workspace / "flow.hds"), precision="single")
     nwt = heads.get_data(totim=heads.get_times()[-1])
@@ -168,6 +176,7 @@ def test_nwt_follows_a_transient_spec(tmp_path, transient_layered_spec):
             [t_end],
             engine="mt3d",
             workspace=workspace,
+            spec=transient_layered_spec,
         )
     heads = flopy.utils.HeadFile(str(workspace / "flow.hds"), precision="single")
     assert np.allclose(heads.get_times(), flow.times)
@@ -177,10 +186,9 @@ def test_nwt_follows_a_transient_spec(tmp_path, transient_layered_spec):
 
 
 def test_flow_without_spec_is_refused(column):
-    """A FlowField that gwsim did not build from a spec cannot be rerun by MODFLOW-NWT."""
-    foreign = dataclasses.replace(column, spec=None)
+    """Without the spec the flow field was run from, MODFLOW-NWT has nothing to rerun."""
     with pytest.raises(GwsimError, match="reruns the flow model from the gwsim spec"):
-        transport(foreign, [Source(5.0, 0.25, mass_rate=1.0)], [5.0], engine="mt3d")
+        transport(column, [Source(5.0, 0.25, mass_rate=1.0)], [5.0], engine="mt3d")
 
 
 def test_failing_run_raises_engine_error(column, tmp_path, monkeypatch):
@@ -188,7 +196,12 @@ def test_failing_run_raises_engine_error(column, tmp_path, monkeypatch):
     monkeypatch.setattr(mt3d, "MAX_TRANSPORT_STEPS", 1)
     with pytest.raises(EngineError, match=r"mt3dusgs run in .* failed") as info:
         transport(
-            column, [Source(5.0, 0.25, mass_rate=1.0)], [5.0], engine="mt3d", workspace=tmp_path
+            column,
+            [Source(5.0, 0.25, mass_rate=1.0)],
+            [5.0],
+            engine="mt3d",
+            workspace=tmp_path,
+            spec=COLUMN,
         )
     assert "MXSTRN" in info.value.listing_tail
     assert not list(tmp_path.rglob("*.nc*"))
@@ -202,7 +215,7 @@ def test_per_cell_decay(column, engine):
     steady advection-dispersion-decay equation), within 5 % (the grid Peclet number is 0.25;
     measured 0.003 % with MODFLOW 6 and 0.3 % with MT3D-USGS)."""
     source = [Source(0.25, 0.25, concentration=1.0, fixed=True)]
-    kwargs = {"dispersivity": (2.0, 0.1, 0.1), "engine": engine}
+    kwargs = {"dispersivity": (2.0, 0.1, 0.1), "engine": engine, "spec": COLUMN}
     scalar = transport(column, source, [30.0], decay=0.01, **kwargs)
     array = transport(column, source, [30.0], decay=np.full(column.shape, 0.01), **kwargs)
     np.testing.assert_allclose(

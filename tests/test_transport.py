@@ -15,7 +15,7 @@ import xarray as xr
 from gwsim import EngineError, FlowField, GwsimError, SpecError
 from gwsim.analytic.transport import ogata_banks, point_source_2d
 from gwsim.executables import find_executable
-from gwsim.transport import DualDomain, Source, transport
+from gwsim.solute import DualDomain, Source, transport
 
 pytestmark = pytest.mark.needs_mf6
 

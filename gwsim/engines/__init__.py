@@ -1,17 +1,34 @@
 """Engines that write, run and read MODFLOW-family models through flopy.
 
-Analysis code never sees flopy objects: engines return :class:`gwsim.FlowField`.
+Analysis code never sees flopy objects: a flow engine returns a :class:`gwsim.FlowField`, a
+transport engine a :class:`~gwsim.engines.transport_interface.TransportRun`.
+
+* :mod:`.mf6`: MODFLOW 6 flow (GWF) of a gwsim spec; :mod:`.mf6_output` reads any MODFLOW 6 flow
+  model's output into a FlowField;
+* :mod:`.mf6_gwt`: MODFLOW 6 transport (GWT) on a flow field's head and budget files;
+* :mod:`.mt3d`: MT3D-USGS transport on a flow-transport link file, written for now by
+  :mod:`.mfnwt` (a MODFLOW-NWT rerun of the spec);
+* :mod:`.transport_interface`: what every transport engine receives (SoluteProblem,
+  StepSchedule) and returns (TransportRun);
+* :mod:`.program`: running a program, reporting its failure, checking its budget.
+
+:func:`run_flow` and :func:`run_transport` pick an engine by name.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gwsim.errors import GwsimError
-from gwsim.flowfield import FlowField
+from gwsim.engines.transport_interface import SoluteProblem, StepSchedule, TransportRun
+from gwsim.errors import GwsimError, SpecError
 from gwsim.spec import ModelSpec
 
+if TYPE_CHECKING:  # FlowField.from_mf6 imports engines.mf6_output: no import back at run time
+    from gwsim.flowfield import FlowField
+
 FLOW_ENGINES = ("mf6",)
+TRANSPORT_ENGINES = ("mf6", "mt3d")
 
 
 def run_flow(
@@ -23,3 +40,48 @@ def run_flow(
 
         return mf6.run(spec, workspace)
     raise GwsimError(f"unknown flow engine {engine!r}: use one of {FLOW_ENGINES}")
+
+
+def check_transport_engine(engine: str, spec: ModelSpec | None) -> None:
+    """Raise SpecError unless ``engine`` is a transport engine and has what it needs.
+
+    ``engine="mt3d"`` needs ``spec``, the ModelSpec the flow field was run from: until gwsim writes
+    MT3D-USGS's link file from any flow field (issue 14), MODFLOW-NWT reruns it to write that file.
+    """
+    if engine not in TRANSPORT_ENGINES:
+        raise SpecError(
+            "engine", f"{engine!r} is not a transport engine", f"use one of {TRANSPORT_ENGINES}"
+        )
+    if engine == "mt3d" and spec is None:
+        raise SpecError(
+            "spec",
+            "is required with engine='mt3d', which reruns the flow model from the gwsim spec it "
+            "was run from with MODFLOW-NWT (MT3D transport on other MODFLOW 6 models is not yet "
+            "available)",
+            "pass spec=<the ModelSpec given to gwsim.engines.run_flow>, or use engine='mf6'",
+        )
+
+
+def run_transport(
+    engine: str,
+    flow: FlowField,
+    problem: SoluteProblem,
+    schedule: StepSchedule,
+    workspace: str | Path,
+    *,
+    spec: ModelSpec | None = None,
+) -> TransportRun:
+    """Solve ``problem`` on ``schedule`` on the flow field ``flow`` with ``engine``.
+
+    ``engine`` is one of :data:`TRANSPORT_ENGINES`: ``"mf6"`` (MODFLOW 6 GWT reading the flow
+    field's head and budget files) or ``"mt3d"`` (MT3D-USGS; its flows come, for now, from a
+    MODFLOW-NWT rerun of ``spec``, the ModelSpec ``flow`` was run from).
+    """
+    check_transport_engine(engine, spec)
+    if engine == "mf6":
+        from gwsim.engines import mf6_gwt
+
+        return mf6_gwt.solve(flow, problem, schedule, workspace)
+    from gwsim.engines import mt3d
+
+    return mt3d.solve(flow, problem, schedule, workspace, spec)

@@ -9,7 +9,6 @@ above :data:`DISCREPANCY_WARN_PERCENT` is a warning.
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 import warnings
 from pathlib import Path
@@ -17,9 +16,11 @@ from pathlib import Path
 import flopy
 import numpy as np
 
-from gwsim.errors import DryWellWarning, EngineError, MassBalanceWarning
+from gwsim.engines.program import check_discrepancy, run_program
+from gwsim.errors import DryWellWarning
 from gwsim.executables import find_executable
 from gwsim.flowfield import FlowField
+from gwsim.grid import StructuredGrid
 from gwsim.spec import BOUNDARY_FIELDS, ModelSpec, layered
 
 DISCREPANCY_WARN_PERCENT = 0.5
@@ -55,18 +56,23 @@ def check_well_rates(spec: ModelSpec, flow: FlowField, rtol: float = 0.01) -> No
             )
 
 
-def listing_tail(workspace: Path, model: str, lines: int = 30) -> str:
-    """What a failed run said: the end of the model listing, then mfsim.lst's error report."""
-    parts = []
-    listing = workspace / f"{model}.lst"
-    if listing.is_file():
-        parts += listing.read_text(errors="replace").splitlines()[-lines:]
-    sim_listing = workspace / "mfsim.lst"
-    if sim_listing.is_file():
-        text = sim_listing.read_text(errors="replace")
-        if "ERROR REPORT" in text:
-            parts += text[text.rindex("ERROR REPORT") :].splitlines()[: 2 * lines]
-    return "\n".join(parts)
+def dis_keywords(grid: StructuredGrid) -> dict:
+    """flopy DIS arguments (GWF, GWT and PRT alike) of ``grid``: shape, widths, elevations,
+    idomain and placement, in metres."""
+    return {
+        "length_units": "meters",
+        "nlay": grid.nlay,
+        "nrow": grid.nrow,
+        "ncol": grid.ncol,
+        "delr": grid.delr,
+        "delc": grid.delc,
+        "top": grid.top,
+        "botm": grid.botm,
+        "idomain": grid.idomain,
+        "xorigin": grid.xorigin,
+        "yorigin": grid.yorigin,
+        "angrot": grid.angrot,
+    }
 
 
 def _stress_period_data(boundary, nper: int) -> dict[int, list]:
@@ -91,7 +97,7 @@ def _stress_period_data(boundary, nper: int) -> dict[int, list]:
 
 def build_simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation:
     """Write the MODFLOW 6 input files of ``spec`` into ``workspace``; return the simulation."""
-    grid = spec.grid.arrays()
+    grid = spec.grid.resolve()
     props = spec.properties.arrays(spec.grid.shape)
     sim = flopy.mf6.MFSimulation(
         sim_name=spec.name,
@@ -123,21 +129,7 @@ def build_simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation
         save_flows=True,
         newtonoptions="under_relaxation" if s.newton else None,
     )
-    flopy.mf6.ModflowGwfdis(
-        gwf,
-        length_units="meters",
-        nlay=spec.grid.nlay,
-        nrow=spec.grid.nrow,
-        ncol=spec.grid.ncol,
-        delr=grid["delr"],
-        delc=grid["delc"],
-        top=grid["top"],
-        botm=grid["botm"],
-        idomain=grid["idomain"],
-        xorigin=spec.grid.xorigin,
-        yorigin=spec.grid.yorigin,
-        angrot=spec.grid.angrot,
-    )
+    flopy.mf6.ModflowGwfdis(gwf, **dis_keywords(grid))
     flopy.mf6.ModflowGwfnpf(
         gwf,
         icelltype=props["icelltype"],
@@ -149,7 +141,7 @@ def build_simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation
         save_specific_discharge=True,
         save_saturation=True,
     )
-    strt = grid["top"][None] * np.ones(spec.grid.shape)
+    strt = grid.top[None] * np.ones(spec.grid.shape)
     if spec.initial_head is not None:
         strt = layered(spec.initial_head, spec.grid.shape, "initial_head")
     flopy.mf6.ModflowGwfic(gwf, strt=strt)
@@ -177,7 +169,7 @@ def build_simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation
             **options,
         )
     if spec.barriers:
-        idomain = grid["idomain"]
+        idomain = grid.idomain
         records = [
             [(k, r1, c1), (k, r2, c2), b.hydraulic_characteristic]
             for b in spec.barriers
@@ -217,12 +209,14 @@ def run(spec: ModelSpec, workspace: str | Path | None = None) -> FlowField:
         if stale.suffix in (".hds", ".cbc", ".lst", ".grb"):
             stale.unlink()
     build_simulation(spec, workspace)
-    proc = subprocess.run(
-        [str(find_executable("mf6"))], cwd=workspace, capture_output=True, text=True, check=False
+    run_program(
+        "mf6",
+        [],
+        workspace,
+        "normal termination",
+        [workspace / f"{spec.name}.lst", workspace / "mfsim.lst"],
+        label=f"flow model {spec.name!r}",
     )
-    if proc.returncode != 0 or "normal termination" not in proc.stdout.lower():
-        tail = listing_tail(workspace, spec.name) or proc.stdout[-3000:]
-        raise EngineError(f"MODFLOW 6 failed on model {spec.name!r} in {workspace}", tail)
     flow = FlowField.from_mf6(
         workspace,
         model=spec.name,
@@ -231,11 +225,10 @@ def run(spec: ModelSpec, workspace: str | Path | None = None) -> FlowField:
     )
     flow.spec = spec
     check_well_rates(spec, flow)
-    if flow.percent_discrepancy is not None and flow.percent_discrepancy > DISCREPANCY_WARN_PERCENT:
-        warnings.warn(
-            f"model {spec.name!r}: volume budget discrepancy {flow.percent_discrepancy:.3f} % "
-            f"exceeds {DISCREPANCY_WARN_PERCENT} %; tighten solver.dvclose/rclose or refine the grid",
-            MassBalanceWarning,
-            stacklevel=2,
-        )
+    check_discrepancy(
+        flow.percent_discrepancy,
+        DISCREPANCY_WARN_PERCENT,
+        f"model {spec.name!r}: volume budget",
+        "tighten solver.dvclose/rclose or refine the grid",
+    )
     return flow

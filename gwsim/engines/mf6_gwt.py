@@ -2,8 +2,10 @@
 
 The transport model is a simulation of its own: its Flow Model Interface (FMI) package reads the
 head and budget files of a flow model that has already run, so any GWF model on a DIS grid can be
-used. This module knows MODFLOW 6 and flopy; :mod:`gwsim.transport` hands it a :class:`GwtSpec` of
-plain arrays and gets a :class:`GwtResult` of plain arrays back, so no flopy object leaves here.
+used. This module knows MODFLOW 6 and flopy: :func:`solve` takes a flow field, the engine-neutral
+:class:`~gwsim.engines.transport_interface.SoluteProblem` and
+:class:`~gwsim.engines.transport_interface.StepSchedule`, and returns a
+:class:`~gwsim.engines.transport_interface.TransportRun` of plain arrays; no flopy object leaves here.
 
 Packages written: DIS (the flow model's grid), IC (0 mg/L), FMI, ADV (TVD scheme), DSP, MST
 (porosity, linear sorption, first-order decay), IST (optional immobile domain), SSM (water from the
@@ -14,57 +16,57 @@ sources, g/d), CNC (constant-concentration cells, mg/L) and OC.
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import flopy
 import numpy as np
 
-from gwsim.engines.mf6 import listing_tail
-from gwsim.engines.solute import CellId, SoluteProblem
+from gwsim.engines.mf6 import dis_keywords
+from gwsim.engines.program import run_program
+from gwsim.engines.transport_interface import (
+    CellId,
+    SoluteProblem,
+    StepSchedule,
+    TransportRun,
+)
 from gwsim.errors import EngineError
 from gwsim.executables import find_executable, program_version
 from gwsim.flowfield import read_percent_discrepancy
-from gwsim.grid import mask_dry
+from gwsim.grid import StructuredGrid, mask_dry
+
+if TYPE_CHECKING:
+    from gwsim.flowfield import FlowField
 
 GWT_NAME = "gwt"
 SIM_NAME = "transport"
+EXECUTABLES = ("mf6",)
+DVCLOSE = 1e-9  # solver closure on concentration per mg/L of the largest source concentration
 
 
 @dataclass
 class GwtSpec:
-    """Everything a GWT run needs, as plain arrays (m, d, g, mg/L = g/m³).
+    """Everything a GWT run needs: the flow model's grid and output files, the problem, the steps."""
 
-    Stress dictionaries map a 0-based stress period to ``[(cellid, value), ...]``; every period
-    has an entry (possibly empty), so a source switches off by being absent from a period.
-    """
-
-    delr: np.ndarray  # (ncol,) m
-    delc: np.ndarray  # (nrow,) m
-    top: np.ndarray  # (nrow, ncol) m
-    botm: np.ndarray  # (nlay, nrow, ncol) m
-    idomain: np.ndarray  # (nlay, nrow, ncol)
+    grid: StructuredGrid  # the flow model's grid (the GWT model shares it)
     head_file: Path
     budget_file: Path
-    perlen: np.ndarray  # (nper,) d
-    nstp: np.ndarray  # (nper,)
-    tsmult: np.ndarray  # (nper,)
-    save_steps: list[list[int]]  # per period, 0-based steps whose concentrations are saved
+    schedule: StepSchedule
     problem: SoluteProblem  # porosity, dispersion, reactions, sources
-    xorigin: float = 0.0
-    yorigin: float = 0.0
-    angrot: float = 0.0
-    dvclose: float = 1e-9  # solver closure on concentration, mg/L
+    dvclose: float = DVCLOSE  # solver closure on concentration, mg/L
 
 
-@dataclass
-class GwtResult:
-    """Saved concentrations of a GWT run and its mass-balance discrepancy."""
-
-    times: np.ndarray  # (nt,) d
-    concentration: np.ndarray  # (nt, nlay, nrow, ncol) mg/L; NaN where inactive or dry
-    percent_discrepancy: float | None  # largest |mass-balance discrepancy| in the listing, %
+def gwt_spec(flow: FlowField, problem: SoluteProblem, schedule: StepSchedule) -> GwtSpec:
+    """The GWT run of ``problem`` on ``schedule``: it reads ``flow``'s head and budget files."""
+    return GwtSpec(
+        grid=flow.grid,
+        head_file=flow.files["head"],
+        budget_file=flow.files["budget"],
+        schedule=schedule,
+        problem=problem,
+        dvclose=DVCLOSE * problem.concentration_scale,
+    )
 
 
 def _period_data(data: dict[int, list[tuple[CellId, float]]]) -> dict[int, list]:
@@ -76,7 +78,7 @@ def _write_ist_for_mf6_64(path: Path) -> None:
 
     flopy writes IST from the 6.5+ definition (POROSITY per immobile-domain volume, with VOLFRAC);
     MODFLOW 6.4 reads THETAIM, the immobile pore volume per cell volume, which is what
-    :class:`~gwsim.engines.solute.ImmobileDomain` holds.
+    :class:`~gwsim.engines.transport_interface.ImmobileDomain` holds.
     """
     mf6 = find_executable("mf6")
     version = tuple(int(p) for p in re.findall(r"\d+", program_version(mf6, "mf6"))[:2])
@@ -92,12 +94,13 @@ def _write_ist_for_mf6_64(path: Path) -> None:
 
 def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
     """The flopy simulation of ``spec`` in ``workspace`` (not yet written)."""
+    schedule = spec.schedule
     sim = flopy.mf6.MFSimulation(sim_name=SIM_NAME, sim_ws=str(workspace), verbosity_level=0)
     flopy.mf6.ModflowTdis(
         sim,
         time_units="days",
-        nper=len(spec.perlen),
-        perioddata=list(zip(spec.perlen, spec.nstp, spec.tsmult, strict=True)),
+        nper=len(schedule.perlen),
+        perioddata=list(zip(schedule.perlen, schedule.nstp, schedule.tsmult, strict=True)),
     )
     gwt = flopy.mf6.ModflowGwt(sim, modelname=GWT_NAME, save_flows=True)
     flopy.mf6.ModflowIms(
@@ -111,22 +114,7 @@ def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
         rcloserecord=[1e-6, "strict"],
         filename=f"{GWT_NAME}.ims",
     )
-    nlay, nrow, ncol = spec.botm.shape
-    flopy.mf6.ModflowGwtdis(
-        gwt,
-        length_units="meters",
-        nlay=nlay,
-        nrow=nrow,
-        ncol=ncol,
-        delr=spec.delr,
-        delc=spec.delc,
-        top=spec.top,
-        botm=spec.botm,
-        idomain=spec.idomain,
-        xorigin=spec.xorigin,
-        yorigin=spec.yorigin,
-        angrot=spec.angrot,
-    )
+    flopy.mf6.ModflowGwtdis(gwt, **dis_keywords(spec.grid))
     flopy.mf6.ModflowGwtic(gwt, strt=0.0)
     flopy.mf6.ModflowGwtfmi(
         gwt,
@@ -179,14 +167,14 @@ def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
         concentration_filerecord=f"{GWT_NAME}.ucn",
         saverecord={
             kper: [("CONCENTRATION", "STEPS", *[s + 1 for s in steps])] if steps else []
-            for kper, steps in enumerate(spec.save_steps)
+            for kper, steps in enumerate(schedule.save_steps)
         },
-        printrecord={kper: [("BUDGET", "LAST")] for kper in range(len(spec.perlen))},
+        printrecord={kper: [("BUDGET", "LAST")] for kper in range(len(schedule.perlen))},
     )
     return sim
 
 
-def run_gwt(spec: GwtSpec, workspace: str | Path) -> GwtResult:
+def run_gwt(spec: GwtSpec, workspace: str | Path) -> TransportRun:
     """Write and run the GWT simulation of ``spec`` in ``workspace`` and read its concentrations.
 
     Raises
@@ -204,16 +192,14 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> GwtResult:
     build_simulation(spec, workspace).write_simulation(silent=True)
     if spec.problem.immobile is not None:
         _write_ist_for_mf6_64(workspace / f"{GWT_NAME}.ist")
-    proc = subprocess.run(
-        [str(find_executable("mf6"))], cwd=workspace, capture_output=True, text=True, check=False
+    run_program(
+        "mf6",
+        [],
+        workspace,
+        "normal termination",
+        [listing, workspace / "mfsim.lst"],
+        label="transport model",
     )
-    if proc.returncode != 0 or "normal termination" not in proc.stdout.lower():
-        tail = listing_tail(workspace, GWT_NAME)
-        crash = (proc.stderr.strip().splitlines() or [""])[0]  # e.g. a Fortran read error
-        raise EngineError(
-            f"MODFLOW 6 transport run in {workspace} failed" + (f": {crash}" if crash else ""),
-            tail or proc.stdout[-3000:],
-        )
     conc_file = flopy.utils.HeadFile(str(ucn), text="CONCENTRATION", precision="double")
     try:
         times = np.asarray(conc_file.get_times(), float)
@@ -222,9 +208,18 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> GwtResult:
     finally:
         conc_file.close()
     mask_dry(conc)
-    conc[:, spec.idomain <= 0] = np.nan
-    return GwtResult(
-        times=times,
+    conc[:, spec.grid.idomain <= 0] = np.nan
+    return TransportRun(
         concentration=conc,
+        times=times,
         percent_discrepancy=read_percent_discrepancy(listing),
+        workspace=workspace,
+        executables=EXECUTABLES,
     )
+
+
+def solve(
+    flow: FlowField, problem: SoluteProblem, schedule: StepSchedule, workspace: str | Path
+) -> TransportRun:
+    """Solve ``problem`` on ``schedule`` with MODFLOW 6 GWT reading ``flow``'s output files."""
+    return run_gwt(gwt_spec(flow, problem, schedule), workspace)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from gwsim.flowfield import FlowField
-from gwsim.tracking.track import saturated_thickness
+from gwsim.tracking.tracker import local_z_span
 
 
 def _cell_boxes(flow: FlowField, cells, step: int) -> np.ndarray:
@@ -28,7 +28,7 @@ def _cell_boxes(flow: FlowField, cells, step: int) -> np.ndarray:
             bottom,
             flow.grid.delr[col],
             flow.grid.delc[row],
-            saturated_thickness(flow, step)[node],
+            local_z_span(flow, step)[node],
         ]
     )
 

@@ -1,4 +1,5 @@
-"""Particle tracking on a :class:`~gwsim.FlowField`: :func:`track` and its :class:`TrackResult`.
+"""Particle tracking on a :class:`~gwsim.FlowField`: :func:`track`, returning a
+:class:`~gwsim.tracking.result.TrackResult`.
 
 :func:`track` checks the start points and options, turns the flow field into the plain arrays of
 :class:`~gwsim.tracking.pollock.FlowArrays` once, and runs the numba kernel of
@@ -21,16 +22,14 @@ MODPATH 7 conventions it follows, so that both give the same end points:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 
 import numba
 import numpy as np
-import xarray as xr
 
 from gwsim.errors import GwsimError
 from gwsim.flowfield import FlowField
 from gwsim.tracking.pollock import ACTIVE, WEAK_SINK, FlowArrays, track_particles
-from gwsim.tracking.status import Status
+from gwsim.tracking.result import Pathlines, TrackResult
 
 DIRECTIONS = ("forward", "backward")
 WEAK_SINK_OPTIONS = ("pass_through", "stop")
@@ -41,147 +40,6 @@ CHUNK_SIZE = 64  # particles per parallel work item (paths differ a lot in lengt
 
 class TrackingError(GwsimError, ValueError):
     """Start points or options of a tracking run are invalid."""
-
-
-@dataclass
-class Pathlines:
-    """Paths of all particles as one contiguous ragged array (m, d).
-
-    Particle ``p``'s points are ``x[offsets[p]:offsets[p + 1]]`` (and so on): its start, every
-    cell-face crossing and the end of every time step it moves through, then its end point.
-    ``x, y`` in model coordinates, ``z`` elevation, ``t`` tracking time, ``cell`` 0-based node.
-    """
-
-    offsets: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    z: np.ndarray
-    t: np.ndarray
-    cell: np.ndarray
-
-    def __len__(self) -> int:
-        return self.offsets.size - 1
-
-    def __getitem__(self, p: int) -> dict[str, np.ndarray]:
-        """The points of particle ``p``: a dict of arrays ``x, y, z, t, cell``."""
-        s = slice(self.offsets[p], self.offsets[p + 1])
-        return {k: getattr(self, k)[s] for k in ("x", "y", "z", "t", "cell")}
-
-
-@dataclass
-class TrackResult:
-    """End points of tracked particles (m, d); pathlines when asked for.
-
-    Attributes
-    ----------
-    x, y : end points in model coordinates (m); z : end elevation (m).
-    t : travel time (d), always >= 0 (backward tracking counts back from the release time).
-    cell : 0-based node number ``(layer * nrow + row) * ncol + col`` of the end cell.
-    status : why each particle stopped, codes of :class:`gwsim.tracking.Status`.
-    start : (n, 3) start points as given; release_time : (n,) simulation time of release (d).
-    direction : "forward" or "backward"; shape : (nlay, nrow, ncol) of the grid.
-    pathlines : :class:`Pathlines` or None.
-    """
-
-    x: np.ndarray
-    y: np.ndarray
-    z: np.ndarray
-    t: np.ndarray
-    cell: np.ndarray
-    status: np.ndarray
-    start: np.ndarray
-    release_time: np.ndarray
-    direction: str
-    shape: tuple[int, int, int]
-    pathlines: Pathlines | None = None
-    flow_attrs: dict[str, str] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return self.x.size
-
-    @property
-    def layer(self) -> np.ndarray:
-        """0-based layer of the end cell."""
-        return np.unravel_index(self.cell, self.shape)[0]
-
-    @property
-    def row(self) -> np.ndarray:
-        """0-based row of the end cell."""
-        return np.unravel_index(self.cell, self.shape)[1]
-
-    @property
-    def col(self) -> np.ndarray:
-        """0-based column of the end cell."""
-        return np.unravel_index(self.cell, self.shape)[2]
-
-    @property
-    def status_name(self) -> np.ndarray:
-        """Status names (e.g. ``"SINK"``) of each particle."""
-        names = np.array([""] + [s.name for s in Status])
-        return names[self.status]
-
-    def to_dataframe(self):
-        """One row per particle: start, end, travel time (d), end cell and status."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            {
-                "x0": self.start[:, 0],
-                "y0": self.start[:, 1],
-                "z0": self.start[:, 2],
-                "release_time": self.release_time,
-                "x": self.x,
-                "y": self.y,
-                "z": self.z,
-                "t": self.t,
-                "cell": self.cell,
-                "layer": self.layer,
-                "row": self.row,
-                "col": self.col,
-                "status": self.status,
-                "status_name": self.status_name,
-            }
-        )
-
-    def to_xarray(self) -> xr.Dataset:
-        """End points on a ``particle`` dimension; pathlines (if any) as a CF contiguous ragged
-        array on an ``obs`` dimension (``path_count`` gives each particle's number of points)."""
-        from gwsim.provenance import provenance_attrs
-
-        m = {"units": "m"}
-        data = {
-            "x0": ("particle", self.start[:, 0], m),
-            "y0": ("particle", self.start[:, 1], m),
-            "z0": ("particle", self.start[:, 2], m),
-            "release_time": ("particle", self.release_time, {"units": "d"}),
-            "x": ("particle", self.x, m),
-            "y": ("particle", self.y, m),
-            "z": ("particle", self.z, m),
-            "t": ("particle", self.t, {"units": "d", "long_name": "travel time"}),
-            "cell": ("particle", self.cell, {"long_name": "0-based node number of the end cell"}),
-            "status": (
-                "particle",
-                self.status,
-                {
-                    "flag_values": np.array([s.value for s in Status], np.int8),
-                    "flag_meanings": " ".join(s.name.lower() for s in Status),
-                },
-            ),
-        }
-        if self.pathlines is not None:
-            pl = self.pathlines
-            data["path_count"] = ("particle", np.diff(pl.offsets), {"sample_dimension": "obs"})
-            data["path_x"] = ("obs", pl.x, m)
-            data["path_y"] = ("obs", pl.y, m)
-            data["path_z"] = ("obs", pl.z, m)
-            data["path_t"] = ("obs", pl.t, {"units": "d"})
-            data["path_cell"] = ("obs", pl.cell)
-        ds = xr.Dataset(data, coords={"particle": np.arange(len(self))})
-        ds.attrs.update(provenance_attrs())
-        ds.attrs.update({f"flow_{k}": v for k, v in self.flow_attrs.items()})
-        ds.attrs["direction"] = self.direction
-        ds.attrs["featureType"] = "trajectory"
-        return ds
 
 
 def track(
@@ -393,7 +251,7 @@ def flow_arrays(flow: FlowField, forward: bool) -> FlowArrays:
         head = flow.head[t].ravel()
         wet = ~convertible | (head >= bottom)  # NaN heads (dry) compare False
         active = (idomain > 0) & wet
-        dz = saturated_thickness(flow, t)
+        dz = local_z_span(flow, t)
         dz = np.where(active & (dz > 0), dz, 1e-4)
         sat[t] = dz
         right = flow.flow_right_face[t].reshape(nlay, nrow, ncol)
@@ -443,11 +301,13 @@ def flow_arrays(flow: FlowField, forward: bool) -> FlowArrays:
     )
 
 
-def saturated_thickness(flow: FlowField, t: int) -> np.ndarray:
-    """(ncell,) thickness (m) the local z coordinate spans at time step ``t``.
+def local_z_span(flow: FlowField, t: int) -> np.ndarray:
+    """(ncell,) vertical extent (m) of each cell's local z coordinate at time step ``t``.
 
-    The cell's thickness, or head - bottom in a convertible cell whose head is below its top
-    (NaN where such a cell is dry).
+    MODPATH 7's rule, from heads: the cell's thickness, or head - bottom in a convertible cell
+    whose head is below its top (NaN where such a cell is dry). Not
+    :attr:`FlowField.saturated_thickness`, which is the budget's saturation (smoothed under
+    Newton) times the thickness, 0 where dry.
     """
     head = flow.head[t].ravel()
     bottom = flow.grid.botm.ravel().astype(float)

@@ -1,0 +1,31 @@
+"""Solute transport on a flow field: point sources, a plume of concentrations (m, d, g, mg/L).
+
+:func:`transport` runs MODFLOW 6 GWT as a simulation of its own that reads a flow model's head and
+budget files (FMI), so it works on any :class:`~gwsim.FlowField` whose budget holds saturation. It
+solves advection (TVD scheme), dispersion, linear sorption, first-order decay and, optionally,
+mass exchange with an immobile (matrix) domain, with water from the flow model's sources entering
+at 0 mg/L and leaving sinks at the cell's concentration. ``engine="mt3d"`` solves the same problem
+with MODFLOW-NWT + MT3D-USGS on a flow field that gwsim built from a spec, given as ``spec=``
+(the project's internal cross-check; :mod:`gwsim.engines.mt3d`), with the same schedule and source
+terms.
+
+Modelling choices (also in :func:`transport`'s docstring):
+
+* **Retardation** R is linear equilibrium sorption: bulk density ρb = (1 − n)·2650 kg/m³ (quartz
+  grains) and Kd = (R − 1)·n/ρb m³/kg per cell, so that 1 + ρb·Kd/n = R exactly.
+* **Decay** at rate λ acts on the dissolved and the sorbed phase alike (radioactive decay,
+  biodegradation of the whole mass), so a retarded solute also loses mass at rate λ.
+* **Time steps** follow the Courant and time-stepping Peclet limits on steady flow and the flow
+  model's own steps on transient flow (:mod:`gwsim.solute.schedule`).
+
+Modules: :mod:`.inputs` (Source, DualDomain), :mod:`.checks` (input validation),
+:mod:`.schedule` (stress periods and time steps), :mod:`.stresses` (sources as cell stresses),
+:mod:`.plume` (Plume and its netCDF file), :mod:`.run` (:func:`transport`). The engines that solve
+the problem are in :mod:`gwsim.engines`.
+"""
+
+from gwsim.solute.inputs import DualDomain, Source
+from gwsim.solute.plume import Plume
+from gwsim.solute.run import ENGINES, transport
+
+__all__ = ["ENGINES", "DualDomain", "Plume", "Source", "transport"]

@@ -1,0 +1,183 @@
+"""The public :func:`transport`: check the inputs, build the step schedule and the source
+stresses, hand the engine-neutral problem to an engine, and wrap its result as a :class:`Plume`."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gwsim.engines import TRANSPORT_ENGINES, check_transport_engine, run_transport
+from gwsim.engines.program import check_discrepancy
+from gwsim.engines.transport_interface import SoluteProblem
+from gwsim.errors import SpecError
+from gwsim.flowfield import FlowField, checked_porosity
+from gwsim.provenance import hash_inputs
+from gwsim.solute import checks
+from gwsim.solute.inputs import DualDomain, Source
+from gwsim.solute.plume import Plume, plume_of_run
+from gwsim.solute.schedule import step_schedule
+from gwsim.solute.stresses import cell_stresses
+
+if TYPE_CHECKING:
+    from gwsim.spec import ModelSpec
+
+ENGINES = TRANSPORT_ENGINES
+GRAIN_DENSITY = 2650.0  # kg/m³, quartz; bulk density = (1 - n) * GRAIN_DENSITY
+DISCREPANCY_WARN = 1.0  # %, mass-balance discrepancy above which transport() warns
+
+
+def transport(
+    flow: FlowField,
+    sources: Sequence[Source],
+    times,
+    porosity=None,
+    dispersivity=(10.0, 1.0, 0.1),
+    decay: float | np.ndarray = 0.0,
+    retardation: float = 1.0,
+    engine: str = "mf6",
+    workspace: str | Path | None = None,
+    *,
+    dual_domain: DualDomain | None = None,
+    courant: float = 0.5,
+    numerical_dispersion: float = 0.05,
+    spec: ModelSpec | None = None,
+) -> Plume:
+    """Simulate solute transport from ``sources`` on a flow field (MODFLOW 6 GWT or MT3D-USGS).
+
+    The transport run starts at time 0 free of solute and ends at ``max(times)``. Water entering
+    from the flow model's sources and boundaries carries 0 mg/L unless a concentration
+    :class:`Source` sits in its cell; sinks and outflowing boundaries remove water at the cell's
+    concentration. Retardation is linear sorption with ρb = (1 − n)·2650 kg/m³ and
+    Kd = (R − 1)·n/ρb; decay acts on dissolved and sorbed mass alike; steps follow the Courant and
+    time-stepping Peclet limits described in :mod:`gwsim.solute.schedule`.
+
+    Parameters
+    ----------
+    flow : FlowField
+        Flow field read from a MODFLOW 6 run whose budget holds saturation (SAVE_SATURATION) and
+        the flows of every package. A single saved step (steady flow) is reused for the whole run;
+        otherwise the transport follows the flow model's periods and steps.
+    sources : sequence of Source
+        Solute sources.
+    times : array_like
+        Output times, d (> 0).
+    porosity : float or numpy.ndarray, optional
+        Effective (mobile) porosity, -; default the flow field's.
+    dispersivity : (float, float, float)
+        Longitudinal, horizontal-transverse and vertical-transverse dispersivity α_L, α_TH, α_TV, m.
+    decay : float or numpy.ndarray
+        First-order decay rate λ, 1/d (half-life ln 2/λ): a scalar, or one rate per cell shaped
+        (nlay, nrow, ncol), e.g. a permeable reactive barrier as a zone of fast decay.
+    retardation : float
+        Retardation factor R ≥ 1.
+    engine : {"mf6", "mt3d"}
+        Transport code: MODFLOW 6 GWT on the flow field's files, or MODFLOW-NWT + MT3D-USGS,
+        which reruns the flow from ``spec`` on the transport periods with the same modelling
+        choices (:mod:`gwsim.engines.mt3d`).
+    workspace : str or pathlib.Path, optional
+        Folder for the engine's files; default a temporary folder, removed afterwards.
+    dual_domain : DualDomain, optional
+        Immobile pore space and mass-transfer rate (fractured rock).
+    courant : float
+        Largest Courant number of a time step (steady flow).
+    numerical_dispersion : float
+        Largest ratio of the time-stepping numerical dispersion v²Δt/2R to α_L·v (steady flow).
+    spec : gwsim.spec.ModelSpec, optional
+        The model ``flow`` was run from (:func:`gwsim.engines.run_flow`); required by
+        ``engine="mt3d"``, which reruns it with MODFLOW-NWT to write MT3D-USGS's link file, and
+        unused by ``engine="mf6"``. Temporary: it goes once gwsim writes the link file from any
+        flow field (issue 14).
+
+    Returns
+    -------
+    Plume
+
+    Raises
+    ------
+    SpecError
+        For a bad source or parameter, or ``engine="mt3d"`` without ``spec``; the message names
+        it and the fix.
+    GwsimError
+        When the flow field cannot drive a transport run, or ``engine="mt3d"`` gets a spec
+        MODFLOW-NWT cannot represent.
+    EngineError
+        When MODFLOW 6, MODFLOW-NWT or MT3D-USGS fails; the message carries the end of its
+        listing.
+    """
+    check_transport_engine(engine, spec)
+    times = checks.check_times(times)
+    t_end = float(times.max())
+    porosity = flow.porosity if porosity is None else checked_porosity(porosity, flow.shape)
+    alphas = checks.check_dispersivity(dispersivity)
+    decay = checks.check_decay(decay, flow.shape)
+    retardation = checks.check_number(
+        "retardation", retardation, 1.0, "give R >= 1 (1 = no sorption)"
+    )
+    courant = checks.check_number(
+        "courant", courant, 0.0, "give a Courant number, e.g. 0.5", strict=True
+    )
+    numerical_dispersion = checks.check_number(
+        "numerical_dispersion", numerical_dispersion, 0.0, "give a fraction, e.g. 0.05", strict=True
+    )
+    sources = list(sources)
+    if not sources:
+        raise SpecError("sources", "is empty", "give at least one gwsim.Source")
+    for i, src in enumerate(sources):
+        checks.check_source(i, src, t_end)
+    checks.check_flow(flow)
+    cells = [checks.source_cell(flow, i, src) for i, src in enumerate(sources)]
+
+    schedule = step_schedule(
+        flow, sources, times, porosity, retardation, alphas[0], courant, numerical_dispersion
+    )
+    mass, fixed = cell_stresses(flow, sources, cells, schedule)
+    bulk_density, distcoef = sorption_parameters(porosity, retardation)
+    problem = SoluteProblem(
+        porosity=porosity,
+        dispersivity=alphas,
+        mass_sources=mass,
+        fixed_concentrations=fixed,
+        decay=decay,
+        bulk_density=bulk_density,
+        distcoef=distcoef,
+        immobile=checks.immobile_domain(dual_domain, porosity, flow.shape),
+        concentration_scale=max([s.concentration or 0.0 for s in sources] + [1.0]),
+    )
+    inputs_hash = hash_inputs(
+        [
+            flow.attrs.get("inputs_sha256", ""),
+            repr(sources),
+            times,
+            porosity,
+            alphas,
+            decay,
+            retardation,
+            repr(dual_domain),
+            schedule.nstp,
+            engine,
+        ]
+    )
+    if workspace is None:
+        with tempfile.TemporaryDirectory(prefix=f"gwsim-{engine}-") as tmp:
+            run = run_transport(engine, flow, problem, schedule, tmp, spec=spec)
+    else:
+        run = run_transport(engine, flow, problem, schedule, workspace, spec=spec)
+    check_discrepancy(
+        run.percent_discrepancy,
+        DISCREPANCY_WARN,
+        "transport mass-balance",
+        "check the flow model's convergence or shorten the steps",
+    )
+    return plume_of_run(flow, run, times, workspace, inputs_hash)
+
+
+def sorption_parameters(porosity: np.ndarray, retardation: float):
+    """(ρb kg/m³, Kd m³/kg) with 1 + ρb·Kd/n = R, or (None, None) without sorption."""
+    if retardation <= 1:
+        return None, None
+    bulk_density = (1 - porosity) * GRAIN_DENSITY
+    return bulk_density, (retardation - 1) * porosity / bulk_density

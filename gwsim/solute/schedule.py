@@ -1,0 +1,207 @@
+"""Time steps of a transport run: stress periods, step lengths and the steps that are saved.
+
+Steady flow (a flow field of one saved step): each interval between output times and source
+switches is one stress period, cut into equal steps no longer than the Courant limit
+Δt ≤ Cr·R / (|vx|/Δx + |vy|/Δy + |vz|/Δz) nor the time-stepping Peclet limit
+Δt ≤ 2ε·R·α_L/|v|, which keeps the numerical dispersion of implicit (backward-Euler) time
+stepping, v²Δt/2R, below a share ε of the physical α_L·v. Velocities are each cell's largest face
+seepage velocities; cells less than :data:`THIN_CELL_FRACTION` saturated (a water table just above
+a layer's bottom) do not count, as MT3D's THKMIN treats them as inactive.
+
+Transient flow: the flow model's own periods and steps (MODFLOW 6 FMI reads the flows step by
+step); a warning says when their Courant number exceeds 1.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from gwsim.engines.transport_interface import StepSchedule
+from gwsim.errors import GwsimError, SpecError
+from gwsim.flowfield import FlowField
+
+THIN_CELL_FRACTION = 0.01  # saturated fraction below which a cell does not limit the time step
+TIME_ATOL = 1e-6  # d, times closer than this (or than 1e-9 of their size) are the same time
+
+
+def same_time(a, b) -> np.ndarray:
+    """Whether times ``a`` and ``b`` (d) are the same, to TIME_ATOL or 1e-9 of their size."""
+    return np.isclose(a, b, rtol=1e-9, atol=TIME_ATOL)
+
+
+def step_schedule(
+    flow: FlowField,
+    sources,
+    times: np.ndarray,
+    porosity: np.ndarray,
+    retardation: float,
+    alpha_l: float,
+    courant: float,
+    numerical_dispersion: float,
+) -> StepSchedule:
+    """The periods and steps of a run to ``max(times)`` (d) on ``flow`` (see the module doc).
+
+    ``sources`` (checked :class:`~gwsim.solute.inputs.Source` objects) switch on and off at
+    period boundaries; ``courant`` (Cr) and ``numerical_dispersion`` (ε) limit steady-flow steps.
+    """
+    t_end = float(times.max())
+    if flow.ntimes == 1:
+        switches = [
+            t for s in sources for t in (s.start, s.stop) if t is not None and 0 < t < t_end
+        ]
+        edges = np.unique(np.concatenate([[0.0], times, switches]))
+        edges = edges[np.concatenate([[True], np.diff(edges) > TIME_ATOL])]
+        dt_max, _ = max_step(flow, porosity, 0, retardation, alpha_l, courant, numerical_dispersion)
+        return steady_schedule(edges, times, dt_max, courant)
+    if t_end > flow.times[-1] + TIME_ATOL:
+        raise SpecError(
+            "times",
+            f"run to {t_end} d but the flow ends at {flow.times[-1]} d",
+            "give times within the flow run",
+        )
+    schedule = transient_schedule(flow, times, courant)
+    check_switch_times(sources, schedule)
+    step_lengths = np.diff(np.concatenate([[0.0], flow.times]))
+    worst = max(
+        step_lengths[t]
+        / max_step(flow, porosity, t, retardation, alpha_l, courant, numerical_dispersion)[1]
+        for steps in schedule.flow_steps
+        for t in steps
+    )
+    if worst > 1 + 1e-6:  # round-off
+        warnings.warn(
+            f"the flow model's time steps give Courant numbers up to {worst:.2g}; transport is "
+            "accurate for <= 1: run the flow model with shorter time steps",
+            stacklevel=3,
+        )
+    return schedule
+
+
+def max_velocities(flow: FlowField, porosity: np.ndarray, t: int) -> tuple[np.ndarray, ...]:
+    """(|vx|, |vy|, |vz|): each cell's largest face seepage velocity per direction, m/d."""
+    thick = np.maximum(flow.saturated_thickness[t], 1e-12)
+    dx, dy = flow.grid.delr[None, None, :], flow.grid.delc[None, :, None]
+
+    def largest(face: np.ndarray, axis: int) -> np.ndarray:
+        q = np.abs(face)
+        upstream = np.zeros_like(q)
+        index = [slice(None)] * 3
+        index[axis] = slice(1, None)
+        source = [slice(None)] * 3
+        source[axis] = slice(None, -1)
+        upstream[tuple(index)] = q[tuple(source)]
+        return np.maximum(q, upstream)
+
+    vx = largest(flow.flow_right_face[t], 2) / (dy * thick * porosity)
+    vy = largest(flow.flow_front_face[t], 1) / (dx * thick * porosity)
+    vz = largest(flow.flow_lower_face[t], 0) / (dx * dy * porosity)
+    # cells less than THIN_CELL_FRACTION saturated hold almost no water and do not set the step
+    # (MT3D treats them as inactive, THKMIN; MF6's implicit scheme stays stable in them)
+    wet = (flow.grid.idomain > 0) & (flow.saturation[t] > THIN_CELL_FRACTION)
+    return tuple(np.where(wet, v, 0.0) for v in (vx, vy, vz))
+
+
+def max_step(
+    flow: FlowField,
+    porosity,
+    t: int,
+    retardation: float,
+    alpha_l: float,
+    courant: float,
+    eps: float,
+) -> tuple[float, float]:
+    """(largest stable-and-accurate step, d; step at which the Courant number reaches 1, d)."""
+    vx, vy, vz = max_velocities(flow, porosity, t)
+    thick = np.maximum(flow.saturated_thickness[t], 1e-12)
+    rate = vx / flow.grid.delr[None, None, :] + vy / flow.grid.delc[None, :, None] + vz / thick
+    speed = np.sqrt(vx**2 + vy**2 + vz**2)
+    unit_courant = retardation / rate.max() if rate.max() > 0 else np.inf
+    limits = [courant * unit_courant]
+    if alpha_l > 0 and speed.max() > 0:
+        limits.append(2 * eps * retardation * alpha_l / speed.max())
+    return min(limits), unit_courant
+
+
+def steady_schedule(
+    edges: np.ndarray, times: np.ndarray, dt_max: float, courant: float
+) -> StepSchedule:
+    """Periods between ``edges`` (d) in equal steps of at most ``dt_max`` (d), one flow step."""
+    perlen = np.diff(edges)
+    nstp = np.maximum(1, np.ceil(perlen / dt_max - 1e-9)).astype(int)
+    saved = [
+        [int(n) - 1] if same_time(times, end).any() else []
+        for n, end in zip(nstp, edges[1:], strict=True)
+    ]
+    return StepSchedule(
+        edges=edges,
+        nstp=nstp,
+        tsmult=np.ones(len(perlen)),
+        save_steps=saved,
+        times=times,
+        courant=courant,
+        flow_steps=[[0]] * len(perlen),
+    )
+
+
+def transient_schedule(flow: FlowField, times: np.ndarray, courant: float) -> StepSchedule:
+    """The flow model's own periods and steps up to max(times): MODFLOW 6 FMI reads them in turn."""
+    kstp, kper = flow.kstpkper[:, 0], flow.kstpkper[:, 1]
+    starts = np.flatnonzero(kstp == 0)
+    complete = (
+        np.array_equal(kper[starts], np.arange(len(starts)))
+        and kper[0] == 0
+        and all(
+            np.array_equal(kstp[a:b], np.arange(b - a))
+            for a, b in zip(starts, [*starts[1:], len(kstp)], strict=True)
+        )
+    )
+    if not complete:
+        raise GwsimError(
+            "the flow model saved heads and budgets for only some time steps; transport on "
+            "transient flow needs every step: set HEAD ALL and BUDGET ALL in its OC and rerun it"
+        )
+    ends = flow.times
+    for t in times:
+        if not same_time(ends, t).any():
+            raise SpecError(
+                "times",
+                f"{t} d is not the end of a flow time step (transient flow fixes the steps)",
+                f"choose output times from flow.times, e.g. {ends[:5].tolist()}",
+            )
+    last = int(np.flatnonzero(same_time(ends, times.max()))[0])
+    dt = np.diff(np.concatenate([[0.0], ends[: last + 1]]))
+    edges, nstp, tsmult, save_steps, flow_steps = [0.0], [], [], [], []
+    for a in starts[starts <= last]:
+        b = min(last + 1, *(s for s in [*starts, len(kstp)] if s > a))
+        steps = dt[a:b]
+        ratio = steps[1:] / steps[:-1] if len(steps) > 1 else np.ones(1)
+        edges.append(float(ends[b - 1]))
+        nstp.append(b - a)
+        tsmult.append(float(ratio[0]))
+        save_steps.append([k for k in range(b - a) if same_time(times, ends[a + k]).any()])
+        flow_steps.append(list(range(a, b)))
+    return StepSchedule(
+        edges=np.array(edges),
+        nstp=np.array(nstp),
+        tsmult=np.array(tsmult),
+        save_steps=save_steps,
+        times=times,
+        courant=courant,
+        flow_steps=flow_steps,
+    )
+
+
+def check_switch_times(sources, schedule: StepSchedule) -> None:
+    """On transient flow, sources switch on and off only at the flow's period boundaries."""
+    for i, src in enumerate(sources):
+        for name, t in (("start", src.start), ("stop", src.stop)):
+            if t is None or t == 0 or t >= schedule.edges[-1]:
+                continue
+            if not same_time(schedule.edges, t).any():
+                raise SpecError(
+                    f"sources[{i}].{name}",
+                    f"{t} d is not the start of a flow stress period (transient flow fixes them)",
+                    f"switch sources at period boundaries: {schedule.edges[:6].tolist()}...",
+                )
