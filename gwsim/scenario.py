@@ -58,7 +58,7 @@ from gwsim.tables import write_table
 SCENARIO_KINDS = {
     "flow": "gwsim.scenario:FlowScenario",
     "keyzones": "gwsim.zoning.scenario:KeyZoneScenario",
-    "enterprise_risk": "gwsim.risk_scenario:EnterpriseRiskScenario",
+    "enterprise_risk": "gwsim.risk.scenario:EnterpriseRiskScenario",
 }
 _TOP_KEYS = {
     "name",

@@ -497,6 +497,7 @@ def transport(
     engine: str = "mf6",
     workspace: str | Path | None = None,
     *,
+    spec=None,
     dual_domain: DualDomain | None = None,
     courant: float = 0.5,
     numerical_dispersion: float = 0.05,
@@ -535,6 +536,8 @@ def transport(
         the transport periods with the same modelling choices (:mod:`gwsim.engines.mt3d`).
     workspace : str or pathlib.Path, optional
         Folder for the engine's files; default a temporary folder, removed afterwards.
+    spec : gwsim.spec.ModelSpec, optional
+        The model ``flow`` was run from, which ``engine="mt3d"`` reruns (default ``flow.spec``).
     dual_domain : DualDomain, optional
         Immobile pore space and mass-transfer rate (fractured rock).
     courant : float
@@ -559,7 +562,8 @@ def transport(
     """
     if engine not in ENGINES:
         raise SpecError("engine", f"{engine!r} is not a transport engine", "use 'mf6' or 'mt3d'")
-    if engine == "mt3d" and flow.spec is None:
+    model_spec = flow.spec if spec is None else spec
+    if engine == "mt3d" and model_spec is None:
         raise GwsimError(
             "engine='mt3d' (MODFLOW-NWT + MT3D-USGS) reruns the flow model from the gwsim spec "
             "it was built from, and this flow field has none; MT3D transport on other MODFLOW 6 "
@@ -666,7 +670,11 @@ def transport(
     else:
         from gwsim.engines.mt3d import run_mt3d
 
-        run, spec, executables = run_mt3d, _mt3d_spec(flow, setup), ["mfnwt", "mt3dusgs"]
+        run, spec, executables = (
+            run_mt3d,
+            _mt3d_spec(flow, setup, model_spec),
+            ["mfnwt", "mt3dusgs"],
+        )
     if workspace is None:
         with tempfile.TemporaryDirectory(prefix=f"gwsim-{engine}-") as tmp:
             result = run(spec, tmp)
@@ -739,7 +747,7 @@ def _gwt_spec(flow: FlowField, setup: _Setup):
     )
 
 
-def _mt3d_spec(flow: FlowField, setup: _Setup):
+def _mt3d_spec(flow: FlowField, setup: _Setup, model):
     """The MODFLOW-NWT + MT3D-USGS run of ``setup`` on the flow field's gwsim spec.
 
     MODFLOW-NWT reruns the spec on the transport periods. A single-step flow field (steady
@@ -756,10 +764,10 @@ def _mt3d_spec(flow: FlowField, setup: _Setup):
         steady, spec_periods = np.ones(nper, bool), np.zeros(nper, int)
     else:
         nstp, tsmult = schedule.nstp, schedule.tsmult
-        steady = np.array([flow.spec.periods[p].steady for p in range(nper)])
+        steady = np.array([model.periods[p].steady for p in range(nper)])
         spec_periods = np.arange(nper)
     return Mt3dSpec(
-        model=flow.spec,
+        model=model,
         perlen=perlen,
         nstp=nstp,
         tsmult=tsmult,

@@ -1,4 +1,4 @@
-"""gwsim.control: each risk-control option moves the receptor peak the expected way; cut-off
+"""gwsim.risk.control: each risk-control option moves the receptor peak the expected way; cut-off
 walls reach MODFLOW-NWT (HFB) with MODFLOW 6's heads.
 
 The model: one confined layer 1 m thick, 21 x 40 cells of 2 m, uniform flow along +x at 1 m/d
@@ -13,16 +13,19 @@ import shapely
 from test_engines_mt3d import uniform_spec
 
 from gwsim import SpecError
-from gwsim.control import (
+from gwsim.engines import run_flow
+from gwsim.risk import (
     AntiSeepage,
+    Contaminant,
     CutoffWall,
+    Enterprise,
     HydraulicContainment,
+    LeakCase,
     NaturalAttenuation,
     ReactiveBarrier,
+    Receptor,
     compare_options,
 )
-from gwsim.engines import run_flow
-from gwsim.risk import Contaminant, Enterprise, LeakCase, Receptor
 from gwsim.spec import Boundary
 from gwsim.transport import Source, transport
 
@@ -148,7 +151,12 @@ def test_nwt_heads_match_mf6_with_a_cutoff_wall(tmp_path):
     walled = CutoffWall(k=1e-2).change(spec, flow, cells).spec
     mf6 = run_flow(walled, tmp_path / "mf6")
     transport(
-        mf6, [Source(21.0, 21.0, mass_rate=1.0)], [1.0], engine="mt3d", workspace=tmp_path / "nwt"
+        mf6,
+        [Source(21.0, 21.0, mass_rate=1.0)],
+        [1.0],
+        engine="mt3d",
+        workspace=tmp_path / "nwt",
+        spec=walled,
     )
     heads = flopy.utils.HeadFile(str(tmp_path / "nwt" / "flow.hds"), precision="single")
     nwt = heads.get_data(totim=heads.get_times()[-1])
