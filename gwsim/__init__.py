@@ -17,7 +17,7 @@ from gwsim.errors import (
 )
 from gwsim.flowfield import FlowField
 from gwsim.protection import ProtectionZones, protection_zones
-from gwsim.risk import Contaminant, Enterprise, LeakCase, Receptor, assess
+from gwsim.risk import Contaminant, Enterprise, LeakCase, Receptor, assess_enterprise_risk
 from gwsim.solute import DualDomain, Plume, Source, transport
 from gwsim.tracking import TrackResult, track
 
@@ -40,7 +40,7 @@ __all__ = [
     "SpecError",
     "TrackResult",
     "__version__",
-    "assess",
+    "assess_enterprise_risk",
     "capture_zone",
     "protection_zones",
     "track",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gwsim.config import read_toml
 from gwsim.errors import SpecError
-from gwsim.risk_scenario import EnterpriseRiskScenario
+from gwsim.risk.scenario import EnterpriseRiskScenario
 from gwsim.scenario.flow import FlowScenario
 from gwsim.scenario.kind import ScenarioKind
 from gwsim.zoning.scenario import KeyZoneScenario
