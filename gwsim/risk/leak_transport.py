@@ -25,8 +25,8 @@ from gwsim.risk.leaks import (
     leak_sources,
 )
 from gwsim.risk.receptors import Probe, boundary_probe
-from gwsim.spec import ModelSpec
 from gwsim.solute import Plume, transport
+from gwsim.spec import ModelSpec
 
 HJ610_TIMES = (100.0, 1000.0)  # d, HJ 610 prediction times besides the service life
 

@@ -17,8 +17,8 @@ import shapely
 
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
-from gwsim.standards import class3_limit
 from gwsim.solute import Source
+from gwsim.standards import class3_limit
 
 
 @dataclass(frozen=True)
