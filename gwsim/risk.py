@@ -34,13 +34,14 @@ import numpy as np
 import shapely
 from scipy import ndimage
 
-from gwsim.capture import CAPTURED, resolve_wells, well_of_node
+from gwsim.capture import CAPTURED
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
 from gwsim.standards import class3_limit
 from gwsim.tracking import track
 from gwsim.tracking.startpoints import cell_lattice_points
 from gwsim.transport import Plume, Source, transport
+from gwsim.wells import resolve_wells, well_of_node
 
 RECEPTOR_KINDS = ("source_well", "monitoring_well")
 HJ610_TIMES = (100.0, 1000.0)  # d, HJ 610 prediction times besides the service life

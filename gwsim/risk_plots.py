@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from gwsim.plots import draw_geometry, map_frame
+from gwsim.mapping import draw_geometry, map_frame
 from gwsim.risk import HJ610_TIMES, Enterprise, RunResult
 
 _KIND_STYLE = {

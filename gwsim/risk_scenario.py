@@ -71,7 +71,7 @@ from gwsim.control import (
 )
 from gwsim.engines import run_flow
 from gwsim.errors import SpecError
-from gwsim.plots import save_figure
+from gwsim.mapping import save_figure
 from gwsim.provenance import hash_inputs, provenance_attrs
 from gwsim.risk import (
     Contaminant,
@@ -88,8 +88,8 @@ from gwsim.risk import (
 from gwsim.risk_plots import plot_breakthrough, plot_control_options, plot_plume_map
 from gwsim.scenario import SiteModel, read_model_table
 from gwsim.spec import ModelSpec
-from gwsim.tables import write_table
 from gwsim.transport import ENGINES
+from gwsim.writers import write_table
 
 _TOP_KEYS = {
     "name",

@@ -45,14 +45,15 @@ from typing import Any
 
 from gwsim.engines import FLOW_ENGINES, run_flow
 from gwsim.errors import SpecError
+from gwsim.mapping import save_figure
 from gwsim.params import apply_overrides, load_params
-from gwsim.plots import plot_head_map, save_figure
+from gwsim.plots import plot_head_map
 from gwsim.protection import protection_zones
-from gwsim.provenance import atomic_path, hash_inputs
+from gwsim.provenance import hash_inputs
 from gwsim.report import write_report
 from gwsim.sensitivity import PARAMETERS, zone_sensitivity
 from gwsim.spec import ModelSpec
-from gwsim.tables import write_table
+from gwsim.writers import atomic_path, write_table
 
 # kind -> "module:Class"; the class has from_dict(data, path), .name and .run(out, log).
 SCENARIO_KINDS = {

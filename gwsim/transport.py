@@ -39,7 +39,8 @@ from gwsim.engines.solute import ImmobileDomain, SoluteProblem
 from gwsim.errors import GwsimError, MassBalanceWarning, SpecError
 from gwsim.flowfield import FlowField, checked_porosity
 from gwsim.grid import crs_wkt
-from gwsim.provenance import atomic_path, hash_inputs, provenance_attrs
+from gwsim.provenance import hash_inputs, provenance_attrs
+from gwsim.writers import atomic_path
 
 THIN_CELL_FRACTION = 0.01  # saturated fraction below which a cell does not limit the time step
 GRAIN_DENSITY = 2650.0  # kg/m³, quartz; bulk density = (1 - n) * GRAIN_DENSITY

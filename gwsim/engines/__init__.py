@@ -6,10 +6,13 @@ Analysis code never sees flopy objects: engines return :class:`gwsim.FlowField`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gwsim.errors import GwsimError
-from gwsim.flowfield import FlowField
 from gwsim.spec import ModelSpec
+
+if TYPE_CHECKING:  # FlowField.from_mf6 imports engines.mf6_output: no import back at run time
+    from gwsim.flowfield import FlowField
 
 FLOW_ENGINES = ("mf6",)
 

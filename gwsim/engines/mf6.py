@@ -208,7 +208,8 @@ def run(spec: ModelSpec, workspace: str | Path | None = None) -> FlowField:
     Returns
     -------
     FlowField
-        Heads, face flows and sources/sinks of every time step, with the spec's porosity and CRS.
+        Heads, face flows, sources/sinks of every time step and K, with the spec's porosity
+        and CRS.
     """
     spec.validate()
     workspace = Path(workspace or tempfile.mkdtemp(prefix=f"gwsim-{spec.name}-"))
@@ -229,7 +230,6 @@ def run(spec: ModelSpec, workspace: str | Path | None = None) -> FlowField:
         porosity=spec.properties.arrays(spec.grid.shape)["porosity"],
         crs=spec.grid.crs,
     )
-    flow.spec = spec
     check_well_rates(spec, flow)
     if flow.percent_discrepancy is not None and flow.percent_discrepancy > DISCREPANCY_WARN_PERCENT:
         warnings.warn(

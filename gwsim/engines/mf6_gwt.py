@@ -22,10 +22,10 @@ import flopy
 import numpy as np
 
 from gwsim.engines.mf6 import listing_tail
+from gwsim.engines.mf6_output import read_percent_discrepancy
 from gwsim.engines.solute import CellId, SoluteProblem
 from gwsim.errors import EngineError
 from gwsim.executables import find_executable, program_version
-from gwsim.flowfield import read_percent_discrepancy
 from gwsim.grid import mask_dry
 
 GWT_NAME = "gwt"
