@@ -27,6 +27,7 @@ Cell balance: inflow from neighbours through faces + sum of ``sources`` = 0 (to 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -81,6 +82,7 @@ class FlowField:
         model: str | None = None,
         porosity: float | np.ndarray = 0.25,
         crs: str | None = None,
+        conductivity: Mapping[str, np.ndarray] | None = None,
     ) -> FlowField:
         """Read a MODFLOW 6 GWF model's grid, heads, budget and NPF input from its simulation folder.
 
@@ -91,10 +93,13 @@ class FlowField:
         porosity : effective porosity (-), a scalar or an array shaped (nlay, nrow, ncol).
         crs : coordinate reference system of the grid (e.g. ``"EPSG:4548"``); by default the one
             recorded in the binary grid file, if any.
+        conductivity : ``k`` (and ``k22``, ``k33``, m/d; ``angle1``, deg) as written to the
+            model's NPF input, to skip reading it back (an engine passes what it wrote).
         """
         from gwsim.engines.mf6_output import read_gwf_output  # flopy only when reading
 
-        return cls(porosity=porosity, **read_gwf_output(Path(sim_ws), model, crs))
+        fields = read_gwf_output(Path(sim_ws), model, crs, conductivity)
+        return cls(porosity=porosity, **fields)
 
     def __post_init__(self):
         self.porosity = checked_porosity(self.porosity, self.shape)

@@ -197,17 +197,18 @@ def test_conductivity_is_read_from_the_npf_input_of_a_plain_model(tmp_path):
 
 
 def test_gwsim_model_carries_its_k_and_boundary_geometry(tmp_path, steady_layered_spec):
-    """K and K33 (heterogeneous, K33 = K/20) equal the spec's; every river and drain cell is
-    listed with its stage or elevation, also where the package moves no water.
+    """K and K33 (heterogeneous, K33 = K/20) are the spec's (the engine passes what it wrote to
+    the NPF input); every river and drain cell is listed with its stage or elevation, also where
+    the package moves no water.
 
-    The values are those of the MODFLOW input files (what MODFLOW used), which flopy writes to 7-8
-    decimals (about 9 significant digits): they match the spec's to 5e-9 + 1e-8 relative.
+    Levels are read from the package input, which flopy writes to 7-8 decimals (about 9
+    significant digits): they match the spec's to 5e-9 + 1e-8 relative.
     """
     spec = steady_layered_spec
     flow = run_flow(spec, tmp_path)
     props = spec.properties.arrays(spec.grid.shape)
-    np.testing.assert_allclose(flow.k, props["k"], rtol=1e-8, atol=5e-9)
-    np.testing.assert_allclose(flow.k33, props["k33"], rtol=1e-8, atol=5e-9)
+    np.testing.assert_array_equal(flow.k, props["k"])
+    np.testing.assert_array_equal(flow.k33, props["k33"])
     river, ditch = spec.boundary("river"), spec.boundary("ditch")
     np.testing.assert_array_equal(flow.boundary_cells["river"], river.cells)
     np.testing.assert_allclose(

@@ -224,11 +224,13 @@ def run(spec: ModelSpec, workspace: str | Path | None = None) -> FlowField:
     if proc.returncode != 0 or "normal termination" not in proc.stdout.lower():
         tail = listing_tail(workspace, spec.name) or proc.stdout[-3000:]
         raise EngineError(f"MODFLOW 6 failed on model {spec.name!r} in {workspace}", tail)
+    props = spec.properties.arrays(spec.grid.shape)
     flow = FlowField.from_mf6(
         workspace,
         model=spec.name,
-        porosity=spec.properties.arrays(spec.grid.shape)["porosity"],
+        porosity=props["porosity"],
         crs=spec.grid.crs,
+        conductivity={name: props[name] for name in ("k", "k22", "k33", "angle1")},
     )
     check_well_rates(spec, flow)
     if flow.percent_discrepancy is not None and flow.percent_discrepancy > DISCREPANCY_WARN_PERCENT:
