@@ -43,18 +43,6 @@ class FlowFieldError(GwsimError):
     """A flow model's output cannot be read into a FlowField."""
 
 
-class GwsimWarning(UserWarning):
-    """Base class of gwsim's warnings: results exist but need a look."""
-
-
-class MassBalanceWarning(GwsimWarning):
-    """A model's volume or mass budget does not close within the tolerance."""
-
-
-class DryWellWarning(GwsimWarning):
-    """A well delivers less than its specified rate (its cell went dry)."""
-
-
 class CaptureZoneError(GwsimError, ValueError):
     """Wells or travel times given to :func:`gwsim.capture_zone` are invalid."""
 
@@ -69,6 +57,18 @@ class WellError(CaptureZoneError):
 
 class ProtectionZoneError(GwsimError, ValueError):
     """Inputs of a protection-zone delineation are invalid."""
+
+
+class GwsimWarning(UserWarning):
+    """Base class of gwsim's warnings: results exist but need a look."""
+
+
+class MassBalanceWarning(GwsimWarning):
+    """A model's volume or mass budget does not close within the tolerance."""
+
+
+class DryWellWarning(GwsimWarning):
+    """A well delivers less than its specified rate (its cell went dry)."""
 
 
 class TruncatedZoneWarning(GwsimWarning):
