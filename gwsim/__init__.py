@@ -4,8 +4,7 @@ drinking-water source protection, on MODFLOW 6 and MT3D-USGS through flopy.
 Units are metres and days throughout; concentrations are mg/L.
 """
 
-__version__ = "0.1.0"
-
+from gwsim._version import __version__
 from gwsim.capture import CaptureZone, capture_zone
 from gwsim.errors import (
     EngineError,

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gwsim.plots import save_figure
+from gwsim.mapping import save_figure
 from gwsim.risk.assessment import RiskAssessment
 from gwsim.risk.control import ControlComparison
 from gwsim.risk.leak_transport import RunResult
 from gwsim.risk.leaks import Enterprise
 from gwsim.risk.plots import plot_breakthrough, plot_control_options, plot_plume_map
-from gwsim.tables import write_table
+from gwsim.writers import write_table
 
 
 def transport_engine_note(engine: str) -> str:

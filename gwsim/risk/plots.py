@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from gwsim.plots import draw_geometry, map_frame
+from gwsim.mapping import draw_geometry, map_frame
 from gwsim.risk.leak_transport import HJ610_TIMES, RunResult
 from gwsim.risk.leaks import Enterprise
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from gwsim.capture import resolve_wells
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
+from gwsim.wells import resolve_wells
 
 RECEPTOR_KINDS = ("source_well", "monitoring_well")
 

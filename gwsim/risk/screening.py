@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gwsim.capture import CAPTURED, resolve_wells, well_of_node
+from gwsim.capture import CAPTURED
 from gwsim.flowfield import FlowField
 from gwsim.risk.receptors import Receptor
 from gwsim.tracking import track
 from gwsim.tracking.startpoints import cell_lattice_points
+from gwsim.wells import resolve_wells, well_of_node
 
 
 @dataclass
