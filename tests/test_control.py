@@ -10,6 +10,7 @@ import flopy
 import numpy as np
 import pytest
 import shapely
+from builders import uniform_spec
 
 from gwsim import SpecError
 from gwsim.engines import run_flow
@@ -27,7 +28,6 @@ from gwsim.risk import (
 )
 from gwsim.solute import Source, transport
 from gwsim.spec import Boundary
-from models import uniform_spec
 
 pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mfnwt, pytest.mark.needs_mt3d]
 

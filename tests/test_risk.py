@@ -9,6 +9,7 @@ tests).
 import numpy as np
 import pytest
 import shapely
+from builders import uniform_flow_spec, uniform_spec
 from scipy.optimize import brentq
 
 from gwsim import EngineError, SpecError
@@ -27,7 +28,6 @@ from gwsim.risk import (
     output_times,
 )
 from gwsim.spec import Boundary
-from models import uniform_flow_spec, uniform_spec
 
 pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mfnwt, pytest.mark.needs_mt3d]
 
