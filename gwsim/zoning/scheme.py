@@ -195,12 +195,14 @@ def _breaks(value, n_classes: int, where: str, range_=None) -> np.ndarray | str:
 
 
 def _sources(defaults: dict, data: dict) -> dict[str, str]:
-    """Label of every threshold: the scheme's [sources], or the scenario's for keys it set."""
+    """Label of every threshold: the scheme's [sources]; "scenario file" for a value the scenario
+    changed, unless the scenario's [sources] labels it."""
     labels = dict(require_table(defaults.get("sources", {}), "sources"))
     given = require_table(data.get("sources", {}), "sources")
     for section in SECTIONS:
-        for key in data.get(section, {}):
-            labels[f"{section}.{key}"] = _SCENARIO_LABEL
+        for key, value in data.get(section, {}).items():
+            if defaults.get(section, {}).get(key) != value:
+                labels[f"{section}.{key}"] = _SCENARIO_LABEL
     for key, label in given.items():
         section = key.split(".")[0]
         if section not in SECTIONS or not isinstance(label, str):
