@@ -91,8 +91,8 @@ def quality_map(
 ) -> np.ndarray:
     """(ny, nx) int8 GB/T 14848 class of each cell from the wells within ``radius_m``: 4 (worse
     than Class III) near any exceeding well, else 3 near any well, else 0 (not monitored)."""
+    exceeding = exceedances(samples, limits, ignore)
     kept = [s for s in samples if s.parameter not in ignore]
     quality = np.where(near_wells(kept, radius_m, template), CLASS_III_OR_BETTER, 0)
-    exceeding = exceedances(kept, limits)
     quality = np.where(near_wells(exceeding, radius_m, template), WORSE_THAN_III, quality)
     return quality.astype(np.int8)
