@@ -256,9 +256,7 @@ SPRING = ("famous spring (illustrative)", 2200.0, 2600.0, 300.0)  # name, local 
 
 def land_use_features() -> list[dict]:
     """Area sources: the boxes above, then the valley floor as farmland."""
-    areas = [
-        (use, shapely.box(X0 + a, Y0 + b, X0 + c, Y0 + d)) for use, (a, b, c, d) in LAND_USE
-    ]
+    areas = [(use, shapely.box(X0 + a, Y0 + b, X0 + c, Y0 + d)) for use, (a, b, c, d) in LAND_USE]
     xl = np.linspace(0.0, 12000.0, 49)
     river = shapely.LineString(
         [(X0 + a, Y0 + 6000.0 + 400.0 * math.sin(2 * math.pi * a / 12000.0)) for a in xl]

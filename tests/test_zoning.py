@@ -496,9 +496,13 @@ def test_a_matrix_missing_a_class_and_an_unknown_zone_kind_are_named():
     with pytest.raises(SpecError, match=r"overlay\.first_matrix: has no row for class 'high'"):
         scheme_from_dict(missing)
     matrix = {"not_control": ["general"] * 3, "control": ["control_2", "priority_control", "x"]}
-    with pytest.raises(SpecError, match=r"overlay\.zone_matrix\.control: entry 'priority_control' unknown"):
+    with pytest.raises(
+        SpecError, match=r"overlay\.zone_matrix\.control: entry 'priority_control' unknown"
+    ):
         scheme_from_dict({"overlay": {"zone_matrix": matrix}})
-    with pytest.raises(SpecError, match=r"overlay\.mask_kind\.quasi: zone kind 'protection' unknown"):
+    with pytest.raises(
+        SpecError, match=r"overlay\.mask_kind\.quasi: zone kind 'protection' unknown"
+    ):
         scheme_from_dict({"overlay": {"mask_kind": {"quasi": "protection"}}})
     with pytest.raises(SpecError, match=r"overlay\.precedence: lists treatment"):
         scheme_from_dict(

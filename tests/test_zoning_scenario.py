@@ -72,7 +72,9 @@ def test_pilot_writes_raster_polygons_tables_requirements_and_maps(tmp_path, cap
         )
         assert by_county == pytest.approx(area)
     totals = {r["zone"]: float(r["area_ha"]) for r in rows if r["county"] == "all"}
-    assert totals["total_key"] == pytest.approx(totals["total_protection"] + totals["total_control"])
+    assert totals["total_key"] == pytest.approx(
+        totals["total_protection"] + totals["total_control"]
+    )
     assert totals["total_key"] + total["general"] == pytest.approx(12 * 11 * 100.0)
     geo = json.loads((out / "keyzones.geojson").read_text())
     assert geo["crs"]["properties"]["name"] == "urn:ogc:def:crs:EPSG::4548"
@@ -189,7 +191,12 @@ def _shift_k(folder: Path, name: str, dx: float) -> None:
         ),
         (None, "radius_m = 500.0", "radius_m = -5", "quality.radius_m"),
         (None, "[counties]", "[counties]\ncolour = 1", "counties"),
-        (None, "[sources]", "[kinds.control_9]\ncode = 9\n\n[sources]", "kinds.control_9: no name_en"),
+        (
+            None,
+            "[sources]",
+            "[kinds.control_9]\ncode = 9\n\n[sources]",
+            "kinds.control_9: no name_en",
+        ),
         (
             None,
             "[sources]",
@@ -197,7 +204,12 @@ def _shift_k(folder: Path, name: str, dx: float) -> None:
             'control = ["control_2", "priority_control", "control_1"]\n\n[sources]',
             "overlay.zone_matrix.control: entry 'priority_control' unknown",
         ),
-        (None, 'scheme = "2023"', 'scheme = "my_scheme.toml"', "my_scheme.toml: scheme file not found"),
+        (
+            None,
+            'scheme = "2023"',
+            'scheme = "my_scheme.toml"',
+            "my_scheme.toml: scheme file not found",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line_naming_it_and_writes_nothing(
@@ -237,7 +249,11 @@ media = [{media}, {media}, {media}]
     ("dx", "crs", "key"),
     [
         (0.0, "EPSG:4547", "layers.water_quality: CRS 'CGCS2000 / 3-degree Gauss-Kruger CM 114E'"),
-        (30.0, "EPSG:4548", "layers.water_quality: x coordinates differ from model's by up to 30 m"),
+        (
+            30.0,
+            "EPSG:4548",
+            "layers.water_quality: x coordinates differ from model's by up to 30 m",
+        ),
     ],
 )
 def test_layers_on_another_grid_or_crs_than_the_model_are_named(tmp_path, capsys, dx, crs, key):
@@ -247,7 +263,9 @@ def test_layers_on_another_grid_or_crs_than_the_model_are_named(tmp_path, capsys
 
     spec, _, _ = read_model_table({"site": "../models/valley_porous"}, CHAJIA)
     template = grid_template(spec.grid.resolve())
-    ds = (template.fillna(3.0).rename("water_quality").assign_coords(x=template.x + dx)).to_dataset()
+    ds = (
+        template.fillna(3.0).rename("water_quality").assign_coords(x=template.x + dx)
+    ).to_dataset()
     ds["water_quality"].attrs = {"grid_mapping": "spatial_ref"}
     ds["spatial_ref"] = ((), 0, {"crs_wkt": crs_wkt(crs)})
     ds.to_netcdf(tmp_path / "wq.nc")

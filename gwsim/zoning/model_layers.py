@@ -51,7 +51,9 @@ def from_model_options(table, nlay: int) -> dict:
         if missing:
             raise SpecError(f"{where}.media[{n}]", f"no {missing[0]}", f"give {sorted(MEDIA_KEYS)}")
     given = check_keys(require_table(table.get("yield", {}), f"{where}.yield"), DEFAULT_YIELD, "")
-    thiem = {k: number({**DEFAULT_YIELD, **given}, k, f"{where}.yield", above=0) for k in DEFAULT_YIELD}
+    thiem = {
+        k: number({**DEFAULT_YIELD, **given}, k, f"{where}.yield", above=0) for k in DEFAULT_YIELD
+    }
     if thiem["radius_of_influence_m"] <= thiem["well_radius_m"]:
         raise SpecError(f"{where}.yield", "radius of influence <= well radius", "make R > r_w")
     return {"media": media, "yield": thiem}
@@ -64,9 +66,7 @@ def grid_template(grid: StructuredGrid) -> xr.DataArray:
     if not grid.crs:
         raise SpecError("model", "the model grid has no CRS", "give the model grid a crs")
     shape = grid.xcenters.shape
-    return as_layer(
-        np.full(shape, np.nan), grid.xcenters[0], grid.ycenters[:, 0], grid.crs, "top"
-    )
+    return as_layer(np.full(shape, np.nan), grid.xcenters[0], grid.ycenters[:, 0], grid.crs, "top")
 
 
 def _categorical(index: np.ndarray, valid: np.ndarray, names: list[str], template, name: str):
@@ -80,7 +80,10 @@ def _categorical(index: np.ndarray, valid: np.ndarray, names: list[str], templat
 
 def _like(template: xr.DataArray, values: np.ndarray, name: str) -> xr.DataArray:
     return xr.DataArray(
-        values, coords=template.coords, dims=template.dims, name=name,
+        values,
+        coords=template.coords,
+        dims=template.dims,
+        name=name,
         attrs={"crs": template.attrs["crs"]},
     )
 
@@ -98,9 +101,9 @@ def layers_from_model(flow: FlowField, k: np.ndarray, options: dict, time_index:
     main = np.argmax(transmissivity, axis=0)
     rows, cols = np.indices(main.shape)
     layers["k"] = layers["k"].copy(data=np.where(valid, k[main, rows, cols], np.nan))
-    unsaturated = np.clip(
-        np.minimum(tops, grid.top) - np.maximum(bots, water_table), 0.0, None
-    ) * (grid.idomain > 0)
+    unsaturated = np.clip(np.minimum(tops, grid.top) - np.maximum(bots, water_table), 0.0, None) * (
+        grid.idomain > 0
+    )
     wt_layer = np.argmax(np.isfinite(head), axis=0)
     vadose = np.where(unsaturated.max(axis=0) > 0, np.argmax(unsaturated, axis=0), wt_layer)
     soil = np.argmax(grid.idomain > 0, axis=0)

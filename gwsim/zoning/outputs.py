@@ -56,7 +56,10 @@ def write_zone_geotiff(ds: xr.Dataset, path: Path, attrs: dict) -> Path:
     import rioxarray  # noqa: F401  (registers the .rio accessor)
 
     zone = ds["zone"].astype(np.int8)
-    zone.attrs = {"long_name": zone.attrs.get("long_name", ""), **{k: str(v) for k, v in attrs.items()}}
+    zone.attrs = {
+        "long_name": zone.attrs.get("long_name", ""),
+        **{k: str(v) for k, v in attrs.items()},
+    }
     zone = zone.rio.write_crs(crs_wkt(ds.attrs["crs"])).rio.write_nodata(0)
     with atomic_path(path) as tmp:
         zone.rio.to_raster(tmp, driver="GTiff", compress="deflate")
@@ -132,27 +135,29 @@ def area_table(
     rows = []
     for county, mask in groups:
         mapped = int((mask & (zone > 0)).sum())
-
-        def row(zone_name, name_en, name_zh, group, codes):
-            cells = int((mask & np.isin(zone, codes)).sum())
-            return {
-                "county": county,
-                "zone": zone_name,
-                "name_en": name_en,
-                "name_zh": name_zh,
-                "group": group,
-                "cells": cells,
-                "area_ha": round(cells * area / M2_PER_HA, 2),
-                "percent": round(100.0 * cells / mapped, 2) if mapped else 0.0,
-            }
-
         kinds = sorted(scheme.kinds.items(), key=lambda kv: kv[1]["code"])
-        for name, kind in kinds:
-            rows.append(row(name, kind["name_en"], kind["name_zh"], kind["group"], [kind["code"]]))
+        lines = [
+            (name, kind["name_en"], kind["name_zh"], kind["group"], [kind["code"]])
+            for name, kind in kinds
+        ]
         for group, (name_en, name_zh) in GROUP_NAMES.items():
             members = ("protection", "control") if group == "key" else (group,)
             codes = [k["code"] for _, k in kinds if k["group"] in members]
-            rows.append(row(f"total_{group}", name_en, name_zh, "total", codes))
+            lines.append((f"total_{group}", name_en, name_zh, "total", codes))
+        for zone_name, name_en, name_zh, group, codes in lines:
+            cells = int((mask & np.isin(zone, codes)).sum())
+            rows.append(
+                {
+                    "county": county,
+                    "zone": zone_name,
+                    "name_en": name_en,
+                    "name_zh": name_zh,
+                    "group": group,
+                    "cells": cells,
+                    "area_ha": round(cells * area / M2_PER_HA, 2),
+                    "percent": round(100.0 * cells / mapped, 2) if mapped else 0.0,
+                }
+            )
     return rows
 
 

@@ -125,8 +125,9 @@ def delineate(
     require(layers, ["yield"], "groundwater value")
     if scheme.protection_method != "all":
         zones = [
-            z for z in zones if z.properties.get("method", scheme.protection_method)
-            == scheme.protection_method
+            z
+            for z in zones
+            if z.properties.get("method", scheme.protection_method) == scheme.protection_method
         ]
     template = layers["top"]
     check_inside([(s.name, s.geometry) for s in sources], template, "load.inventory")
@@ -136,7 +137,9 @@ def delineate(
     ratings = drastic_ratings(layers, scheme.drastic, scheme.codes)
     index = drastic_index(ratings, scheme.weights)
     n_v = len(scheme.vulnerability_classes)
-    v_breaks = resolved_breaks(scheme.vulnerability_breaks, index.values, n_v, "vulnerability.breaks")
+    v_breaks = resolved_breaks(
+        scheme.vulnerability_breaks, index.values, n_v, "vulnerability.breaks"
+    )
     hazards = [source_hazard(s, scheme.load_factors, scheme.limits) for s in sources]
     load = spread_load(sources, hazards, layers["head"], **scheme.kernel)
     load = load + np.where(

@@ -334,7 +334,9 @@ def _protection(table, spec: ModelSpec) -> dict | None:
     check_keys(table, _PROTECTION_KEYS, "protection")
     sources = table.get("sources")
     if not isinstance(sources, dict) or not sources:
-        raise SpecError("protection.sources", "missing or empty", 'add sources = { name = ["well"] }')
+        raise SpecError(
+            "protection.sources", "missing or empty", 'add sources = { name = ["well"] }'
+        )
     wells = {b.name.lower() for b in spec.boundaries if b.kind == "wel"}
     for name, members in sources.items():
         if not isinstance(members, list) or not members:

@@ -49,7 +49,15 @@ _EXTRA_KEYS = {
     },
     "value": {"use_codes"},
 }
-_KIND_FIELDS = ("code", "name_en", "name_zh", "colour", "group", "requirements_en", "requirements_zh")
+_KIND_FIELDS = (
+    "code",
+    "name_en",
+    "name_zh",
+    "colour",
+    "group",
+    "requirements_en",
+    "requirements_zh",
+)
 _SCENARIO_LABEL = "scenario file"
 
 
@@ -308,14 +316,18 @@ def scheme_from_dict(data: dict) -> KeyZoneScheme:
             len(classes["value"]),
             "value.yield_breaks_m3_per_day",
         ),
-        zone_class=_class_map(value["zone_class"], ZONE_CLASSES, classes["value"], "value.zone_class"),
+        zone_class=_class_map(
+            value["zone_class"], ZONE_CLASSES, classes["value"], "value.zone_class"
+        ),
         protection_method=str(value["protection_method"]),
         use_class=_class_map(value["use_class"], None, classes["value"], "value.use_class"),
         use_codes=None if use_codes is None else _codes(use_codes, "value.use_codes"),
         quality_class={QUALITY_CLASSES.index(k) + 1: v for k, v in quality_class.items()},
         quality_radius_m=number(quality, "radius_m", "quality", above=0),
         ignore_parameters=ignore,
-        treatment_radius_m=None if treat is None else number(treat, "radius_m", "treatment", above=0),
+        treatment_radius_m=None
+        if treat is None
+        else number(treat, "radius_m", "treatment", above=0),
         first_rows=over["first_rows"],
         first_columns=over["first_columns"],
         first_classes=first_classes,
