@@ -24,11 +24,6 @@ from gwsim.zoning.scheme import KeyZoneScheme
 
 M2_PER_HA = 1e4
 AREA_COLUMNS = ("county", "zone", "name_en", "name_zh", "group", "cells", "area_ha", "percent")
-GROUP_NAMES = {  # totals of the area table: (name_en, name_zh)
-    "protection": ("protection-type areas", "保护类区域"),
-    "control": ("control-type areas", "管控类区域"),
-    "key": ("key zones (protection + control)", "重点区"),
-}
 
 
 def write_zone_netcdf(ds: xr.Dataset, path: Path, attrs: dict) -> Path:
@@ -140,7 +135,7 @@ def area_table(
             (name, kind["name_en"], kind["name_zh"], kind["group"], [kind["code"]])
             for name, kind in kinds
         ]
-        for group, (name_en, name_zh) in GROUP_NAMES.items():
+        for group, (name_en, name_zh) in scheme.group_names.items():
             members = ("protection", "control") if group == "key" else (group,)
             codes = [k["code"] for _, k in kinds if k["group"] in members]
             lines.append((f"total_{group}", name_en, name_zh, "total", codes))

@@ -96,6 +96,7 @@ class KeyZoneScheme:
     kinds: dict[str, dict]  # zone kind -> code, names, colour, group, requirements, source
     limits: dict[str, float]  # GB/T 14848 Class III limits, mg/L
     sources: dict[str, str]  # "section.key" -> where the value comes from
+    group_names: dict[str, list[str]]  # protection / control / key -> [name_en, name_zh] of totals
 
     def classes(self, assessment: str) -> list[str]:
         """The class names of ``"vulnerability"``, ``"load"`` or ``"value"``."""
@@ -339,7 +340,20 @@ def scheme_from_dict(data: dict) -> KeyZoneScheme:
         kinds=kinds,
         limits=limits,
         sources=_sources(defaults, data),
+        group_names=_group_names(defaults.get("groups", {})),
     )
+
+
+def _group_names(table) -> dict[str, list[str]]:
+    """[name_en, name_zh] of the area table's totals from the scheme's [groups] table."""
+    table = check_keys(table, ("protection", "control", "key"), "groups")
+    for group in ("protection", "control", "key"):
+        names = table.get(group)
+        if not (
+            isinstance(names, list) and len(names) == 2 and all(isinstance(n, str) for n in names)
+        ):
+            raise SpecError(f"groups.{group}", f"{names!r}", "give [name_en, name_zh]")
+    return dict(table)
 
 
 def threshold_rows(data: dict, scheme: KeyZoneScheme) -> list[dict]:
