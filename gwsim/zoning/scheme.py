@@ -59,6 +59,10 @@ _KIND_FIELDS = (
     "requirements_zh",
 )
 _SCENARIO_LABEL = "scenario file"
+_FACTOR_LABEL = "gwsim default (data/source_load.toml; verify)"
+_DRASTIC_LABEL = (
+    "Aller et al. 1987 (data/drastic.toml, metric); red-bed categories a gwsim adaptation (verify)"
+)
 
 
 @dataclass
@@ -357,14 +361,21 @@ def _group_names(table) -> dict[str, list[str]]:
 
 
 def threshold_rows(data: dict, scheme: KeyZoneScheme) -> list[dict]:
-    """One row per scheme entry: ``key``, ``value`` (as given) and ``source`` (its label)."""
+    """One row per scheme entry: ``key``, ``value`` (as given) and ``source`` (its label); the
+    hazard factors of ``source_load.toml`` and the DRASTIC rating tables are listed too."""
     defaults = scheme_file(data.get("scheme", "2023"))
     rows = []
     for section in SECTIONS:
         merged = {**defaults.get(section, {}), **data.get(section, {})}
+        if section == "load":
+            merged.update(scheme.load_factors)
         for key, value in merged.items():
-            label = scheme.sources.get(f"{section}.{key}", _SCENARIO_LABEL)
+            default = _FACTOR_LABEL if key in scheme.load_factors else _SCENARIO_LABEL
+            label = scheme.sources.get(f"{section}.{key}", default)
             rows.append({"key": f"{section}.{key}", "value": _text(value), "source": label})
+    if "ratings" not in data.get("vulnerability", {}):
+        ratings = "; ".join(sorted(scheme.drastic["parameters"]))
+        rows.append({"key": "vulnerability.ratings", "value": ratings, "source": _DRASTIC_LABEL})
     return rows
 
 
