@@ -16,6 +16,9 @@ the model's steady heads and properties instead of files (:func:`layers_from_mod
   with T the saturated transmissivity of the column (m²/d), s the design drawdown (m, at most half
   the saturated thickness), R the radius of influence and r_w the well radius (m). s, R and r_w
   are gwsim defaults (``DEFAULT_YIELD``), to replace by pumping-test results.
+
+:func:`protection_options` validates the scenario's ``[protection]`` table (the sources whose
+zones and recharge areas :mod:`gwsim.protection` draws on the model), as a flow scenario does.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from gwsim.config import check_keys, number, require_table
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
 from gwsim.grid import StructuredGrid
+from gwsim.spec import ModelSpec
 from gwsim.zoning.layers import as_layer, layers_from_flow
 
+PROTECTION_KEYS = {"sources", "method", "alpha", "media", "subdivisions"}
 MEDIA_KEYS = {"aquifer": "aquifer_media", "soil": "soil_media", "vadose": "vadose_zone_media"}
 DEFAULT_YIELD = {"drawdown_m": 3.0, "radius_of_influence_m": 300.0, "well_radius_m": 0.15}
 
@@ -132,3 +137,52 @@ def layers_from_model(flow: FlowField, k: np.ndarray, options: dict, time_index:
         "(gwsim defaults)",
     )
     return layers
+
+
+def yield_rows(from_model: dict | None) -> list[dict]:
+    """Threshold rows of the Thiem yield parameters of a model-driven scenario."""
+    if from_model is None:
+        return []
+    return [
+        {
+            "key": f"layers.from_model.yield.{key}",
+            "value": str(value),
+            "source": "gwsim default (verify by pumping tests)"
+            if value == DEFAULT_YIELD[key]
+            else "scenario file",
+        }
+        for key, value in from_model["yield"].items()
+    ]
+
+
+def protection_options(table, spec: ModelSpec) -> dict | None:
+    """Validated keyword arguments of protection_zones (plus ``method``) from [protection]."""
+    if table is None:
+        return None
+    check_keys(table, PROTECTION_KEYS, "protection")
+    sources = table.get("sources")
+    if not isinstance(sources, dict) or not sources:
+        raise SpecError(
+            "protection.sources", "missing or empty", 'add sources = { name = ["well"] }'
+        )
+    wells = {b.name.lower() for b in spec.boundaries if b.kind == "wel"}
+    for name, members in sources.items():
+        if not isinstance(members, list) or not members:
+            raise SpecError(f"protection.sources.{name}", "must be a non-empty list of wells", "")
+        for member in members:
+            if isinstance(member, str) and member.lower() not in wells:
+                raise SpecError(
+                    f"protection.sources.{name}",
+                    f"{member!r} is not a well boundary of the model",
+                    f"use one of {sorted(wells)} or an [x, y] position",
+                )
+    method = table.get("method", "numerical")
+    if method not in ("numerical", "empirical"):
+        raise SpecError("protection.method", f"{method!r}", 'use "numerical" or "empirical"')
+    options = {k: v for k, v in table.items() if k not in ("sources", "method")}
+    number(options, "alpha", "protection", above=0)
+    options["sources"] = {
+        n: [m if isinstance(m, str) else tuple(m) for m in v] for n, v in sources.items()
+    }
+    options["method"] = method
+    return options

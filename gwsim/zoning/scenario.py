@@ -59,7 +59,7 @@ from pathlib import Path
 
 import xarray as xr
 
-from gwsim.config import check_keys, number
+from gwsim.config import check_keys
 from gwsim.engines import run_flow
 from gwsim.errors import SpecError
 from gwsim.plots import save_figure
@@ -70,7 +70,13 @@ from gwsim.spec import ModelSpec
 from gwsim.tables import write_table
 from gwsim.zoning.layers import check_aligned, read_layer, require
 from gwsim.zoning.load import PollutionSource, read_inventory, read_land_use
-from gwsim.zoning.model_layers import from_model_options, grid_template, layers_from_model
+from gwsim.zoning.model_layers import (
+    from_model_options,
+    grid_template,
+    layers_from_model,
+    protection_options,
+    yield_rows,
+)
 from gwsim.zoning.monitoring import Sample, exceedances, read_monitoring
 from gwsim.zoning.outputs import (
     area_table,
@@ -130,7 +136,6 @@ _FILE_KEYS = (
     ("value", "special_areas"),
     ("quality", "monitoring"),
 )
-_PROTECTION_KEYS = {"sources", "method", "alpha", "media", "subdivisions"}
 
 
 @dataclass
@@ -190,7 +195,7 @@ class KeyZoneScenario:
                 )
             grid = spec.grid.resolve()
             from_model = from_model_options(layer_table.pop("from_model"), grid.nlay)
-            protection = _protection(data.get("protection"), spec)
+            protection = protection_options(data.get("protection"), spec)
         elif "protection" in data:
             raise SpecError("protection", "needs a [model]", "add [model] or give protection_zones")
         layer_files = _layer_files(layer_table, base, required=spec is None)
@@ -215,7 +220,7 @@ class KeyZoneScenario:
                 | set(files.values())
                 | ({spec_file} if spec_file else set())
             ),
-            thresholds=threshold_rows(tables, scheme),
+            thresholds=threshold_rows(tables, scheme) + yield_rows(from_model),
             spec=spec,
             from_model=from_model,
             protection=protection,
@@ -242,6 +247,8 @@ class KeyZoneScenario:
     def delineate(self, layers=None, zones=None) -> xr.Dataset:
         """The delineation in memory (:func:`gwsim.zoning.overlay.delineate`) on the scenario's
         layers and zones, or on ``layers`` and ``zones`` (a model's, see :meth:`run`)."""
+        if layers is None and self.spec is not None:
+            raise SpecError("model", "layers come from the model", "call run() to run it first")
         return delineate(
             self.layers if layers is None else layers,
             self.scheme,
@@ -325,39 +332,6 @@ class KeyZoneScenario:
             written.append(save_figure(fig, out / "assessments_map.png"))
         log(f"scenario {self.name}: wrote {len(written)} files to {out}")
         return written
-
-
-def _protection(table, spec: ModelSpec) -> dict | None:
-    """Validated keyword arguments of protection_zones (plus ``method``) from [protection]."""
-    if table is None:
-        return None
-    check_keys(table, _PROTECTION_KEYS, "protection")
-    sources = table.get("sources")
-    if not isinstance(sources, dict) or not sources:
-        raise SpecError(
-            "protection.sources", "missing or empty", 'add sources = { name = ["well"] }'
-        )
-    wells = {b.name.lower() for b in spec.boundaries if b.kind == "wel"}
-    for name, members in sources.items():
-        if not isinstance(members, list) or not members:
-            raise SpecError(f"protection.sources.{name}", "must be a non-empty list of wells", "")
-        for member in members:
-            if isinstance(member, str) and member.lower() not in wells:
-                raise SpecError(
-                    f"protection.sources.{name}",
-                    f"{member!r} is not a well boundary of the model",
-                    f"use one of {sorted(wells)} or an [x, y] position",
-                )
-    method = table.get("method", "numerical")
-    if method not in ("numerical", "empirical"):
-        raise SpecError("protection.method", f"{method!r}", 'use "numerical" or "empirical"')
-    options = {k: v for k, v in table.items() if k not in ("sources", "method")}
-    number(options, "alpha", "protection", above=0)
-    options["sources"] = {
-        n: [m if isinstance(m, str) else tuple(m) for m in v] for n, v in sources.items()
-    }
-    options["method"] = method
-    return options
 
 
 def _layer_files(table, base: Path, required: bool = True) -> dict[str, tuple[Path, str]]:
