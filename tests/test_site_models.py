@@ -146,6 +146,7 @@ def test_valley_well_cells_stay_saturated(valley):
     assert np.all(flow.saturation[-1][cells] > 0.5)
 
 
+@pytest.mark.slow  # a transient year: about 50 s
 def test_valley_seasonal_river_loses_in_the_wet_season_and_gains_in_the_dry(tmp_path):
     """One wet/dry cycle: when the stage rises 1 m the river recharges bank storage, and at the
     end of the dry season it gains along its whole reach; mass balance within 0.5 %."""
@@ -157,6 +158,27 @@ def test_valley_seasonal_river_loses_in_the_wet_season_and_gains_in_the_dry(tmp_
     assert q[first_wet].clip(min=0).sum() > 100.0  # m³/d of bank infiltration
     river = tuple(spec.boundary("river").cells.T)
     assert np.all(q[-1][river] < 0)
+
+
+@pytest.mark.slow  # a flow run and the capture zone: about 40 s
+def test_valley_low_stage_river_feeds_the_wells(tmp_path):
+    """The case that governs the zones (README): at dry-season stage with the river bed at the
+    top of its range (5 m/d) the reach opposite the wells loses water, and river water makes up
+    more than 5 % of the pumping, so the river lies inside the capture zone (a 傍河 source)."""
+    overrides = {"river.bed_k": {"value": 5.0, "unit": "m/d"}}
+    spec, flow = _run("valley_porous", tmp_path, "low_stage", overrides)
+    _budget_closes(flow)
+    river = spec.boundary("river")
+    q = flow.sources["river"][-1][tuple(river.cells.T)]
+    wells = spec.boundary("chajia_wells").cells
+    losing = river.cells[q > 0, 2]
+    assert losing.size > 0
+    assert np.all(np.abs(losing - wells[:, 2].mean()) < spec.grid.ncol / 4)  # opposite the wells
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TruncatedZoneWarning)
+        zones = protection_zones(flow, {"chajia": ["chajia_wells"]}, progress=False)
+    shares = {k: s for k, (_, s) in zones.sources[0].capture.recharge_sources.items()}
+    assert shares.get("river", 0.0) > 0.05
 
 
 def test_redbed_k_decays_with_depth_to_fresh_rock():
