@@ -19,7 +19,7 @@ MODELS = Path(__file__).resolve().parent
 # site folder -> (source wells, vertical exaggeration, title)
 SECTIONS = {
     "valley_porous": ("chajia_wells", 10.0, "Chajia valley, divide to divide through a well"),
-    "redbed_fracture": ("nancun_wells", 5.0, "Nancun red-bed catchment, divide to divide through a well"),
+    "redbed_fracture": ("nancun_wells", 5.0, "Nancun catchment, divide to divide through a well"),
 }
 
 

@@ -237,9 +237,13 @@ def test_redbed_well_cells_stay_saturated(redbed):
     assert flow.budget()["nancun_wells"][1] == pytest.approx(-wells.values["rate"].sum())
 
 
-@pytest.mark.parametrize(("model", "folder", "source"), [
-    ("valley", "valley_porous", "chajia"), ("redbed", "redbed_fracture", "nancun"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("model", "folder", "source"),
+    [
+        pytest.param("valley", "valley_porous", "chajia", marks=pytest.mark.slow),
+        ("redbed", "redbed_fracture", "nancun"),
+    ],
+)
 def test_protection_zones_nest_and_end_where_the_water_does(model, folder, source, request):
     """Class 1 within class 2 within the outer zone, for both methods; class 1 and 2 never reach
     the model edge. Nancun's zones end at its divides (no truncation warning). Chajia's

@@ -141,7 +141,8 @@ def _geometry(v: dict) -> dict:
     (the river in its middle row), the right-bank hillslope, one inactive row beyond the southern
     divide. Returns delc (m), y (row centres from the southern grid edge, m), river_row, and per
     row: valley (bool), active_row (bool), offset (0 at the river .. 1 at the margins, valley rows)
-    and hill_distance (m from the valley margin, hill rows; 0 elsewhere).
+    and hill_distance (m from the valley margin, hill rows; 0 elsewhere); margins: y of the
+    valley's northern and southern edges (m).
     """
     dy, dh = v["grid.cell_across"], v["hills.cell_across"]
     n_valley = round(v["valley.width"] / dy)
