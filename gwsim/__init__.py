@@ -16,6 +16,7 @@ from gwsim.errors import (
     SpecError,
 )
 from gwsim.flowfield import FlowField
+from gwsim.monitoring import NetworkDesign, attribute_source, design_network
 from gwsim.protection import ProtectionZones, protection_zones
 from gwsim.risk import Contaminant, Enterprise, LeakCase, Receptor, assess
 from gwsim.tracking import TrackResult, track
@@ -33,6 +34,7 @@ __all__ = [
     "GwsimError",
     "GwsimWarning",
     "LeakCase",
+    "NetworkDesign",
     "Plume",
     "ProtectionZones",
     "Receptor",
@@ -41,7 +43,9 @@ __all__ = [
     "TrackResult",
     "__version__",
     "assess",
+    "attribute_source",
     "capture_zone",
+    "design_network",
     "protection_zones",
     "track",
     "transport",
