@@ -91,7 +91,9 @@ def _well_points(flow: FlowField, well, n: int) -> np.ndarray:
     layer, row, col = station.cells[0]
     if layer >= 0:
         return np.tile(station.points[0], (n, 1))
-    wet = np.flatnonzero((flow.grid.idomain[:, row, col] > 0) & (flow.saturation[0, :, row, col] > 0))
+    wet = np.flatnonzero(
+        (flow.grid.idomain[:, row, col] > 0) & (flow.saturation[0, :, row, col] > 0)
+    )
     top = flow.grid.botm[wet[0], row, col] + flow.saturated_thickness[0, wet[0], row, col]
     bottom = flow.grid.botm[wet[-1], row, col]
     z = bottom + (top - bottom) * (np.arange(n) + 0.5) / n
@@ -122,7 +124,7 @@ def attribute_source(
     n_steps: int = 25,
     dispersivity=(10.0, 1.0, 0.1),
     prior=None,
-    log_sigma: float = 1.0,
+    log_sigma: float | None = 1.0,
     seed: int = 0,
 ) -> Attribution:
     """Rank candidate enterprises as the origin of detected contamination (see the module).
@@ -136,7 +138,8 @@ def attribute_source(
     detection_limit : mg/L; a concentration above it is a detection.
     particles, n_steps, dispersivity, seed : backward swarm options (dispersivity in m).
     prior : {name: prior probability}, default equal.
-    log_sigma : spread of ln-concentration residuals (see the module docstring).
+    log_sigma : spread of ln-concentration residuals (see the module docstring); None leaves the
+        concentrations out (only detected or not counts), e.g. for illustrative samples.
     """
     footprints = _footprints(candidates)
     if not footprints:
@@ -214,20 +217,20 @@ def _log_likelihood(shares, detected, detections, eps, log_sigma) -> np.ndarray:
     loglik = np.log(f[detected]).sum(axis=0) + np.log(1 - f[~detected]).sum(axis=0)
     conc = np.array([d.concentration or 0.0 for d in detections])
     measured = detected & (conc > 0)
-    if measured.sum() >= 2:
+    if log_sigma is not None and measured.sum() >= 2:
         r = np.log(conc[measured])[:, None] - np.log(f[measured])
         loglik -= ((r - r.mean(axis=0)) ** 2).sum(axis=0) / (2 * log_sigma**2)
     return loglik
 
 
 def _origin_map(flow: FlowField, passing, detected, eps) -> xr.DataArray:
-    """(y, x) probability that the leak started under each cell, from the per-well shares."""
+    """(y, x) probability that the leak started under each active cell: the likelihood of the
+    module docstring with the per-cell shares (clipped as the enterprises'), normalised."""
     f = np.clip(passing, eps, 1 - eps)
     log_map = np.log(f[detected]).sum(axis=0) + np.log(1 - f[~detected]).sum(axis=0)
-    possible = (passing[detected] > 0).all(axis=0)
-    weights = np.where(possible, np.exp(log_map - log_map[possible].max(initial=0.0)), 0.0)
-    total = weights.sum()
-    prob = (weights / total if total > 0 else weights).reshape(flow.shape[1:])
+    active = (flow.grid.idomain > 0).any(axis=0).ravel()
+    weights = np.where(active, np.exp(log_map - log_map[active].max()), 0.0)
+    prob = (weights / weights.sum()).reshape(flow.shape[1:])
     coords = {k: v for k, v in flow.grid.coords().items() if k != "layer"}
     return xr.DataArray(
         prob,

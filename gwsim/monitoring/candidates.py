@@ -89,9 +89,7 @@ def resolve_stations(flow: FlowField, candidates, what: str = "candidates") -> S
         )
     wet = (flow.grid.idomain > 0) & (flow.saturation.max(axis=0) > 0)
     lay = np.where(has_z, lay, -1)
-    dead = np.where(
-        has_z, ~wet[np.maximum(lay, 0), row, col], ~wet[:, row, col].any(axis=0)
-    )
+    dead = np.where(has_z, ~wet[np.maximum(lay, 0), row, col], ~wet[:, row, col].any(axis=0))
     if dead.any():
         raise MonitoringError(
             f"{int(dead.sum())} {what} lie in inactive or dry cells (or columns without a wet "
@@ -114,6 +112,21 @@ def resolve_stations(flow: FlowField, candidates, what: str = "candidates") -> S
     )
 
 
+def cell_stations(flow: FlowField, nodes: np.ndarray) -> Stations:
+    """One station per cell of ``nodes`` (node numbers), e.g. the cells of a receptor."""
+    nodes = np.unique(np.asarray(nodes, np.int64))
+    lay, row, col = np.unravel_index(nodes, flow.shape)
+    x, y = flow.grid.xcenters[row, col], flow.grid.ycenters[row, col]
+    z = flow.grid.botm[lay, row, col] + 0.5 * flow.grid.thickness[lay, row, col]
+    return Stations(
+        points=np.column_stack([x, y, z]),
+        cells=np.column_stack([lay, row, col]),
+        of_candidate=np.arange(nodes.size),
+        member_node=nodes,
+        member_station=np.arange(nodes.size),
+    )
+
+
 def candidate_lattice(
     flow: FlowField, spacing: float, area=None, z: float | None = None
 ) -> np.ndarray:
@@ -133,7 +146,9 @@ def candidate_lattice(
     if not spacing > 0:
         raise MonitoringError(f"lattice spacing must be > 0 m, not {spacing!r}")
     width, height = flow.grid.extent_local
-    xl, yl = np.meshgrid(np.arange(spacing / 2, width, spacing), np.arange(spacing / 2, height, spacing))
+    xl, yl = np.meshgrid(
+        np.arange(spacing / 2, width, spacing), np.arange(spacing / 2, height, spacing)
+    )
     x, y = flow.grid.to_model(xl.ravel(), yl.ravel())
     keep = np.ones(x.size, bool)
     if area is not None:

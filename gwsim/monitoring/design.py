@@ -97,7 +97,11 @@ def network_coverage(matrix: DetectionMatrix, wells, weights=None) -> tuple[floa
     """(expected weighted share of sources detected, (n_sources,) detection probability)."""
     w = _weights(matrix, weights)
     wells = np.asarray(wells, int)
-    seen = matrix.detects[..., wells].any(axis=2) if wells.size else np.zeros(matrix.detects.shape[:2], bool)
+    seen = (
+        matrix.detects[..., wells].any(axis=2)
+        if wells.size
+        else np.zeros(matrix.detects.shape[:2], bool)
+    )
     probability = seen.mean(axis=0)
     return float(probability @ w / w.sum()), probability
 
@@ -178,7 +182,10 @@ def solve_milp(matrix, n_wells, existing, rules, weights, time_limit):
     c = np.concatenate([np.zeros(M), -value])
     rows = np.arange(nz)
     link = sparse.csr_matrix(
-        (np.concatenate([np.ones(nz), -np.ones(nz)]), (np.tile(rows, 2), np.concatenate([M + rows, c_idx]))),
+        (
+            np.concatenate([np.ones(nz), -np.ones(nz)]),
+            (np.tile(rows, 2), np.concatenate([M + rows, c_idx])),
+        ),
         shape=(nz, M + nz),
     )
     pair = f_idx * S + s_idx
@@ -272,7 +279,10 @@ def choose_wells(
     if solver == "greedy" or not proven:
         greedy, bound = solve_greedy(matrix, n_wells, existing, rules, weights)
         greedy_cov = network_coverage(matrix, [*existing, *greedy], weights)[0]
-        if chosen is None or greedy_cov > network_coverage(matrix, [*existing, *chosen], weights)[0]:
+        if (
+            chosen is None
+            or greedy_cov > network_coverage(matrix, [*existing, *chosen], weights)[0]
+        ):
             chosen, used = greedy, "greedy"
         best = network_coverage(matrix, [*existing, *chosen], weights)[0]
         gap = max(0.0, (bound - best) / bound) if bound > 0 else 0.0

@@ -21,8 +21,8 @@ whose dispersion is wrong for flow oblique to the grid (see :mod:`gwsim.risk`).
 a multi-level sample) and the first exceedance interpolated between output times. Slower; it adds
 sorption, decay and transient source terms.
 
-Receptor arrival: the first particle (swarm) or the first exceedance of the limit (transport) in a
-receptor cell. Contaminated area at detection: the map area of the cells the swarm has reached
+Receptor arrival: the first time the plume exceeds the detection limit (or ``min_share``) in any
+receptor cell, by the same rule as at the candidates. Contaminated area at detection: the map area of the cells the swarm has reached
 (swarm) or where the limit is exceeded (transport) at the detection time, m².
 
 With several flow fields (an ensemble), everything is computed per field; a candidate's detection
@@ -31,13 +31,13 @@ probability for a source is the share of fields in which it detects (equal weigh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from gwsim.flowfield import FlowField
-from gwsim.monitoring.candidates import Stations, resolve_stations
+from gwsim.monitoring.candidates import Stations, cell_stations, resolve_stations
 from gwsim.monitoring.errors import MonitoringError
 from gwsim.monitoring.sources import mass_rates, receptor_nodes, source_points
 from gwsim.monitoring.swarm import Visits, random_walk
@@ -136,11 +136,9 @@ def station_throughflow(flow: FlowField, stations: Stations, step: int = -1) -> 
     lower = np.abs(flow.flow_lower_face[step]).ravel()
     q = np.zeros(stations.n)
     np.add.at(q, stations.member_station, inflow[stations.member_node])
-    below = stations.member_node + flow.shape[1] * flow.shape[2]
-    member = set(zip(stations.member_node.tolist(), stations.member_station.tolist()))
-    internal = np.array(
-        [(b, s) in member for b, s in zip(below.tolist(), stations.member_station.tolist())]
-    )
+    below = stations.member_node + flow.shape[1] * flow.shape[2]  # the cell underneath
+    key = stations.member_node * stations.n + stations.member_station
+    internal = np.isin(below * stations.n + stations.member_station, key)
     np.add.at(q, stations.member_station[internal], -lower[stations.member_node[internal]])
     return np.maximum(q, 1e-12)
 
@@ -203,30 +201,33 @@ def swarm_detection(
     flow: FlowField,
     points: np.ndarray,
     stations: Stations,
-    receptors: np.ndarray,
+    receptors: Stations,
     window: float,
     *,
     particles: int,
     n_steps: int,
     dispersivity,
-    required_share: np.ndarray,
+    share: Callable[[Stations], np.ndarray],
     seed: int,
 ):
     """Detection time, area and receptor time of each source on one flow field (swarm method).
 
-    ``required_share`` (n_sources, n_stations) is the share G of the swarm that must pass a
-    station for its concentration to reach the limit. Returns (time, area, receptor_time).
+    ``share(stations)`` gives the (n_sources, n_stations) share G of a source's swarm that must
+    pass a station for its concentration to reach the limit; a receptor is reached when one of its
+    cells is. Returns (time, area, receptor_time).
     """
     xyz = np.repeat(points, particles, axis=0)
     visits = random_walk(
         flow, xyz, "forward", window, n_steps=n_steps, dispersivity=dispersivity, seed=seed
     )
-    source, station, t = _first_station_arrivals(visits, stations, particles)
-    required = np.maximum(np.ceil(required_share * particles - 1e-9), 1).astype(np.int64)
-    time = _kth_arrival(source, station, t, required)
-    hit = np.isin(visits.node, receptors)
-    receptor_time = np.full(len(points), np.inf)
-    np.minimum.at(receptor_time, visits.particle[hit] // particles, visits.t[hit])
+
+    def arrival(where: Stations) -> np.ndarray:
+        required = np.ceil(share(where) * particles - 1e-9)
+        required = np.maximum(required, 1).astype(np.int64)
+        return _kth_arrival(*_first_station_arrivals(visits, where, particles), required)
+
+    time = arrival(stations)
+    receptor_time = arrival(receptors).min(axis=1, initial=np.inf)
     return time, _swarm_area(flow, visits, particles, time), receptor_time
 
 
@@ -302,31 +303,39 @@ def detection_matrix(
         points = source_points(field, sources)
         stations = resolve_stations(field, candidates)
         receptors_f = receptor_nodes(field, receptors)
+        receptor_cells = cell_stations(field, receptors_f)
         if method == "transport":
             from gwsim.monitoring.detection_transport import transport_detection
 
             results.append(
                 transport_detection(
-                    field, sources, stations, receptors_f, window, detection_limit,
+                    field,
+                    sources,
+                    stations,
+                    receptors_f,
+                    window,
+                    detection_limit,
                     **(transport_options or {}),
                 )
             )
             continue
-        if rates is None:
-            share = np.full((len(sources), stations.n), float(min_share))
-        else:
-            share = detection_limit * station_throughflow(field, stations)[None] / rates[:, None]
+
+        def share(where: Stations, field=field) -> np.ndarray:
+            if rates is None:
+                return np.full((len(sources), where.n), float(min_share))
+            return detection_limit * station_throughflow(field, where)[None] / rates[:, None]
+
         results.append(
             swarm_detection(
                 field,
                 points,
                 stations,
-                receptors_f,
+                receptor_cells,
                 window,
                 particles=particles,
                 n_steps=n_steps,
                 dispersivity=dispersivity,
-                required_share=share,
+                share=share,
                 seed=seed + f,
             )
         )

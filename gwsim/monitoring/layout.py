@@ -128,11 +128,20 @@ def control_points(
         reach = np.sqrt(footprint.area) + footprint.length  # a ray long enough to leave it
         for turn in (0.0, spread, -spread):
             a = np.radians(turn)
-            d = np.array([up[0] * np.cos(a) - up[1] * np.sin(a), up[0] * np.sin(a) + up[1] * np.cos(a)])
-            ray = shapely.LineString([(centre.x, centre.y), (centre.x + reach * d[0], centre.y + reach * d[1])])
+            d = np.array(
+                [up[0] * np.cos(a) - up[1] * np.sin(a), up[0] * np.sin(a) + up[1] * np.cos(a)]
+            )
+            ray = shapely.LineString(
+                [(centre.x, centre.y), (centre.x + reach * d[0], centre.y + reach * d[1])]
+            )
             inside = ray.intersection(footprint)
             exit_length = inside.length if not inside.is_empty else 0.0
-            out.append([centre.x + (exit_length + distance) * d[0], centre.y + (exit_length + distance) * d[1]])
+            out.append(
+                [
+                    centre.x + (exit_length + distance) * d[0],
+                    centre.y + (exit_length + distance) * d[1],
+                ]
+            )
     return np.array(out).reshape(-1, 2)
 
 
@@ -140,17 +149,23 @@ def well_purposes(
     network: np.ndarray,
     candidates: np.ndarray,
     sets: dict[str, np.ndarray],
+    enterprises: dict[str, object] | None = None,
     recharge_areas: dict[str, object] | None = None,
+    spread_radius: float = 500.0,
 ) -> list[str]:
     """Purpose of each well of ``network`` (candidate indices): "control" if it meets a control
-    rule, "early_warning" if it lies in a recharge area of a drinking-water source, else "spread"."""
-    control = set(np.concatenate([s for k, s in sets.items() if k.startswith("control:")] or [[]]).astype(int).tolist())
+    rule; "spread" within ``spread_radius`` m of an enterprise footprint; "early_warning" in a
+    recharge area of a drinking-water source; "spread" otherwise."""
+    control = {int(c) for k, s in sets.items() if k.startswith("control:") for c in s}
+    footprints = list((enterprises or {}).values())
     areas = list((recharge_areas or {}).values())
     purposes = []
     for c in np.asarray(network, int):
         point = shapely.Point(candidates[c, 0], candidates[c, 1])
         if c in control:
             purposes.append("control")
+        elif any(f.distance(point) <= spread_radius for f in footprints):
+            purposes.append("spread")
         elif any(area.contains(point) for area in areas):
             purposes.append("early_warning")
         else:

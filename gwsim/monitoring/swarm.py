@@ -117,9 +117,7 @@ def random_walk(
         release = start + elapsed if forward else end - elapsed
         if idx.size == 0 or (flow.ntimes > 1 and not start <= release <= end):
             break
-        res = track(
-            flow, xyz[idx], direction, t_max=dt, pathlines=True, release_time=release
-        )
+        res = track(flow, xyz[idx], direction, t_max=dt, pathlines=True, release_time=release)
         path = res.pathlines
         # a path point carries the cell of the segment that ends there: that cell was entered
         # at the previous point
@@ -136,9 +134,7 @@ def random_walk(
         step = int(np.clip(np.searchsorted(flow.times, release), 0, flow.ntimes - 1))
         ok = moving & _landing_ok(flow, landed, step)
         xyz[idx] = np.where(ok[:, None], landed, advected)
-    return first_entries(
-        np.concatenate(parts), np.concatenate(nodes), np.concatenate(times), n
-    )
+    return first_entries(np.concatenate(parts), np.concatenate(nodes), np.concatenate(times), n)
 
 
 def first_entries(particle, node, t, n_particles: int) -> Visits:
