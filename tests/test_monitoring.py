@@ -8,14 +8,18 @@ which the median arrival of a weakly dispersed swarm must agree within 10 %.
 
 import dataclasses
 import itertools
+import json
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from uniform_flow import DARCY, N, uniform_flow_spec
 
 import gwsim
 from gwsim.engines import run_flow
+from gwsim.errors import SpecError
 from gwsim.monitoring import (
     Detection,
     DetectionMatrix,
@@ -29,6 +33,8 @@ from gwsim.monitoring import (
     evaluate_network,
 )
 from gwsim.monitoring.design import network_coverage
+from gwsim.monitoring.scenario import MonitoringScenario
+from gwsim.scenario import read_toml
 
 V = DARCY / N  # seepage velocity of the uniform-flow model, m/d
 CELL = 10.0  # m, cell width near the centre of the uniform-flow model
@@ -302,3 +308,110 @@ def test_transport_method_agrees_with_the_swarm(uniform, tmp_path):
     assert swarm.detects.tolist() == gwt.detects.tolist()
     hit = swarm.detects
     np.testing.assert_allclose(gwt.time[hit], swarm.time[hit], rtol=0.25)
+
+
+# ---------------------------------------------------------------------- scenarios
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _demo_scenario(**changes) -> dict:
+    """A monitoring scenario on the small demo valley of scenarios/enterprise_risk_valley.toml."""
+    model = read_toml(ROOT / "scenarios" / "enterprise_risk_valley.toml")["model"]
+    data = {
+        "name": "demo_monitoring",
+        "kind": "monitoring",
+        "model": model,
+        "detection": {"window": 3650.0, "particles": 100, "n_steps": 40, "lead_time": 91.0},
+        "receptors": {"wells": ["wellfield"], "class2_travel_time": 100.0},  # small, fast model
+        "candidates": {
+            "spacing": 100.0,
+            "area": [
+                [556300.0, 3123400.0],
+                [558900.0, 3123400.0],
+                [558900.0, 3124000.0],
+                [556300.0, 3124000.0],
+            ],
+        },
+        "design": {"n_wells": [2, 4], "curve": 4, "layout": {"control": True, "apply_from": 4}},
+        "enterprises": [
+            {
+                "name": "chem_plant",
+                "footprint": [
+                    [557400.0, 3123600.0],
+                    [557650.0, 3123600.0],
+                    [557650.0, 3123750.0],
+                    [557400.0, 3123750.0],
+                ],
+                "high_risk": True,
+            },
+            {
+                "name": "farm",
+                "footprint": [
+                    [556600.0, 3123500.0],
+                    [556800.0, 3123500.0],
+                    [556800.0, 3123650.0],
+                    [556600.0, 3123650.0],
+                ],
+            },
+        ],
+        "attribution": {"enterprise": "chem_plant", "particles": 100},
+    }
+    data.update(changes)
+    return data
+
+
+def test_monitoring_scenario_writes_networks_curve_maps_and_attribution(tmp_path):
+    path = ROOT / "scenarios" / "demo_monitoring.toml"  # only names the base folder
+    scenario = MonitoringScenario.from_dict(_demo_scenario(), path)
+    written = {p.name for p in scenario.run(tmp_path, log=lambda _: None)}
+    for name in (
+        "wells_2.csv",
+        "wells_4.geojson",
+        "network_map_4.png",
+        "coverage_curve.png",
+        "coverage_curve.csv",
+        "detection_by_enterprise.csv",
+        "summary.json",
+    ):
+        assert name in written
+    curve = pd.read_csv(tmp_path / "coverage_curve.csv", comment="#")
+    assert (curve["coverage_milp"] >= curve["coverage_greedy"] - 1e-9).all()
+    free = curve[~curve["layout_rules"]]["coverage_milp"]
+    assert free.is_monotonic_increasing
+    wells = json.loads((tmp_path / "wells_4.geojson").read_text())
+    assert wells["crs"]["properties"]["name"].endswith("4548")
+    purposes = [f["properties"]["purpose"] for f in wells["features"]]
+    assert len(purposes) == 4 and "control" in purposes  # the rules apply from 4 wells
+    assert set(purposes) <= {"control", "spread", "early_warning"}
+    assert all(f["properties"]["samples_per_year"] in (2, 4) for f in wells["features"])
+    ranking = pd.read_csv(tmp_path / "attribution.csv", comment="#")
+    assert ranking["enterprise"].iloc[0] == "chem_plant"
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"colour": 1}, "scenario.colour"),
+        ({"attribution": {"enterprise": "nobody"}}, "attribution.enterprise"),
+        ({"design": {"n_wells": [0]}}, "design.n_wells"),
+        ({"detection": {"method": "magic"}}, "detection.method"),
+        ({"receptors": {"wells": ["nowell"]}}, "receptors.wells"),
+    ],
+)
+def test_monitoring_scenario_errors_name_the_key(change, key):
+    with pytest.raises(SpecError) as info:
+        MonitoringScenario.from_dict(_demo_scenario(**change), ROOT / "scenarios" / "x.toml")
+    assert info.value.field.startswith(key)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["chajia_monitoring", "nancun_monitoring"])
+def test_site_monitoring_scenarios_run(name, tmp_path):
+    """The two site scenarios: networks of 3, 5 and 8 wells, and the attribution example ranks
+    the enterprise that leaked first."""
+    path = ROOT / "scenarios" / f"{name}.toml"
+    scenario = MonitoringScenario.from_dict(read_toml(path), path)
+    written = {p.name for p in scenario.run(tmp_path, log=lambda _: None)}
+    assert {"wells_3.csv", "wells_5.csv", "wells_8.csv", "attribution_map.png"} <= written
+    ranking = pd.read_csv(tmp_path / "attribution.csv", comment="#")
+    assert ranking["enterprise"].iloc[0] == ranking["true_enterprise"].iloc[0]
