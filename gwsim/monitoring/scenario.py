@@ -50,7 +50,6 @@ rate shared); the objective weights each enterprise equally (its leak points sha
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,24 +58,19 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from gwsim.capture import capture_zone, resolve_wells
+from gwsim.capture import capture_zone
 from gwsim.engines import run_flow
 from gwsim.errors import SpecError
-from gwsim.monitoring.attribution import Detection, attribute_source
 from gwsim.monitoring.candidates import candidate_lattice
 from gwsim.monitoring.design import choose_wells
 from gwsim.monitoring.detection import METHODS, detection_matrix
-from gwsim.monitoring.evaluation import evaluate_network
 from gwsim.monitoring.layout import LayoutRules, control_points, layout_sets
-from gwsim.monitoring.outputs import well_rows, write_wells
-from gwsim.monitoring.plots import plot_coverage_curve, plot_network, plot_origin
-from gwsim.plots import save_figure
-from gwsim.provenance import atomic_path, hash_inputs, provenance_attrs
+from gwsim.monitoring.outputs import MonitoringResults, write_outputs
+from gwsim.provenance import hash_inputs
 from gwsim.risk import LeakCase, leak_cells, leak_sources
 from gwsim.risk_scenario import _geometry, _keys
 from gwsim.scenario import SiteModel, read_model_table
 from gwsim.spec import ModelSpec
-from gwsim.tables import write_table
 
 _TOP_KEYS = {
     "name",
@@ -326,182 +320,7 @@ class MonitoringScenario:
             log(
                 f"scenario {self.name}: {n} wells cover {100 * best.coverage:.1f} % ({best.solver})"
             )
-        return self._write(
-            out,
-            flow,
-            matrix,
-            designs,
-            curve,
-            sets,
-            recharge,
-            zones,
-            sources,
-            group,
-            existing_idx,
-            started,
-            log,
+        results = MonitoringResults(
+            flow, matrix, designs, curve, sets, recharge, zones, sources, group, existing_idx
         )
-
-    def _write(
-        self,
-        out,
-        flow,
-        matrix,
-        designs,
-        curve,
-        sets,
-        recharge,
-        zones,
-        sources,
-        group,
-        existing_idx,
-        started,
-        log,
-    ):
-        attrs = provenance_attrs(self.inputs_hash, executables=["mf6"])
-        attrs.update(scenario=self.name, scenario_file=str(self.source))
-        names = [e.name for e in self.enterprises]
-        footprints = {e.name: e.footprint for e in self.enterprises}
-        high = {e.name for e in self.enterprises if e.high_risk}
-        xy = np.array([[s.x, s.y] for s in sources])
-        supply = [(w.x, w.y) for b in self.receptors["wells"] for w in resolve_wells(flow, [b])]
-        written = []
-        by_enterprise = []
-        for n in self.design["n_wells"]:
-            d = designs[n]
-            rules = sets if n >= self.apply_from else {}
-            radius = self.layout.flank_radius if self.layout else LayoutRules().flank_radius
-            rows = well_rows(flow, d, group, names, high, rules, footprints, recharge, radius)
-            written += write_wells(
-                rows, out, f"wells_{n}", flow.grid.crs, attrs, f"{self.name}: {n}-well network"
-            )
-            shown = [
-                {
-                    "index": r["candidate"],
-                    "name": r["name"],
-                    "purpose": "existing" if r["existing"] else r["purpose"],
-                    "sees": np.flatnonzero(d.detects[:, r["candidate"]] > 0),
-                }
-                for r in rows
-            ]
-            ax = plot_network(
-                flow,
-                matrix.candidates,
-                shown,
-                xy,
-                {e.name: e.footprint for e in self.enterprises},
-                zones,
-                supply,
-                title=f"{self.name}: {n} new wells, {100 * d.coverage:.0f} % of leaks detected in time",
-            )
-            written.append(save_figure(ax.figure, out / f"network_map_{n}.png"))
-            for g, name in enumerate(names):
-                mine = group == g
-                by_enterprise.append(
-                    {
-                        "n_wells": n,
-                        "enterprise": name,
-                        "detected_share": round(float(d.source_probability[mine].mean()), 3),
-                        "earliest_detection_d": round(float(d.source_time[mine].min()), 1),
-                        "reaches_receptor_d": round(float(matrix.receptor_time[:, mine].min()), 1),
-                    }
-                )
-        written += write_table(
-            curve, out, "coverage_curve", attrs, f"{self.name}: coverage vs wells"
-        )
-        written.append(
-            save_figure(
-                plot_coverage_curve(curve, f"{self.name}: coverage vs number of wells").figure,
-                out / "coverage_curve.png",
-            )
-        )
-        written += write_table(
-            by_enterprise,
-            out,
-            "detection_by_enterprise",
-            attrs,
-            f"{self.name}: detection by enterprise",
-        )
-        if len(existing_idx):
-            ev = evaluate_network(matrix, existing_idx, designs[max(self.design["n_wells"])].chosen)
-            rows = [
-                {
-                    "coverage_existing": round(ev.coverage, 4),
-                    "coverage_with_proposed": round(ev.coverage_with_proposed, 4),
-                }
-            ]
-            written += write_table(ev.wells, out, "existing_wells", attrs, "Existing wells")
-            written += write_table(
-                ev.proposed + rows, out, "proposed_value", attrs, "What each proposed well adds"
-            )
-        if self.attribution:
-            written += self._attribution_example(out, flow, matrix, designs, group, attrs, log)
-        summary = {
-            "scenario": self.name,
-            "coverage": {str(r["n_wells"]): r["coverage_milp"] for r in curve},
-            "undetectable_leak_points": matrix.undetectable.tolist(),
-            "seconds": round(time.perf_counter() - started, 1),
-            **attrs,
-        }
-        with atomic_path(out / "summary.json") as tmp:
-            tmp.write_text(json.dumps(summary, indent=2))
-        written.append(out / "summary.json")
-        log(f"scenario {self.name}: wrote {len(written)} files to {out}")
-        return written
-
-    def _attribution_example(self, out, flow, matrix, designs, group, attrs, log):
-        """A leak from the named enterprise, detected (or not) by the wells of one design.
-
-        The wells are sampled when the last of the detecting wells first sees the leak (t_obs);
-        a detecting well's travel-time window is (0, its first detection), a non-detecting
-        well's (0, t_obs): the leak started at most that long ago."""
-        a = self.attribution
-        design = designs[a["n_wells"]]
-        true = [e.name for e in self.enterprises].index(a["enterprise"])
-        first = design.detection_time[group == true][:, design.network].min(axis=0)
-        if not np.isfinite(first).any():
-            log(f"scenario {self.name}: no well of the design sees {a['enterprise']}: no example")
-            return []
-        t_obs = float(first[np.isfinite(first)].max())
-        detections = [
-            Detection(
-                tuple(matrix.candidates[c, :2]),
-                (0.0, float(t) if np.isfinite(t) else t_obs),
-                1.0 if np.isfinite(t) else None,
-                name=f"MW{k + 1}",
-            )
-            for k, (c, t) in enumerate(zip(design.network, first, strict=True))
-        ]
-        footprints = {e.name: e.footprint for e in self.enterprises}
-        result = attribute_source(
-            flow,
-            detections,
-            footprints,
-            particles=a["particles"],
-            dispersivity=tuple(self.detection["dispersivity"]),
-            log_sigma=None,
-        )
-        rows = [{"true_enterprise": a["enterprise"], **r} for r in result.ranking]
-        probability = {r["enterprise"]: r["probability"] for r in result.ranking}
-        written = write_table(
-            rows, out, "attribution", attrs, f"Attribution of a leak from {a['enterprise']}"
-        )
-        ax = plot_origin(
-            flow,
-            result.origin,
-            detections,
-            result.detected,
-            footprints,
-            probability,
-            title=f"Leak from {a['enterprise']} seen by {int(result.detected.sum())} wells: likely origin",
-        )
-        written.append(save_figure(ax.figure, out / "attribution_map.png"))
-        origin = result.origin.to_dataset()
-        origin.attrs.update(attrs)
-        with atomic_path(out / "attribution_origin.nc") as tmp:
-            origin.to_netcdf(tmp, engine="netcdf4")
-        written.append(out / "attribution_origin.nc")
-        log(
-            f"scenario {self.name}: attribution ranks {result.most_likely} first (true: {a['enterprise']})"
-        )
-        return written
+        return write_outputs(self, results, out, started, log)
