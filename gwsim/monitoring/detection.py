@@ -38,6 +38,7 @@ import numpy as np
 
 from gwsim.flowfield import FlowField
 from gwsim.monitoring.candidates import Stations, cell_stations, resolve_stations
+from gwsim.monitoring.detection_transport import transport_detection
 from gwsim.monitoring.errors import MonitoringError
 from gwsim.monitoring.sources import mass_rates, receptor_nodes, source_points
 from gwsim.monitoring.swarm import Visits, random_walk
@@ -97,20 +98,6 @@ class DetectionMatrix:
     def undetectable(self) -> np.ndarray:
         """Indices of the sources no candidate detects in any field."""
         return np.flatnonzero(~self.detects.any(axis=(0, 2)))
-
-    def subset(self, candidates: np.ndarray) -> DetectionMatrix:
-        """The matrix restricted to some candidates (indices)."""
-        idx = np.asarray(candidates, int)
-        return DetectionMatrix(
-            self.detects[..., idx],
-            self.time[..., idx],
-            self.area[..., idx],
-            self.receptor_time,
-            self.candidates[idx],
-            self.method,
-            self.window,
-            self.lead_time,
-        )
 
 
 # ---------------------------------------------------------------------- flows through stations
@@ -305,8 +292,6 @@ def detection_matrix(
         receptors_f = receptor_nodes(field, receptors)
         receptor_cells = cell_stations(field, receptors_f)
         if method == "transport":
-            from gwsim.monitoring.detection_transport import transport_detection
-
             results.append(
                 transport_detection(
                     field,

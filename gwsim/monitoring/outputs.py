@@ -137,7 +137,11 @@ def write_outputs(scenario, r: MonitoringResults, out: Path, started: float, log
     footprints = {e.name: e.footprint for e in scenario.enterprises}
     high = {e.name for e in scenario.enterprises if e.high_risk}
     xy = np.array([[s.x, s.y] for s in sources])
-    supply = [(w.x, w.y) for b in scenario.receptors["wells"] for w in resolve_wells(flow, [b])]
+    supply = {
+        (float(flow.grid.xcenters[r_, c_]), float(flow.grid.ycenters[r_, c_]))
+        for name in scenario.receptors["wells"]
+        for _, r_, c_ in resolve_wells(flow, [name])[0].cells
+    }
     written = []
     by_enterprise = []
     for n in scenario.design["n_wells"]:

@@ -16,6 +16,8 @@ Layout (units in the comments; paths relative to the scenario file)::
     detection_limit = 0.005       # mg/L (needs the enterprises' mass_rate); omit: min_share
     min_share = 0.05
     lead_time = 91.0              # d, e.g. one quarterly sampling interval
+    porosity_factors = [0.5, 1.0, 2.0]   # an ensemble: the model's porosity times each factor;
+                                  # detection becomes a probability (default [1.0], one field)
     [receptors]
     wells = ["chajia_wells"]      # supply wells (WEL boundary names)
     class2_travel_time = 1000.0   # d: their class-2 zone (HJ 338) is a receptor too
@@ -50,6 +52,7 @@ rate shared); the objective weights each enterprise equally (its leak points sha
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -94,6 +97,7 @@ _DETECTION = {
     "min_share": 0.05,
     "lead_time": 0.0,
     "seed": 0,
+    "porosity_factors": [1.0],
 }
 _RECEPTORS = {"wells": [], "class2_travel_time": 1000.0}
 _CANDIDATES = {"spacing": 100.0, "area": None, "existing": [], "clearance": 20.0}
@@ -165,6 +169,11 @@ class MonitoringScenario:
             raise SpecError("detection.method", f"{det['method']!r}", f"use one of {METHODS}")
         for key in ("window", "particles", "n_steps", "min_share"):
             _positive(det[key], f"detection.{key}")
+        factors = det["porosity_factors"]
+        if not (isinstance(factors, list) and factors):
+            raise SpecError("detection.porosity_factors", f"{factors!r}", "give a list, e.g. [1.0]")
+        for f in factors:
+            _positive(f, "detection.porosity_factors")
         rec = {**_RECEPTORS, **_keys(data.get("receptors", {}), set(_RECEPTORS), "receptors")}
         wells = {b.name.lower() for b in spec.boundaries if b.kind == "wel"}
         for w in rec["wells"]:
@@ -282,12 +291,18 @@ class MonitoringScenario:
         existing = np.array([[e["x"], e["y"]] for e in self.candidates["existing"]]).reshape(-1, 2)
         existing_idx = np.arange(len(points), len(points) + len(existing))
         points = np.concatenate([points, existing])
-        det = {k: v for k, v in self.detection.items() if k != "dispersivity"}
+        det = {
+            k: v for k, v in self.detection.items() if k not in ("dispersivity", "porosity_factors")
+        }
+        ensemble = [
+            dataclasses.replace(flow, porosity=flow.porosity * f)
+            for f in self.detection["porosity_factors"]
+        ]
         log(
             f"scenario {self.name}: detection of {len(sources)} leak points by {len(points)} candidates"
         )
         matrix = detection_matrix(
-            flow,
+            ensemble,
             sources,
             points,
             receptors=receptors,
