@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from uniform_flow import DARCY, N, uniform_flow_spec
+from builders import DARCY, N, uniform_flow_spec
 
 import gwsim
+from gwsim.config import read_toml
 from gwsim.engines import run_flow
 from gwsim.errors import SpecError
 from gwsim.monitoring import (
@@ -34,7 +35,8 @@ from gwsim.monitoring import (
 )
 from gwsim.monitoring.design import network_coverage
 from gwsim.monitoring.scenario import MonitoringScenario
-from gwsim.scenario import read_toml
+
+pytestmark = pytest.mark.needs_mf6
 
 V = DARCY / N  # seepage velocity of the uniform-flow model, m/d
 CELL = 10.0  # m, cell width near the centre of the uniform-flow model

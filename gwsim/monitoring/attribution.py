@@ -31,7 +31,7 @@ from gwsim.flowfield import FlowField
 from gwsim.monitoring.candidates import resolve_stations
 from gwsim.monitoring.errors import MonitoringError
 from gwsim.monitoring.swarm import random_walk
-from gwsim.risk import footprint_columns
+from gwsim.risk.leaks import footprint_columns
 
 
 @dataclass(frozen=True)
