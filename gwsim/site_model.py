@@ -41,7 +41,9 @@ class SiteModel:
     def from_table(cls, model: dict, base: Path) -> SiteModel:
         """The site model of a ``[model]`` table; ``site`` is relative to the folder ``base``."""
         check_keys(model, {"site", "variant", "overrides"}, "model")
-        folder = (base / str(model["site"])).resolve()
+        if not isinstance(model["site"], str):
+            raise SpecError("model.site", f"{model['site']!r} is not a path", 'site = "../models/…"')
+        folder = (base / model["site"]).resolve()
         if not (folder / "build.py").is_file() or not (folder / "params.toml").is_file():
             raise SpecError(
                 "model.site",
@@ -50,7 +52,7 @@ class SiteModel:
             )
         builder = cls._module(folder)
         variant = model.get("variant", builder.VARIANTS[0])
-        if variant not in builder.VARIANTS:
+        if not isinstance(variant, str) or variant not in builder.VARIANTS:
             raise SpecError(
                 "model.variant",
                 f"unknown variant {variant!r}",
@@ -70,8 +72,25 @@ class SiteModel:
         return module
 
     def build(self, params: dict | None = None) -> ModelSpec:
-        """The validated spec of this site (from ``params``, default the scenario's)."""
-        return self._module(self.folder).build_spec(params or self.params, self.variant).validate()
+        """The validated spec of this site (from ``params``, default the scenario's).
+
+        ``build.py`` is the site's own code: an error it raises on these parameters (a value of
+        the wrong kind that :func:`~gwsim.params.apply_overrides` let through) is reported as a
+        :class:`SpecError` naming the site and the overrides, not as a traceback.
+        """
+        module = self._module(self.folder)
+        try:
+            spec = module.build_spec(params or self.params, self.variant)
+        except (ArithmeticError, IndexError, KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, SpecError):
+                raise
+            raise SpecError(
+                "model.overrides",
+                f"the site model {self.folder.name} cannot be built from these parameters "
+                f"({type(exc).__name__}: {exc})",
+                f"check the overrides against {self.params_file} (units, list lengths, signs)",
+            ) from exc
+        return spec.validate()
 
 
 def read_model_table(model: dict, path: Path) -> tuple[ModelSpec, Path | None, SiteModel | None]:
