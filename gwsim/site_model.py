@@ -42,7 +42,9 @@ class SiteModel:
         """The site model of a ``[model]`` table; ``site`` is relative to the folder ``base``."""
         check_keys(model, {"site", "variant", "overrides"}, "model")
         if not isinstance(model["site"], str):
-            raise SpecError("model.site", f"{model['site']!r} is not a path", 'site = "../models/…"')
+            raise SpecError(
+                "model.site", f"{model['site']!r} is not a path", 'site = "../models/…"'
+            )
         folder = (base / model["site"]).resolve()
         if not (folder / "build.py").is_file() or not (folder / "params.toml").is_file():
             raise SpecError(

@@ -52,9 +52,7 @@ _FIELD_TYPES = {
         "idomain": "int",
         "crs": "str",
     },
-    Properties: dict.fromkeys(
-        ("k", "k33", "k22", "angle1", "ss", "sy", "porosity"), "number"
-    )
+    Properties: dict.fromkeys(("k", "k33", "k22", "angle1", "ss", "sy", "porosity"), "number")
     | {"icelltype": "int"},
     StressPeriod: {"length": "number", "nstp": "int", "tsmult": "number", "steady": "bool"},
     Solver: {
@@ -194,7 +192,9 @@ def _select_cells(data: dict, grid: Grid, where: str, kind: str) -> np.ndarray:
             and points
             and all(isinstance(p, list) and len(p) == 2 for p in points)
         ):
-            raise SpecError(f"{where}.points", "must be a list of [x, y]", "give [[x, y], ...] in m")
+            raise SpecError(
+                f"{where}.points", "must be a list of [x, y]", "give [[x, y], ...] in m"
+            )
         numbers(points, f"{where}.points", shape_hint="coordinates in m")
         x = np.array([float(point[0]) for point in points])
         y = np.array([float(point[1]) for point in points])
@@ -247,7 +247,9 @@ def _index(value, n: int, where: str, axis: str) -> int:
     """``value`` checked to be an integer index (0-based; the grid has ``n`` along ``axis``);
     whether it lies inside the grid is checked where the selection is resolved."""
     if not (isinstance(value, int) and not isinstance(value, bool)):
-        raise SpecError(where, f"{value!r} is not a {axis} index", f"give an integer 0..{n - 1} (0-based)")
+        raise SpecError(
+            where, f"{value!r} is not a {axis} index", f"give an integer 0..{n - 1} (0-based)"
+        )
     return value
 
 
