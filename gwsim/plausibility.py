@@ -46,7 +46,8 @@ class Bounds:
 def bounds() -> dict[str, Bounds]:
     """{quantity: Bounds} from ``gwsim/data/plausibility.toml``."""
     table = package_table("gwsim", TABLE)
-    table.pop("medium_k")
+    for section in ("medium_k", "parameter_units", "parameter_names"):
+        table.pop(section)
     return {
         name: Bounds(
             name,
@@ -195,18 +196,33 @@ def _well_findings(found: Findings, rate, cells, grid, k, where: str, hint: str)
 
 
 def params_findings(params: dict) -> Findings:
-    """Findings on a site model's parameters that the spec no longer shows: the rainfall and the
-    share of it that recharges (``*.rainfall``, ``*.infiltration_coefficient``)."""
-    from gwsim.config import convert
+    """Findings on a site model's parameters (:mod:`gwsim.params`), judged before the model is
+    built so that an absurd length or count never reaches the site's ``build.py``: each numeric
+    parameter as the quantity its unit (or, without a unit, its key) names in
+    ``[parameter_units]`` / ``[parameter_names]`` of the bounds table; unitless integers as counts.
+    """
+    from gwsim.config import convert, is_number
 
+    table = package_table("gwsim", TABLE)
+    by_unit, by_name = table["parameter_units"], table["parameter_names"]
     found = Findings()
     for key, p in params.items():
+        values = p.value if isinstance(p.value, list) else [p.value]
+        if not values or not all(is_number(v) for v in values):
+            continue
         leaf = key.rsplit(".", 1)[-1]
         where = f"parameter {key}"
-        if leaf == "infiltration_coefficient":
-            found.judge("recharge_share", p.value, where)
-        elif leaf == "rainfall":
-            found.judge("rainfall", convert(p.value, p.unit, "mm/a", where), where)
+        named = [q for end, q in by_name.items() if leaf.endswith(end)]
+        if p.unit in by_unit:
+            quantity = by_unit[p.unit]
+            values = convert(values, p.unit, bounds()[quantity].unit, where)
+        elif p.unit == "-" and named:
+            quantity = named[0]
+        elif p.unit == "-" and all(float(v).is_integer() for v in values):
+            quantity = "count"
+        else:
+            continue
+        found.judge(quantity, values, where, None, "; see [model.overrides] and params.toml")
     return found
 
 
@@ -251,23 +267,70 @@ def scenario_findings(scenario) -> Findings:
     protection = getattr(scenario, "protection", None)
     if spec is not None and protection and protection.get("media"):
         found.extend(media_findings(spec, protection["media"], protection["sources"]))
+    if protection:
+        for key, quantity in (
+            ("alpha", "safety_factor"),
+            ("k", "k"),
+            ("gradient", "gradient"),
+            ("porosity", "porosity"),
+        ):
+            if protection.get(key) is not None:
+                found.judge(quantity, protection[key], f"protection.{key}")
+    if spec is not None:
+        found.extend(_transport_findings(scenario, spec))
+    found.extend(_zoning_findings(scenario))
+    return found
+
+
+def _transport_findings(scenario, spec) -> Findings:
+    """Enterprise-risk inputs: dispersivity against the plume scale, service life, leaks,
+    contaminants and control options."""
+    found = Findings()
     dispersivity = getattr(scenario, "dispersivity", None)
-    if spec is not None and dispersivity is not None:
+    if dispersivity is not None:
         grid = spec.grid.resolve()
         scale = max(grid.delr.sum(), grid.delc.sum())
-        found.judge("dispersivity_ratio", dispersivity[0] / scale, "transport.dispersivity[0]")
+        for i, alpha in enumerate(dispersivity):
+            found.judge("dispersivity_ratio", alpha / scale, f"transport.dispersivity[{i}]")
         if not dispersivity[0] >= dispersivity[1] >= dispersivity[2]:
             found.warnings.append(
                 f"transport.dispersivity: {list(dispersivity)} m is not ordered longitudinal >= "
                 "transverse horizontal >= transverse vertical (usual ratios 1 : 0.1 : 0.01)"
             )
-    for enterprise in getattr(scenario, "enterprises", None) or []:
-        for c in enterprise.contaminants:
-            where = f"enterprises.{enterprise.name}.{c.name}.decay"
-            found.judge("decay", c.decay, where)
+    times = getattr(scenario, "times", None)
+    if times is not None and len(times):
+        found.judge("duration", float(np.max(times)), "transport.service_life")
+    for e in getattr(scenario, "enterprises", None) or []:
+        for c in e.contaminants:
+            where = f"enterprises.{e.name}.{c.name}"
+            found.judge("decay", c.decay, f"{where}.decay")
+            found.judge("retardation", c.retardation, f"{where}.retardation")
+            if c.concentration is not None:
+                found.judge("concentration", c.concentration, f"{where}.concentration")
+        for case in e.cases:
+            where = f"enterprises.{e.name}.cases.{case.name}"
+            found.judge("seepage", case.seepage, f"{where}.seepage")
+            if case.duration is not None:
+                found.judge("duration", case.duration, f"{where}.duration")
     for option in getattr(scenario, "options", None) or []:
-        if hasattr(option, "decay"):
+        name = type(option).__name__
+        if name == "ReactiveBarrier":
             found.judge("decay", option.decay, "controls.reactive_barrier.decay")
+        elif name == "CutoffWall":
+            found.judge("barrier_k", option.k, "controls.cutoff_wall.k")
+            found.judge("length", option.thickness, "controls.cutoff_wall.thickness")
+        elif name == "HydraulicContainment":
+            rates = [w[2] for w in option.wells]
+            found.judge("well_rate", rates, "controls.containment.wells")
+    for b in getattr(spec, "barriers", None) or []:
+        found.judge("barrier_k", b.k, f"barrier {b.name!r}.k")
+    return found
+
+
+def _zoning_findings(scenario) -> Findings:
+    """Key-zone inputs: the layers' K, porosity and recharge, kernel and treatment distances,
+    yield breaks."""
+    found = Findings()
     layers = getattr(scenario, "layers", None)
     if isinstance(layers, dict):
         for name, quantity, factor in (
@@ -278,4 +341,12 @@ def scenario_findings(scenario) -> Findings:
             if name in layers:
                 values = np.asarray(layers[name].values, float) * factor
                 found.judge(quantity, values, f"layers.{name}")
+    scheme = getattr(scenario, "scheme", None)
+    if scheme is not None:
+        for key, distance in getattr(scheme, "kernel", {}).items():
+            found.judge("length", distance, f"load.{key}")
+        if getattr(scheme, "treatment_radius_m", None) is not None:
+            found.judge("length", scheme.treatment_radius_m, "treatment.radius_m")
+        if getattr(scheme, "yield_breaks", None) is not None:
+            found.judge("well_rate", scheme.yield_breaks, "value.yield_breaks_m3_per_day")
     return found

@@ -15,9 +15,10 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from gwsim.config import check_keys
+from gwsim.config import Problems, check_keys
 from gwsim.errors import SpecError
 from gwsim.params import apply_overrides, load_params
+from gwsim.plausibility import params_findings
 from gwsim.spec import ModelSpec
 
 
@@ -63,6 +64,9 @@ class SiteModel:
         params = apply_overrides(
             load_params(folder / "params.toml"), model.get("overrides", {}), "model.overrides"
         )
+        problems = Problems()
+        problems.errors += params_findings(params).errors  # before build.py sees them
+        problems.raise_any()
         return cls(folder, variant, params)
 
     @staticmethod

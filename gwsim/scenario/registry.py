@@ -45,9 +45,72 @@ def read_scenario(path: str | Path) -> tuple[ScenarioKind, Findings]:
         raise SpecError(
             "kind", f"unknown scenario kind {kind!r}", f"use one of {sorted(SCENARIO_KINDS)}"
         )
-    scenario = SCENARIO_KINDS[kind].from_dict(data, path.resolve())
+    scenario = _validated(SCENARIO_KINDS[kind], data, path.resolve())
     findings = scenario_findings(scenario)
     problems = Problems()
     problems.errors += findings.errors
     problems.raise_any()
     return scenario, findings
+
+
+# exceptions a kind's from_dict raises when a value has a type or shape it did not expect
+_UNREADABLE = (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError)
+
+
+def _validated(cls, data: dict, path: Path):
+    """``cls.from_dict(data, path)``; an unexpected exception (a value of a type the kind did not
+    check) becomes a :class:`SpecError` naming the key whose value caused it."""
+    try:
+        return cls.from_dict(data, path)
+    except SpecError:
+        raise
+    except _UNREADABLE as exc:
+        key = _culprit(cls, data, path, exc)
+        raise SpecError(
+            key or str(path),
+            f"holds a value gwsim cannot read ({type(exc).__name__}: {exc})",
+            "check its type and layout against docs/scenarios.md (a table, a list, a number or "
+            "text as there); if it matches, report this as a gwsim bug",
+        ) from exc
+
+
+def _fails_alike(cls, data, path, exc) -> bool:
+    try:
+        cls.from_dict(data, path)
+    except type(exc) as other:
+        return str(other) == str(exc)
+    except Exception:
+        return False
+    return False
+
+
+def _culprit(cls, data: dict, path: Path, exc: Exception, prefix: str = "", depth: int = 3):
+    """The dotted key whose removal makes ``exc`` go away (searched ``depth`` levels deep), or
+    None. Only runs after a failure, so its extra reads cost nothing on good files."""
+
+    def without(container, key):
+        if isinstance(container, dict):
+            return {k: v for k, v in container.items() if k != key}
+        return [v for i, v in enumerate(container) if i != key]
+
+    def search(node, rebuild, prefix, depth):
+        keys = node.keys() if isinstance(node, dict) else range(len(node))
+        for key in keys:
+            if prefix == "" and key in ("name", "kind"):
+                continue
+            if _fails_alike(cls, rebuild(without(node, key)), path, exc):
+                continue
+            name = f"{prefix}.{key}" if prefix else str(key)
+            child = node[key]
+            if depth > 1 and isinstance(child, dict | list) and child:
+
+                def rebuild_child(new, key=key):
+                    copy = dict(node) if isinstance(node, dict) else list(node)
+                    copy[key] = new
+                    return rebuild(copy)
+
+                return search(child, rebuild_child, name, depth - 1) or name
+            return name
+        return None
+
+    return search(data, lambda d: d, prefix, depth)
