@@ -78,7 +78,9 @@ class Findings:
     errors: list[SpecError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def judge(self, quantity: str, values, where: str, place=None, hint: str = "") -> None:
+    def judge(
+        self, quantity: str, values, where: str, place=None, hint: str = "", typical: bool = True
+    ) -> None:
         """Judge ``values`` (a number or an array, in the quantity's unit) of ``quantity``.
 
         ``place(i)`` describes the flat index i of the worst value (e.g. its cell); ``hint`` is
@@ -102,7 +104,7 @@ class Findings:
                 )
             )
             return
-        if b.typical is None:
+        if b.typical is None or not typical:
             return
         lo, hi = b.typical
         odd = (v < lo) | (v > hi)
@@ -211,7 +213,8 @@ def params_findings(params: dict) -> Findings:
         if not values or not all(is_number(v) for v in values):
             continue
         leaf = key.rsplit(".", 1)[-1]
-        where = f"parameter {key}"
+        overridden = p.source.startswith("scenario override")
+        where = f"model.overrides.{key}" if overridden else f"parameter {key}"
         named = [q for end, q in by_name.items() if leaf.endswith(end)]
         if p.unit in by_unit:
             quantity = by_unit[p.unit]
@@ -290,8 +293,10 @@ def _transport_findings(scenario, spec) -> Findings:
     if dispersivity is not None:
         grid = spec.grid.resolve()
         scale = max(grid.delr.sum(), grid.delc.sum())
-        for i, alpha in enumerate(dispersivity):
-            found.judge("dispersivity_ratio", alpha / scale, f"transport.dispersivity[{i}]")
+        for i, alpha in enumerate(dispersivity):  # transverse ones: hard range only
+            found.judge(
+                "dispersivity_ratio", alpha / scale, f"transport.dispersivity[{i}]", typical=i == 0
+            )
         if not dispersivity[0] >= dispersivity[1] >= dispersivity[2]:
             found.warnings.append(
                 f"transport.dispersivity: {list(dispersivity)} m is not ordered longitudinal >= "

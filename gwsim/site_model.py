@@ -33,6 +33,7 @@ class SiteModel:
     folder: Path
     variant: str
     params: dict
+    overridden: tuple[str, ...] = ()  # keys the scenario's [model.overrides] changed
 
     @property
     def params_file(self) -> Path:
@@ -67,7 +68,7 @@ class SiteModel:
         problems = Problems()
         problems.errors += params_findings(params).errors  # before build.py sees them
         problems.raise_any()
-        return cls(folder, variant, params)
+        return cls(folder, variant, params, tuple(model.get("overrides", {})))
 
     @staticmethod
     def _module(folder: Path):
@@ -80,21 +81,23 @@ class SiteModel:
     def build(self, params: dict | None = None) -> ModelSpec:
         """The validated spec of this site (from ``params``, default the scenario's).
 
-        ``build.py`` is the site's own code: an error it raises on these parameters (a value of
-        the wrong kind that :func:`~gwsim.params.apply_overrides` let through) is reported as a
-        :class:`SpecError` naming the site and the overrides, not as a traceback.
+        ``build.py`` is the site's own code: when the scenario overrides parameters, an error it
+        raises (a value it cannot use that :func:`~gwsim.params.apply_overrides` and the
+        plausibility bounds let through, e.g. an unknown CRS) is reported as a :class:`SpecError`
+        naming the overrides, not as a traceback. Without overrides it is a bug and propagates.
         """
         module = self._module(self.folder)
         try:
             spec = module.build_spec(params or self.params, self.variant)
-        except (ArithmeticError, IndexError, KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, SpecError):
+        except Exception as exc:
+            if isinstance(exc, SpecError) or not self.overridden:
                 raise
             raise SpecError(
                 "model.overrides",
                 f"the site model {self.folder.name} cannot be built from these parameters "
                 f"({type(exc).__name__}: {exc})",
-                f"check the overrides against {self.params_file} (units, list lengths, signs)",
+                f"check the overrides {list(self.overridden)} against {self.params_file} (units, "
+                "list lengths, signs)",
             ) from exc
         return spec.validate()
 
