@@ -7,8 +7,11 @@ value outside the typical range runs with one warning, which the run records in 
 
 :func:`scenario_findings` checks what a scenario of any kind carries: its model spec (K, storage,
 porosity, recharge, conductances, elevations, cell sizes, well rates against transmissivity), its
-site-model parameters (recharge as a share of rainfall), the HJ 338 media of its protection sources,
-and transport inputs (dispersivity against the plume scale, decay rates).
+site-model parameters (by unit or key: lengths, K, rainfall, recharge as a share of rainfall,
+counts; :func:`params_findings` also runs before a site's ``build.py``), the protection options and
+the typical K of the sources' HJ 338 media, enterprise-risk inputs (dispersivity against the plume
+scale, decay, retardation, concentrations, leaks, control options) and key-zone inputs (layers,
+distances, yield breaks). Bounds are in gwsim's units (m, d); overrides are converted first.
 """
 
 from __future__ import annotations

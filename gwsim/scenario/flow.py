@@ -24,8 +24,10 @@ and the outputs to write into the output folder (default ``out/<scenario name>/`
     media = { town = "gravel" }   # optional, to list HJ 338's tabulated radii
     alpha = 1.5                   # safety factor of R = alpha K I T / n
 
-The whole scenario is read and validated before anything is written; the MODFLOW files go to
-``<out>/model/`` and every output file is written atomically with provenance attributes.
+The whole scenario is read and validated before anything is written (every problem found is
+reported: wells of a source must pump, media must be HJ 338's); the MODFLOW files go to
+``<out>/model/`` and every output file is written atomically with provenance attributes. Every index
+in the file counts from 0, ``head_map_layer`` too.
 """
 
 from __future__ import annotations
