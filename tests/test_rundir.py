@@ -62,9 +62,14 @@ def test_a_failed_run_leaves_the_previous_results_and_no_partial_file(tmp_path):
 
 WRITER = textwrap.dedent(
     """
-    import sys, time
+    import importlib.util, sys, time
     from pathlib import Path
-    from gwsim.rundir import fresh_run_folder
+
+    # gwsim/rundir.py alone (not the gwsim package): the process starts in a fraction of a second
+    spec = importlib.util.spec_from_file_location("rundir", sys.argv[4])
+    rundir = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rundir)
+    fresh_run_folder = rundir.fresh_run_folder
 
     target, name, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
     with fresh_run_folder(target) as staging:
@@ -86,7 +91,7 @@ def start_writer(tmp_path: Path, target: Path, name: str, n: int) -> subprocess.
     script.write_text(WRITER)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, str(script), str(target), name, str(n)],
+        [sys.executable, str(script), str(target), name, str(n), str(ROOT / "gwsim" / "rundir.py")],
         stdout=subprocess.PIPE,
         text=True,
         env=env,
