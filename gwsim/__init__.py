@@ -4,8 +4,7 @@ drinking-water source protection, on MODFLOW 6 and MT3D-USGS through flopy.
 Units are metres and days throughout; concentrations are mg/L.
 """
 
-__version__ = "0.1.0"
-
+from gwsim._version import __version__
 from gwsim.capture import CaptureZone, capture_zone
 from gwsim.errors import (
     EngineError,
@@ -17,7 +16,7 @@ from gwsim.errors import (
 )
 from gwsim.flowfield import FlowField
 from gwsim.protection import ProtectionZones, protection_zones
-from gwsim.risk import Contaminant, Enterprise, LeakCase, Receptor, assess
+from gwsim.risk import Contaminant, Enterprise, LeakCase, Receptor, assess_enterprise_risk
 from gwsim.solute import DualDomain, Plume, Source, transport
 from gwsim.tracking import TrackResult, track
 
@@ -40,7 +39,7 @@ __all__ = [
     "SpecError",
     "TrackResult",
     "__version__",
-    "assess",
+    "assess_enterprise_risk",
     "capture_zone",
     "protection_zones",
     "track",

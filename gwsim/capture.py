@@ -36,7 +36,6 @@ says how many (the zones of longer travel times are then too small).
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,11 +47,13 @@ from shapely import affinity
 from shapely.geometry import mapping
 from tqdm import tqdm
 
-from gwsim.errors import GwsimError, GwsimWarning
+from gwsim.errors import CaptureZoneError, IncompleteZoneWarning, TruncatedZoneWarning
 from gwsim.flowfield import FlowField
-from gwsim.provenance import atomic_path, provenance_attrs
+from gwsim.provenance import provenance_attrs
 from gwsim.tracking import Status, track
 from gwsim.tracking.startpoints import cell_face_points, cell_lattice_points
+from gwsim.wells import Well, resolve_wells, well_of_node
+from gwsim.writers import write_geojson
 
 INFLOW_KINDS = {
     "RCH": "recharge",
@@ -62,29 +63,6 @@ INFLOW_KINDS = {
     "WEL": "injection",
 }
 CAPTURED = (Status.SINK, Status.WEAK_SINK)
-
-
-class CaptureZoneError(GwsimError, ValueError):
-    """Wells or travel times given to :func:`capture_zone` are invalid."""
-
-
-class TruncatedZoneWarning(GwsimWarning):
-    """A capture zone reaches the edge of the model: it is cut off there."""
-
-
-class IncompleteZoneWarning(GwsimWarning):
-    """A transient flow simulation ended before the tracked water reached the wells."""
-
-
-@dataclass
-class Well:
-    """A pumping well (or well group) as seen in the flow field."""
-
-    name: str
-    cells: np.ndarray  # (m, 3) layer, row, col of the pumping cells
-    rate: float  # total pumping, m³/d (positive)
-    x: float  # model coordinates of the first cell's centre, m
-    y: float
 
 
 @dataclass
@@ -168,87 +146,6 @@ class CaptureZone:
         return plot_capture_zone(self, ax=ax, flow=flow)
 
 
-def write_geojson(path: str | Path, features: list[dict], crs: str | None, attrs: dict) -> Path:
-    """A GeoJSON FeatureCollection with its CRS and provenance, written atomically.
-
-    The CRS is named by its EPSG code when it has one; otherwise its WKT goes into the ``gwsim``
-    member (``crs_wkt``).
-    """
-    import pyproj
-
-    collection = {"type": "FeatureCollection", "features": features, "gwsim": dict(attrs)}
-    if crs:
-        parsed = pyproj.CRS.from_user_input(crs)
-        epsg = parsed.to_epsg()
-        if epsg:
-            collection["crs"] = {
-                "type": "name",
-                "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"},
-            }
-        else:
-            collection["gwsim"]["crs_wkt"] = parsed.to_wkt()
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(collection, indent=1, ensure_ascii=False), encoding="utf-8")
-    return path
-
-
-# ---------------------------------------------------------------------- wells
-def resolve_wells(flow: FlowField, wells: Sequence, step: int = -1) -> list[Well]:
-    """Wells given by name (a WEL package / boundary name) or (x, y), with their pumping cells."""
-    if isinstance(wells, str) or (
-        len(wells) == 2 and isinstance(wells[0], (int, float, np.number))
-    ):
-        wells = [wells]
-    if len(wells) == 0:
-        raise CaptureZoneError("no wells given: pass well names or (x, y) positions")
-    pumping = {
-        name: q[step] for name, q in flow.sources.items() if flow.source_types[name] == "WEL"
-    }
-    total = sum(pumping.values(), np.zeros(flow.shape))
-    resolved = []
-    for i, well in enumerate(wells):
-        if isinstance(well, str):
-            if well.lower() not in pumping:
-                raise CaptureZoneError(
-                    f"wells[{i}]: no well package named {well!r}; the model has "
-                    f"{sorted(pumping) or 'none'}"
-                )
-            q = pumping[well.lower()]
-            cells = np.argwhere(q < 0)
-            name = well
-        else:
-            x, y = (float(v) for v in well)
-            _, row, col = flow.grid.locate(x, y)
-            if row[0] < 0:
-                raise CaptureZoneError(f"wells[{i}]: ({x:.1f}, {y:.1f}) is outside the grid")
-            column = (slice(None), int(row[0]), int(col[0]))
-            if not (flow.grid.idomain[column] > 0).any():
-                raise CaptureZoneError(
-                    f"wells[{i}]: ({x:.1f}, {y:.1f}) is in an inactive column (row {row[0]}, "
-                    f"col {col[0]}): move it into the active model area"
-                )
-            layers = np.flatnonzero(total[column] < 0)
-            cells = np.column_stack(
-                [layers, np.full_like(layers, row[0]), np.full_like(layers, col[0])]
-            )
-            q = total
-            name = f"well_{i + 1}"
-        rate = -float(sum(q[tuple(c)] for c in cells))
-        if len(cells) == 0 or rate <= 0:
-            raise CaptureZoneError(
-                f"wells[{i}] ({name}) pumps nothing at the chosen time step: a capture zone needs a "
-                "pumping well (negative WEL rate) there"
-            )
-        _, r, c = cells[0]
-        resolved.append(
-            Well(
-                name, cells, rate, float(flow.grid.xcenters[r, c]), float(flow.grid.ycenters[r, c])
-            )
-        )
-    return resolved
-
-
 # ---------------------------------------------------------------------- geometry
 def subcell_edges(flow: FlowField, s: int) -> tuple[np.ndarray, np.ndarray]:
     """Grid-local x edges (increasing) and y edges (from the top row down) of an s x s split, m."""
@@ -303,13 +200,6 @@ def touched_edges(mask: np.ndarray) -> list[str]:
 # ---------------------------------------------------------------------- tracking steps
 def _wet_cells(flow: FlowField, step: int = 0) -> np.ndarray:
     return np.argwhere((flow.grid.idomain > 0) & (flow.saturation[step] > 0))
-
-
-def well_of_node(flow: FlowField, wells: list[Well]) -> np.ndarray:
-    owner = np.full(int(np.prod(flow.shape)), -1)
-    for i, w in enumerate(wells):
-        owner[np.ravel_multi_index(tuple(w.cells.T), flow.shape)] = i
-    return owner
 
 
 def _forward_lattice(flow, wells, s, node_owner, progress):

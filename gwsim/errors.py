@@ -57,6 +57,22 @@ class FlowFieldError(GwsimError):
     """A flow model's output cannot be read into a FlowField."""
 
 
+class CaptureZoneError(GwsimError, ValueError):
+    """Wells or travel times given to :func:`gwsim.capture_zone` are invalid."""
+
+
+class WellError(CaptureZoneError):
+    """Wells given by name or (x, y) do not resolve to pumping cells of a flow field.
+
+    A :class:`CaptureZoneError`, as wave 1 raised for the same mistakes; risk and monitoring resolve
+    wells the same way.
+    """
+
+
+class ProtectionZoneError(GwsimError, ValueError):
+    """Inputs of a protection-zone delineation are invalid."""
+
+
 class GwsimWarning(UserWarning):
     """Base class of gwsim's warnings: results exist but need a look."""
 
@@ -67,3 +83,11 @@ class MassBalanceWarning(GwsimWarning):
 
 class DryWellWarning(GwsimWarning):
     """A well delivers less than its specified rate (its cell went dry)."""
+
+
+class TruncatedZoneWarning(GwsimWarning):
+    """A capture zone reaches the edge of the model: it is cut off there."""
+
+
+class IncompleteZoneWarning(GwsimWarning):
+    """A transient flow simulation ended before the tracked water reached the wells."""

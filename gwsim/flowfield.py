@@ -15,31 +15,36 @@ Conventions (those of MODFLOW and MODPATH):
   holds 0;
 * ``sources[name]`` is the net flow (m³/d) from package ``name`` *into* each cell (negative where the
   package removes water: pumping wells, drains, gaining rivers); storage terms are sources too,
-  positive where water is released from storage.
+  positive where water is released from storage;
+* ``boundary_cells[name]`` lists every cell package ``name`` applies to (also where it moves no
+  water), so maps can draw rivers, drains and wells; ``boundary_levels[name]`` the river stage,
+  drain or general-head elevation of those cells at each saved step;
+* ``k``, ``k22``, ``k33`` (m/d) and ``angle1`` (deg) are the NPF input of the model, as MODFLOW 6
+  reads it; ``None`` when the model's NPF input could not be read.
 
 Cell balance: inflow from neighbours through faces + sum of ``sources`` = 0 (to solver accuracy).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import xarray as xr
 
 from gwsim.errors import FlowFieldError
 from gwsim.grid import StructuredGrid
-from gwsim.provenance import atomic_path, hash_folder, provenance_attrs
+from gwsim.writers import atomic_path
 
 
 @dataclass
 class FlowField:
     """Heads, face flows and sources/sinks of a structured MODFLOW 6 flow model (m, d, m³/d).
 
-    Build it with :meth:`FlowField.from_mf6`; the attributes are plain numpy arrays.
+    Build it with :meth:`FlowField.from_mf6`; the attributes are plain numpy arrays. Change the
+    porosity with :meth:`with_porosity` (a new flow field sharing the other arrays).
     """
 
     grid: StructuredGrid  # geometry: widths, elevations, idomain, placement, CRS
@@ -59,7 +64,12 @@ class FlowField:
     saturation_saved: bool = False  # the budget file holds DATA-SAT (MF6 GWT/PRT FMI need it)
     model_name: str | None = None  # GWF model name in the source simulation
     files: dict[str, Path] = field(default_factory=dict)  # "grb", "head", "budget", "listing"
-    spec: Any = field(default=None, repr=False)  # the gwsim ModelSpec it was run from, if any
+    k: np.ndarray | None = None  # (nlay, nrow, ncol) hydraulic conductivity along rows, m/d
+    k22: np.ndarray | None = None  # (nlay, nrow, ncol) K across rows, m/d
+    k33: np.ndarray | None = None  # (nlay, nrow, ncol) vertical K, m/d
+    angle1: np.ndarray | None = None  # (nlay, nrow, ncol) rotation of K's main axis, deg
+    boundary_cells: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (m, 3) cells
+    boundary_levels: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (nt, m) m
     # arrays that analyses derive once per flow field (e.g. tracking velocities); not copied by
     # dataclasses.replace. Derived arrays assume the flow arrays are not modified in place.
     derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -72,8 +82,9 @@ class FlowField:
         model: str | None = None,
         porosity: float | np.ndarray = 0.25,
         crs: str | None = None,
+        conductivity: Mapping[str, np.ndarray] | None = None,
     ) -> FlowField:
-        """Read a MODFLOW 6 GWF model's grid, heads and budget from its simulation folder.
+        """Read a MODFLOW 6 GWF model's grid, heads, budget and NPF input from its simulation folder.
 
         Parameters
         ----------
@@ -82,13 +93,20 @@ class FlowField:
         porosity : effective porosity (-), a scalar or an array shaped (nlay, nrow, ncol).
         crs : coordinate reference system of the grid (e.g. ``"EPSG:4548"``); by default the one
             recorded in the binary grid file, if any.
+        conductivity : ``k`` (and ``k22``, ``k33``, m/d; ``angle1``, deg) as written to the
+            model's NPF input, to skip reading it back (an engine passes what it wrote).
         """
-        from gwsim.engines.mf6_output import read_gwf_output
+        from gwsim.engines.mf6_output import read_gwf_output  # flopy only when reading
 
-        return read_gwf_output(cls, Path(sim_ws), model, porosity, crs)
+        fields = read_gwf_output(Path(sim_ws), model, crs, conductivity)
+        return cls(porosity=porosity, **fields)
 
     def __post_init__(self):
         self.porosity = checked_porosity(self.porosity, self.shape)
+
+    def with_porosity(self, porosity: float | np.ndarray) -> FlowField:
+        """This flow field with another effective porosity (-), checked once; arrays are shared."""
+        return replace(self, porosity=porosity)
 
     # ------------------------------------------------------------------ grid geometry
     @property
@@ -208,22 +226,3 @@ def flowfield_dataset(flow: FlowField, include_flows: bool) -> xr.Dataset:
     )
     ds.attrs.update(flow.attrs)
     return ds
-
-
-def read_percent_discrepancy(listing: Path) -> float | None:
-    """Largest |PERCENT DISCREPANCY| in a MODFLOW listing file (None if it has none)."""
-    if not listing.is_file():
-        return None
-    values = re.findall(
-        r"PERCENT DISCREPANCY\s*=\s*([-+0-9.EeDd]+)", listing.read_text(errors="replace")
-    )
-    if not values:
-        return None
-    return max(abs(float(v.replace("D", "E").replace("d", "e"))) for v in values)
-
-
-def source_folder_attrs(sim_ws: Path) -> dict[str, str]:
-    """Provenance attributes for a flow field read from ``sim_ws``."""
-    attrs = provenance_attrs(hash_folder(sim_ws), executables=["mf6"])
-    attrs["source_model"] = str(sim_ws.resolve())
-    return attrs

@@ -1,23 +1,23 @@
-"""Maps for planners: head contours with wells, rivers and boundaries, a scale bar and a north arrow.
+"""Maps and sections for planners: heads with wells, rivers and boundaries; capture and protection
+zones; a vertical section coloured by K.
 
-Plot functions take results (a :class:`~gwsim.FlowField`, boundaries) and draw them; they never
-recompute anything. Coordinates are the model CRS in metres, labelled in kilometres.
+Plot functions take results (a :class:`~gwsim.FlowField`, zones, boundaries) and draw them; they
+never recompute anything. Everything they draw comes from the results (rivers and wells from the
+flow field's boundary cells, K from its NPF input); the frame, scale bar and north arrow from
+:mod:`gwsim.mapping`. Coordinates are the model CRS in metres, labelled in kilometres.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from gwsim.errors import FlowFieldError
 from gwsim.flowfield import FlowField
-from gwsim.provenance import atomic_path
+from gwsim.mapping import draw_geometry, map_frame, unique_legend
 
 _BOUNDARY_STYLE = {
     "wel": {"marker": "o", "color": "crimson", "label": "pumping well"},
@@ -26,47 +26,6 @@ _BOUNDARY_STYLE = {
     "chd": {"marker": "s", "color": "dimgray", "label": "fixed head"},
     "ghb": {"marker": "s", "color": "tab:olive", "label": "general head"},
 }
-
-
-def add_scale_bar(ax, length_m: float | None = None) -> None:
-    """A scale bar in the lower-left corner of a map in metres."""
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    if length_m is None:
-        raw = (x1 - x0) / 5.0
-        length_m = float(10 ** np.floor(np.log10(raw)))
-        for step in (5.0, 2.0):
-            if step * length_m <= raw:
-                length_m *= step
-                break
-    xs, ys = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
-    ax.plot([xs, xs + length_m], [ys, ys], color="black", lw=3, solid_capstyle="butt")
-    label = f"{length_m / 1000:g} km" if length_m >= 1000 else f"{length_m:g} m"
-    ax.text(xs + length_m / 2, ys + 0.015 * (y1 - y0), label, ha="center", va="bottom", fontsize=8)
-
-
-def add_north_arrow(ax) -> None:
-    """A north arrow in the upper-right corner (grid north = map north for unrotated grids)."""
-    ax.annotate(
-        "N",
-        xy=(0.95, 0.95),
-        xytext=(0.95, 0.83),
-        xycoords="axes fraction",
-        ha="center",
-        va="center",
-        fontsize=11,
-        fontweight="bold",
-        arrowprops={"facecolor": "black", "width": 4, "headwidth": 10},
-    )
-
-
-def km_axes(ax, crs: str | None) -> None:
-    """Label a map's axes in km of the model CRS."""
-    ax.set_aspect("equal")
-    ax.xaxis.set_major_formatter(lambda v, _: f"{v / 1000:.1f}")
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v / 1000:.1f}")
-    ax.set_xlabel(f"x (km, {crs or 'model coordinates'})")
-    ax.set_ylabel("y (km)")
 
 
 def plot_head_map(
@@ -131,47 +90,11 @@ def plot_head_map(
     return ax
 
 
-def save_figure(fig, path: str | Path, dpi: int = 150) -> Path:
-    """Save a figure as PNG atomically and close it."""
-    path = Path(path)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=dpi, format="png")
-    plt.close(fig)
-    return path
-
-
 _ZONE_STYLE = {
     "class1": {"color": "#d7301f", "label": "class 1 (100 d)"},
     "class2": {"color": "#fc8d59", "label": "class 2 (1000 d)"},
     "quasi": {"color": "#fdd49e", "label": "outer zone (recharge area)"},
 }
-
-
-def unique_legend(ax, loc: str) -> None:
-    """A legend with each label once (artists drawn per feature repeat their labels)."""
-    handles, labels = ax.get_legend_handles_labels()
-    unique = dict(zip(labels, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), loc=loc, fontsize=7, framealpha=0.9)
-
-
-def draw_geometry(ax, geom, **style) -> None:
-    """Fill or outline a shapely (Multi)Polygon on a matplotlib axes."""
-    from matplotlib.patches import PathPatch
-    from matplotlib.path import Path as MplPath
-
-    polygons = getattr(geom, "geoms", [geom])
-    for poly in polygons:
-        if poly.is_empty or poly.geom_type != "Polygon":
-            continue
-        rings = [np.asarray(poly.exterior.coords)] + [np.asarray(r.coords) for r in poly.interiors]
-        verts = np.concatenate(rings)
-        codes = np.concatenate(
-            [
-                [MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY]
-                for r in rings
-            ]
-        )
-        ax.add_patch(PathPatch(MplPath(verts, codes), **style))
 
 
 def _head_contours(ax, flow: FlowField, layer: int) -> None:
@@ -191,32 +114,27 @@ def _head_contours(ax, flow: FlowField, layer: int) -> None:
     ax.clabel(lines, fmt="%.1f", fontsize=6)
 
 
-def map_frame(ax, flow: FlowField, title: str) -> None:
-    km_axes(ax, flow.grid.crs)
-    xe, ye = flow.grid.to_model(flow.grid.x_edges_local[[0, -1]], flow.grid.y_edges_local[[-1, 0]])
-    ax.set_xlim(*xe)
-    ax.set_ylim(*ye)
-    add_scale_bar(ax)
-    add_north_arrow(ax)
-    ax.set_title(title)
+def _boundaries_of_type(flow: FlowField, *types: str) -> dict[str, np.ndarray]:
+    """{package name: (m, 3) cells} of the flow field's boundary packages of budget ``types``."""
+    return {
+        name: cells
+        for name, cells in flow.boundary_cells.items()
+        if flow.source_types[name] in types
+    }
 
 
 def _rivers(ax, flow: FlowField) -> None:
-    spec = flow.spec
-    if spec is None:
-        return
-    for b in spec.boundaries:
-        if b.kind in ("riv", "drn"):
-            r, c = b.cells[:, 1], b.cells[:, 2]
-            ax.scatter(
-                flow.grid.xcenters[r, c],
-                flow.grid.ycenters[r, c],
-                s=6,
-                marker="s",
-                color="tab:blue",
-                label="river / stream",
-                zorder=2,
-            )
+    for cells in _boundaries_of_type(flow, "RIV", "DRN").values():
+        r, c = cells[:, 1], cells[:, 2]
+        ax.scatter(
+            flow.grid.xcenters[r, c],
+            flow.grid.ycenters[r, c],
+            s=6,
+            marker="s",
+            color="tab:blue",
+            label="river / stream",
+            zorder=2,
+        )
 
 
 def plot_capture_zone(zone, ax=None, flow: FlowField | None = None, layer: int | None = None):
@@ -309,9 +227,9 @@ def plot_cross_section(
 ):
     """A vertical section along one row (west-east) or one column (north-south) of the grid.
 
-    Cells are coloured by horizontal K (m/d, log scale) from the flow field's gwsim spec; the water
-    table (head of the uppermost saturated cell, m) is a blue line; rivers and streams are marked at
-    their stage, and wells by their screened interval. Give exactly one of ``row`` and ``col``
+    Cells are coloured by horizontal K (m/d, log scale) of the flow field; the water table (head of
+    the uppermost saturated cell, m) is a blue line; rivers and drains are marked at their stage or
+    elevation at ``time_index``, and wells by their screened interval. Give exactly one of ``row`` and ``col``
     (0-based). ``exaggeration`` is the vertical exaggeration (stated on the plot). Returns the axes.
     """
     from matplotlib.collections import PolyCollection
@@ -319,15 +237,18 @@ def plot_cross_section(
 
     if (row is None) == (col is None):
         raise ValueError("give exactly one of row= and col= for the section")
-    spec = flow.spec
-    if spec is None:
-        raise ValueError("the flow field was not built by gwsim, so its K is unknown")
+    if flow.k is None:
+        raise FlowFieldError(
+            "the flow field's K is unknown (its model's NPF input could not be read), so the "
+            "section cannot be coloured by K: read the flow field with FlowField.from_mf6 from a "
+            "simulation folder whose model has an NPF package"
+        )
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 4.5), constrained_layout=True)
     section = (slice(None), row, slice(None)) if col is None else (slice(None), slice(None), col)
     widths = flow.grid.delr if col is None else flow.grid.delc
     edges = np.concatenate([[0.0], np.cumsum(widths)])
-    k = spec.properties.arrays(spec.grid.shape)["k"][section]
+    k = flow.k[section]
     tops, bots = flow.grid.cell_top[section], flow.grid.botm[section]
     active = flow.grid.idomain[section] > 0
     lay, pos = np.nonzero(active)
@@ -348,29 +269,28 @@ def plot_cross_section(
     table = np.where(wet.any(axis=0), head[first, np.arange(head.shape[1])], np.nan)
     centres = 0.5 * (edges[1:] + edges[:-1])
     ax.plot(centres, table, color="tab:blue", lw=1.5, label="water table")
-    period = int(flow.kstpkper[time_index, 1])
     along = 2 if col is None else 1
-    for b in spec.boundaries:
-        on = b.cells[:, 1] == row if col is None else b.cells[:, 2] == col
+    for name, cells in _boundaries_of_type(flow, "RIV", "DRN", "WEL").items():
+        on = cells[:, 1] == row if col is None else cells[:, 2] == col
         if not on.any():
             continue
-        where = b.cells[on, along]
-        if b.kind in ("riv", "drn"):
-            level = b.values_in_period(period)["stage" if b.kind == "riv" else "elev"][on]
+        where = cells[on, along]
+        if flow.source_types[name] != "WEL":
+            level = flow.boundary_levels[name][time_index][on]
             ax.scatter(centres[where], level, marker="v", s=40, color="navy", zorder=4,
-                       label=f"{b.name} (stage)")  # fmt: skip
-        elif b.kind == "wel":
+                       label=f"{name} (stage)")  # fmt: skip
+        else:
             for p in np.unique(where):
-                screened = b.cells[on][where == p, 0]
+                screened = cells[on][where == p, 0]
                 ax.plot([centres[p]] * 2, [bots[screened.max(), p], tops[screened.min(), p]],
                         color="crimson", lw=3, solid_capstyle="butt", zorder=5,
-                        label=f"{b.name} (screen)")  # fmt: skip
+                        label=f"{name} (screen)")  # fmt: skip
     ax.set_xlim(edges[0], edges[-1])
     ax.set_ylim(np.nanmin(bots[active]), np.nanmax(tops[active]) + 0.05 * np.ptp(tops[active]))
     ax.set_aspect(exaggeration)
     axis = f"row {row + 1}, west to east" if col is None else f"column {col + 1}, north to south"
     ax.set_xlabel(f"distance along {axis} (m)")
     ax.set_ylabel("elevation (m a.s.l.)")
-    ax.set_title(f"{title or spec.name}: vertical exaggeration {exaggeration:g}x")
+    ax.set_title(f"{title or flow.model_name}: vertical exaggeration {exaggeration:g}x")
     unique_legend(ax, "lower left")
     return ax

@@ -19,7 +19,7 @@ Two methods, side by side per source:
 
 Class 1 ⊂ class 2 ⊂ outer zone holds by construction (each zone is joined with the one inside it).
 K, I and n of the empirical formula come from the flow model at each well unless given: K from the
-gwsim spec's layer K of the pumped cell, n from the flow field's porosity there, and I as the mean
+flow field's K (the model's NPF input) in the pumped cell, n from the flow field's porosity there, and I as the mean
 head-gradient magnitude of the pumped layer in a ring two to four cells from the well, which is
 the gradient inside the well's cone of depression.
 """
@@ -34,10 +34,10 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
-from gwsim.capture import CaptureZone, capture_zone, write_geojson
-from gwsim.errors import GwsimError
+from gwsim.capture import CaptureZone, capture_zone
+from gwsim.errors import ProtectionZoneError
 from gwsim.flowfield import FlowField
-from gwsim.tables import write_table
+from gwsim.writers import write_geojson, write_table
 
 CLASS1_DAYS = 100.0
 CLASS2_DAYS = 1000.0
@@ -53,10 +53,6 @@ EMPIRICAL_RADII_M = {
     "gravel": ((200, 500), (2000, 5000)),
     "cobbles": ((500, 1000), (5000, 10000)),
 }
-
-
-class ProtectionZoneError(GwsimError, ValueError):
-    """Inputs of a protection-zone delineation are invalid."""
 
 
 def empirical_radius(
@@ -207,13 +203,13 @@ def _ring_gradient(flow: FlowField, layer: int, row: int, col: int, step: int) -
 
 
 def _layer_k(flow: FlowField, cell) -> float:
-    spec = flow.spec
-    if spec is None:
+    """Horizontal K (m/d) of the flow field in ``cell``."""
+    if flow.k is None:
         raise ProtectionZoneError(
-            "the flow field was not built by gwsim, so its K is unknown: give k= (m/d) for the "
-            "empirical radii"
+            "the flow field's K is unknown (its model's NPF input could not be read): give k= "
+            "(m/d) for the empirical radii"
         )
-    return float(spec.properties.arrays(spec.grid.shape)["k"][tuple(cell)])
+    return float(flow.k[tuple(cell)])
 
 
 def well_parameters(

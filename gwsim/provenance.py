@@ -1,26 +1,23 @@
-"""Provenance of gwsim outputs and atomic file writing.
+"""Provenance of gwsim outputs: versions, a hash of the inputs, creation time.
 
 Every file gwsim writes carries the gwsim, flopy and executable versions, a hash of the inputs
-that produced it and its creation time (UTC), and is written to a temporary name in the target
-folder and renamed into place, so a failed run never leaves a half-written result.
+that produced it and its creation time (UTC). Writing the files (atomically) is
+:mod:`gwsim.writers`' job.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import hashlib
-import os
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
+from gwsim._version import __version__
+
 
 def gwsim_version() -> str:
-    from gwsim import __version__
-
     return __version__
 
 
@@ -71,21 +68,3 @@ def provenance_attrs(inputs_hash: str = "", executables: Iterable[str] = ()) -> 
     for name in executables:
         attrs[f"{name}_version"] = describe_executable(name)
     return attrs
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it onto ``path`` only if the block succeeds."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; results are ordinary files
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gwsim.flowfield import FlowField
-from gwsim.provenance import atomic_path
-from gwsim.tables import markdown_table
+from gwsim.writers import atomic_path, markdown_table
 
 
 def _grid_lines(flow: FlowField) -> list[str]:

@@ -11,15 +11,13 @@ from __future__ import annotations
 import copy
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
-from gwsim.capture import TruncatedZoneWarning
 from gwsim.engines import run_flow
-from gwsim.errors import SpecError
+from gwsim.errors import SpecError, TruncatedZoneWarning
 from gwsim.flowfield import FlowField
 from gwsim.spec import ModelSpec
 
@@ -63,7 +61,8 @@ def zone_sensitivity(
     """Rows of zone areas (ha) and their change (%) for each parameter × factor.
 
     ``zones_of(flow)`` returns :class:`gwsim.protection.ProtectionZones` for a flow field; the base
-    case is ``base_flow`` with its zones ``base_zones``.
+    case is ``base_flow`` (the flow field of ``spec``) with its zones ``base_zones``. The spec is
+    an argument because the cases re-run the flow model from scaled copies of it.
     """
     base = {s.name: s for s in base_zones.sources}
     rows = []
@@ -71,7 +70,7 @@ def zone_sensitivity(
     for parameter, factor in tqdm(cases, desc="sensitivity runs", unit="run", disable=not progress):
         case = scaled_spec(spec, parameter, factor)
         if parameter == "porosity":
-            flow = replace(base_flow, porosity=case.properties.arrays(spec.grid.shape)["porosity"])
+            flow = base_flow.with_porosity(case.properties.arrays(spec.grid.shape)["porosity"])
         else:
             flow = run_flow(case, workspace / f"{parameter}_x{factor:g}")
         with warnings.catch_warnings():  # the base case already warned about truncation

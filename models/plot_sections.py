@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 
 from gwsim.engines import run_flow
-from gwsim.plots import plot_cross_section, save_figure
+from gwsim.mapping import save_figure
+from gwsim.plots import plot_cross_section
 from gwsim.scenario import SiteModel
 
 MODELS = Path(__file__).resolve().parent

@@ -34,10 +34,10 @@ import numpy as np
 import shapely
 import xarray as xr
 
-from gwsim.capture import write_geojson
-from gwsim.flowfield import crs_wkt
+from gwsim.grid import crs_wkt
 from gwsim.protection import CLASS1_DAYS, CLASS2_DAYS, SAFETY_FACTOR, empirical_radius
-from gwsim.provenance import atomic_path, hash_inputs, provenance_attrs
+from gwsim.provenance import hash_inputs, provenance_attrs
+from gwsim.writers import atomic_path, write_geojson
 
 CRS = "EPSG:4548"
 X0, Y0 = 452000.0, 3118000.0  # origin of the local coordinates below, m (near Dongxiang, approx.)

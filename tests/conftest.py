@@ -12,11 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from builders import layered_spec
 
 from gwsim.errors import ExecutableError
 from gwsim.executables import find_executable
 from gwsim.spec import ModelSpec
-from models import layered_spec
 
 REPO = Path(__file__).resolve().parent.parent
 UNTRACKED_AT_START = pytest.StashKey[set[str] | None]()

@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 import shapely
+from builders import DARCY, A, B, N, Q, uniform_flow_spec
 from scipy.optimize import brentq
 
 from gwsim.capture import (
@@ -15,7 +16,6 @@ from gwsim.capture import (
     capture_zone,
 )
 from gwsim.engines import run_flow
-from models import DARCY, A, B, N, Q, uniform_flow_spec
 
 pytestmark = pytest.mark.needs_mf6
 

@@ -1,4 +1,4 @@
-"""gwsim.control: each risk-control option moves the receptor peak the expected way; cut-off
+"""gwsim.risk.control: each risk-control option moves the receptor peak the expected way; cut-off
 walls reach MODFLOW-NWT (HFB) with MODFLOW 6's heads.
 
 The model: one confined layer 1 m thick, 21 x 40 cells of 2 m, uniform flow along +x at 1 m/d
@@ -10,21 +10,24 @@ import flopy
 import numpy as np
 import pytest
 import shapely
+from builders import uniform_spec
 
 from gwsim import SpecError
-from gwsim.control import (
+from gwsim.engines import run_flow
+from gwsim.risk import (
     AntiSeepage,
+    Contaminant,
     CutoffWall,
+    Enterprise,
     HydraulicContainment,
+    LeakCase,
     NaturalAttenuation,
     ReactiveBarrier,
+    Receptor,
     compare_options,
 )
-from gwsim.engines import run_flow
-from gwsim.risk import Contaminant, Enterprise, LeakCase, Receptor
 from gwsim.solute import Source, transport
 from gwsim.spec import Boundary
-from models import uniform_spec
 
 pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mfnwt, pytest.mark.needs_mt3d]
 

@@ -10,15 +10,15 @@ Flow models are gwsim specs run by gwsim's MODFLOW 6 engine (MT3D needs the spec
 import flopy
 import numpy as np
 import pytest
+from builders import UNIFORM_POROSITY as N
+from builders import UNIFORM_VELOCITY as V
+from builders import uniform_spec
 
 from gwsim import EngineError, GwsimError
 from gwsim.analytic.transport import ogata_banks
 from gwsim.engines import mt3d, run_flow
 from gwsim.scenario import load_scenario
 from gwsim.solute import DualDomain, Source, transport
-from models import UNIFORM_POROSITY as N
-from models import UNIFORM_VELOCITY as V
-from models import uniform_spec
 
 pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mfnwt, pytest.mark.needs_mt3d]
 

@@ -184,3 +184,52 @@ def test_missing_or_unknown_model_is_explained(tmp_path):
     (tmp_path / "aq.cbc").unlink()
     with pytest.raises(FlowFieldError, match="run the simulation"):
         FlowField.from_mf6(tmp_path)
+
+
+def test_conductivity_is_read_from_the_npf_input_of_a_plain_model(tmp_path):
+    """K as written by flopy (5 and 1 m/d by layer); K22, K33 and ANGLE1 take MODFLOW 6's
+    defaults (K22 = K, K33 = K22, ANGLE1 = 0) when the NPF input leaves them out."""
+    plain_flopy_model(tmp_path)
+    flow = FlowField.from_mf6(tmp_path)
+    expected = np.broadcast_to(np.array([5.0, 1.0])[:, None, None], flow.shape)
+    for name in ("k", "k22", "k33"):
+        np.testing.assert_array_equal(getattr(flow, name), expected, err_msg=name)
+    np.testing.assert_array_equal(flow.angle1, np.zeros(flow.shape))
+    np.testing.assert_array_equal(flow.boundary_cells["wa"], [[1, 3, 3]])  # pumps from period 2
+
+
+def test_gwsim_model_carries_its_k_and_boundary_geometry(tmp_path, steady_layered_spec):
+    """K and K33 (heterogeneous, K33 = K/20) are the spec's (the engine passes what it wrote to
+    the NPF input); every river and drain cell is listed with its stage or elevation, also where
+    the package moves no water.
+
+    Levels are read from the package input, which flopy writes to 7-8 decimals (about 9
+    significant digits): they match the spec's to 5e-9 + 1e-8 relative.
+    """
+    spec = steady_layered_spec
+    flow = run_flow(spec, tmp_path)
+    props = spec.properties.arrays(spec.grid.shape)
+    np.testing.assert_array_equal(flow.k, props["k"])
+    np.testing.assert_array_equal(flow.k33, props["k33"])
+    river, ditch = spec.boundary("river"), spec.boundary("ditch")
+    np.testing.assert_array_equal(flow.boundary_cells["river"], river.cells)
+    np.testing.assert_allclose(
+        flow.boundary_levels["river"][0], river.values["stage"], rtol=1e-8, atol=5e-9
+    )
+    assert not flow.sources["ditch"].any()  # the water table is below the ditch: it is dry
+    np.testing.assert_array_equal(flow.boundary_cells["ditch"], ditch.cells)
+    np.testing.assert_array_equal(flow.boundary_levels["ditch"], np.full((1, 10), 28.6))
+    assert flow.source_types["river"] == "RIV" and "chd" not in flow.boundary_levels
+
+
+def test_with_porosity_checks_once_and_shares_the_arrays(tmp_path):
+    plain_flopy_model(tmp_path)
+    flow = FlowField.from_mf6(tmp_path, porosity=0.3)
+    flow.derived["cached"] = True
+    denser = flow.with_porosity(0.15)
+    assert np.all(denser.porosity == 0.15) and np.all(flow.porosity == 0.3)
+    assert denser.head is flow.head and denser.flow_right_face is flow.flow_right_face
+    assert denser.k is flow.k and denser.grid is flow.grid
+    assert denser.derived == {}  # velocities derived from the old porosity are not carried over
+    with pytest.raises(FlowFieldError, match=r"porosity must be in \(0, 1\]"):
+        flow.with_porosity(1.5)

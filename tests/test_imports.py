@@ -15,8 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import gwsim
 
 REPO = Path(__file__).resolve().parent.parent
@@ -145,14 +143,12 @@ def test_no_import_cycles():
     assert not found, "import cycles:\n" + "\n".join(" → ".join(c) for c in found)
 
 
-@pytest.mark.xfail(strict=False, reason="until issue 11's modules land (lazy-import cycles)")
 def test_no_import_cycles_through_lazy_imports():
     """Imports inside functions hide a cycle from import time but not from the reader."""
     found = cycles(import_graph(lazy=True))
     assert not found, "import cycles:\n" + "\n".join(" → ".join(c) for c in found)
 
 
-@pytest.mark.xfail(strict=False, reason="until issue 15's lazy imports")
 def test_import_gwsim_does_not_load_matplotlib():
     code = "import sys, gwsim; print(sorted(m for m in sys.modules if m.startswith('matplotlib')))"
     proc = subprocess.run(

@@ -4,11 +4,11 @@ import json
 
 import numpy as np
 import pytest
+from builders import GRADIENT, K_UNIFORM, N, Q, uniform_flow_spec
 
 from gwsim.capture import TruncatedZoneWarning
 from gwsim.engines import run_flow
 from gwsim.protection import ProtectionZoneError, empirical_radius, protection_zones
-from models import GRADIENT, K_UNIFORM, N, Q, uniform_flow_spec
 
 pytestmark = pytest.mark.needs_mf6
 

@@ -1,7 +1,7 @@
 """gwsim.risk: leak source terms, receptor concentrations against the analytic 2-D point source,
 ranking, capture screening by tracking, and bad inputs.
 
-Transport runs use gwsim specs (MODFLOW 6 flow, MT3D-USGS transport, the risk default): one
+Transport runs use gwsim specs (MODFLOW 6 flow, MT3D-USGS transport, the scenarios' default): one
 layer 1 m thick, 1 m cells, uniform flow along +x with seepage velocity 1 m/d (as the transport
 tests).
 """
@@ -9,6 +9,7 @@ tests).
 import numpy as np
 import pytest
 import shapely
+from builders import uniform_flow_spec, uniform_spec
 from scipy.optimize import brentq
 
 from gwsim import EngineError, SpecError
@@ -19,16 +20,14 @@ from gwsim.risk import (
     Enterprise,
     LeakCase,
     Receptor,
-    assess,
+    assess_enterprise_risk,
     capture_screening,
-    default_engine,
     exceedance_time,
     leak_cells,
     leak_mass_rate,
     output_times,
 )
 from gwsim.spec import Boundary
-from models import uniform_flow_spec, uniform_spec
 
 pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mfnwt, pytest.mark.needs_mt3d]
 
@@ -41,18 +40,28 @@ def quiet(message):
 
 
 @pytest.fixture(scope="module")
-def plain(tmp_path_factory):
+def plain_spec():
     """31 x 70 cells of 1 m, no wells: the set-up of the transport tests' 2-D point source."""
-    return run_flow(uniform_spec(31, 70, 1.0), tmp_path_factory.mktemp("plain"))
+    return uniform_spec(31, 70, 1.0)
 
 
 @pytest.fixture(scope="module")
-def wellfield(tmp_path_factory):
+def plain(plain_spec, tmp_path_factory):
+    return run_flow(plain_spec, tmp_path_factory.mktemp("plain"))
+
+
+@pytest.fixture(scope="module")
+def wellfield_spec():
     """21 x 40 cells of 2 m with a source well pumping 4 m³/d at (61, 21): it captures a band
     ±Q/(2bq) = ±8 m wide far upstream. (MODFLOW-NWT does not converge on 1 m cells with a well.)"""
     spec = uniform_spec(21, 40, 2.0)
     spec.boundaries.append(Boundary("wel", "source", [(0, 10, 30)], {"rate": -4.0}))
-    return run_flow(spec, tmp_path_factory.mktemp("wellfield"))
+    return spec
+
+
+@pytest.fixture(scope="module")
+def wellfield(wellfield_spec, tmp_path_factory):
+    return run_flow(wellfield_spec, tmp_path_factory.mktemp("wellfield"))
 
 
 def test_source_term_is_seepage_times_concentration():
@@ -62,7 +71,7 @@ def test_source_term_is_seepage_times_concentration():
     assert LeakCase("abnormal", 2.0, start=10.0, duration=100.0).stop == 110.0
 
 
-def test_peak_and_exceedance_match_the_analytic_point_source(plain):
+def test_peak_and_exceedance_match_the_analytic_point_source(plain, plain_spec):
     """Peak and first exceedance 10 m downstream of a 5 g/d continuous leak: within 10 % of
     the 2-D continuous point source (measured 1.0 % and 0.1 %).
 
@@ -72,10 +81,17 @@ def test_peak_and_exceedance_match_the_analytic_point_source(plain):
     """
     plant = Enterprise("plant", shapely.Point(10.5, 15.5), [NITRITE], [CONTINUOUS])
     receptor = Receptor("mw", "monitoring_well", (20.5, 15.5))
-    result = assess(
-        plain, [plant], [receptor], np.arange(1.0, 31.0), dispersivity=(4.0, 1.0, 1.0), log=quiet
+    result = assess_enterprise_risk(
+        plain,
+        [plant],
+        [receptor],
+        np.arange(1.0, 31.0),
+        engine="mt3d",
+        spec=plain_spec,
+        dispersivity=(4.0, 1.0, 1.0),
+        log=quiet,
     )
-    assert result.engine == "mt3d" == default_engine(plain)
+    assert result.engine == "mt3d"
     row = next(r for r in result.rows if r["receptor"] == "mw")
 
     def exact(t):
@@ -99,7 +115,7 @@ def test_exceedance_time_interpolates_and_says_never():
     assert {100.0, 1000.0, 7300.0} <= set(times.tolist()) and len(times) >= 30
 
 
-def test_source_wells_rank_first_and_screening_says_who_is_captured(wellfield):
+def test_source_wells_rank_first_and_screening_says_who_is_captured(wellfield, wellfield_spec):
     """An enterprise upstream of the well (captured, low concentration there) outranks one beside
     the capture band (not captured) with a far higher ratio at a monitoring well next to it."""
     upstream = Enterprise("upstream", shapely.Point(21.0, 21.0), [NITRITE], [CONTINUOUS])
@@ -113,7 +129,15 @@ def test_source_wells_rank_first_and_screening_says_who_is_captured(wellfield):
         Receptor("source", "source_well", "source"),
         Receptor("mw", "monitoring_well", (29.0, 33.0)),
     ]
-    result = assess(wellfield, [beside, upstream], receptors, [20.0, 40.0, 60.0], log=quiet)
+    result = assess_enterprise_risk(
+        wellfield,
+        [beside, upstream],
+        receptors,
+        [20.0, 40.0, 60.0],
+        engine="mt3d",
+        spec=wellfield_spec,
+        log=quiet,
+    )
     assert [r.enterprise for r in result.runs] == ["upstream", "beside"]
     ranks = {(r["enterprise"], r["receptor"]): r for r in result.rows}
     assert (
@@ -172,23 +196,25 @@ def test_bad_inputs_raise_before_any_run(plain, enterprise, match, monkeypatch):
     idomain = plain.grid.idomain.copy()
     idomain[0, 25, 30] = 0
     holed = dataclasses.replace(plain, grid=dataclasses.replace(plain.grid, idomain=idomain))
-    monkeypatch.setattr("gwsim.risk.transport", None)  # any transport run would fail loudly
+    monkeypatch.setattr("gwsim.risk.leak_transport.transport", None)  # any run would fail loudly
     with pytest.raises(SpecError, match=match) as info:
-        assess(holed, [enterprise], [], [10.0], log=quiet)
+        assess_enterprise_risk(holed, [enterprise], [], [10.0], log=quiet)
     assert enterprise.name in str(info.value)
 
 
-def test_failing_transport_run_raises_engine_error(plain, monkeypatch, tmp_path):
+def test_failing_transport_run_raises_engine_error(plain, plain_spec, monkeypatch, tmp_path):
     """MT3D stopping mid-run raises EngineError with its listing; the assessment returns nothing."""
     monkeypatch.setattr(mt3d, "MAX_TRANSPORT_STEPS", 1)
     plant = Enterprise("plant", shapely.Point(10.5, 15.5), [NITRITE], [CONTINUOUS])
     with pytest.raises(EngineError, match=r"mt3dusgs run in .* failed"):
-        assess(plain, [plant], [], [10.0], log=quiet)
+        assess_enterprise_risk(
+            plain, [plant], [], [10.0], engine="mt3d", spec=plain_spec, log=quiet
+        )
 
 
 def _scenario(tmp_path, **changes):
     """A small enterprise-risk scenario on an inline 1-layer model (2 m cells, flow along +x)."""
-    from gwsim.risk_scenario import EnterpriseRiskScenario
+    from gwsim.risk.scenario import EnterpriseRiskScenario
 
     data = {
         "name": "tiny",

@@ -200,7 +200,8 @@ def run(spec: ModelSpec, workspace: str | Path | None = None) -> FlowField:
     Returns
     -------
     FlowField
-        Heads, face flows and sources/sinks of every time step, with the spec's porosity and CRS.
+        Heads, face flows, sources/sinks of every time step and K, with the spec's porosity
+        and CRS.
     """
     spec.validate()
     workspace = Path(workspace or tempfile.mkdtemp(prefix=f"gwsim-{spec.name}-"))
@@ -217,13 +218,14 @@ def run(spec: ModelSpec, workspace: str | Path | None = None) -> FlowField:
         [workspace / f"{spec.name}.lst", workspace / "mfsim.lst"],
         label=f"flow model {spec.name!r}",
     )
+    props = spec.properties.arrays(spec.grid.shape)
     flow = FlowField.from_mf6(
         workspace,
         model=spec.name,
-        porosity=spec.properties.arrays(spec.grid.shape)["porosity"],
+        porosity=props["porosity"],
         crs=spec.grid.crs,
+        conductivity={name: props[name] for name in ("k", "k22", "k33", "angle1")},
     )
-    flow.spec = spec
     check_well_rates(spec, flow)
     check_discrepancy(
         flow.percent_discrepancy,

@@ -24,6 +24,7 @@ import flopy
 import numpy as np
 
 from gwsim.engines.mf6 import dis_keywords
+from gwsim.engines.mf6_output import read_percent_discrepancy
 from gwsim.engines.program import run_program
 from gwsim.engines.transport_interface import (
     CellId,
@@ -33,7 +34,6 @@ from gwsim.engines.transport_interface import (
 )
 from gwsim.errors import EngineError
 from gwsim.executables import find_executable, program_version
-from gwsim.flowfield import read_percent_discrepancy
 from gwsim.grid import StructuredGrid, mask_dry
 
 if TYPE_CHECKING:

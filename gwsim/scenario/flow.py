@@ -40,14 +40,15 @@ from pathlib import Path
 from gwsim.config import Problems, check_keys, is_number, number, read_toml
 from gwsim.engines import FLOW_ENGINES, run_flow
 from gwsim.errors import SpecError
-from gwsim.plots import plot_head_map, save_figure
+from gwsim.mapping import save_figure
+from gwsim.plots import plot_head_map
 from gwsim.protection import EMPIRICAL_RADII_M, protection_zones
-from gwsim.provenance import atomic_path, hash_inputs
+from gwsim.provenance import hash_inputs
 from gwsim.report import write_report
 from gwsim.sensitivity import PARAMETERS, zone_sensitivity
 from gwsim.site_model import SiteModel, read_model_table
 from gwsim.spec import ModelSpec
-from gwsim.tables import write_table
+from gwsim.writers import atomic_path, write_table
 
 _TOP_KEYS = {
     "name",

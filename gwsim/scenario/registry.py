@@ -13,7 +13,7 @@ from pathlib import Path
 from gwsim.config import Problems, read_toml
 from gwsim.errors import SpecError
 from gwsim.plausibility import Findings, scenario_findings
-from gwsim.risk_scenario import EnterpriseRiskScenario
+from gwsim.risk.scenario import EnterpriseRiskScenario
 from gwsim.scenario.flow import FlowScenario
 from gwsim.scenario.kind import ScenarioKind
 from gwsim.zoning.scenario import KeyZoneScenario

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gwsim.check import CheckResult, check_scenario
-from gwsim.provenance import atomic_path
+from gwsim.writers import atomic_path
 from gwsim.rundir import fresh_run_folder, moved
 
 CHECKS_FILE = "input_checks.md"

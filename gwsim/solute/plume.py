@@ -12,8 +12,9 @@ from gwsim.engines.transport_interface import TransportRun
 from gwsim.errors import GwsimError
 from gwsim.flowfield import FlowField
 from gwsim.grid import crs_wkt
-from gwsim.provenance import atomic_path, provenance_attrs
+from gwsim.provenance import provenance_attrs
 from gwsim.solute.schedule import same_time
+from gwsim.writers import atomic_path
 
 
 @dataclass

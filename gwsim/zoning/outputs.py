@@ -1,7 +1,7 @@
 """Key-zone outputs: zone raster (netCDF), zone polygons (GeoJSON), area tables, requirements.
 
 Every writer takes provenance attributes (:func:`gwsim.provenance.provenance_attrs`) and writes
-atomically (:func:`gwsim.provenance.atomic_path`). Areas are cell counts × cell area (ha), each
+atomically (:func:`gwsim.writers.atomic_path`). Areas are cell counts × cell area (ha), each
 cell counted in the zone and the county that contain its centre.
 """
 
@@ -15,9 +15,8 @@ import pyproj
 import shapely
 import xarray as xr
 
-from gwsim.capture import write_geojson
 from gwsim.grid import crs_wkt
-from gwsim.provenance import atomic_path
+from gwsim.writers import atomic_path, write_geojson
 from gwsim.zoning.layers import cell_area_m2, cell_boxes, geometry_mask
 from gwsim.zoning.scheme import KeyZoneScheme
 

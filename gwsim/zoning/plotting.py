@@ -13,7 +13,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from gwsim.plots import add_north_arrow, add_scale_bar, km_axes
+from gwsim.mapping import add_north_arrow, add_scale_bar, km_axes
 from gwsim.zoning.layers import cell_size
 from gwsim.zoning.load import PollutionSource
 from gwsim.zoning.overlay import Sample

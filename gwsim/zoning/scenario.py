@@ -45,9 +45,9 @@ import xarray as xr
 
 from gwsim.config import check_keys
 from gwsim.errors import SpecError
-from gwsim.plots import save_figure
+from gwsim.mapping import save_figure
 from gwsim.provenance import hash_inputs, provenance_attrs
-from gwsim.tables import write_table
+from gwsim.writers import write_table
 from gwsim.zoning.layers import check_aligned, read_layer, require
 from gwsim.zoning.load import PollutionSource, read_inventory
 from gwsim.zoning.outputs import (

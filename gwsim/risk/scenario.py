@@ -6,7 +6,7 @@ the worst-ranked (or a named) enterprise::
 
     name = "enterprise_risk_valley"
     kind = "enterprise_risk"
-    engine = "mt3d"                       # optional; default mt3d for gwsim-built models
+    engine = "mt3d"                       # optional, "mt3d" (default) or "mf6"
 
     [model]                               # as in a flow scenario: spec, inline or site
     site = "../models/valley_porous"
@@ -45,6 +45,11 @@ the worst-ranked (or a named) enterprise::
     containment = { wells = [[x, y, 300.0]] }             # m, m, m3/d pumped
     reactive_barrier = { polygon = [[x, y], ...], decay = 0.1 }   # 1/d
 
+The transport engine defaults to MT3D-USGS (:data:`DEFAULT_ENGINE`): the scenario builds its flow
+model from a spec, which MT3D's MODFLOW-NWT rerun needs, and MODFLOW 6.4.1's GWT computes
+velocity-dependent dispersion wrongly when flow is oblique to the grid (modflow6 issue #2826, fixed
+after 6.4.1 by PR #2849), giving peaks 30-50 % low, which would understate the risk.
+
 Reading the scenario checks every key, number, name and Class III limit and that every footprint,
 receptor and option lies in the model grid over active cells; ``run`` runs the flow model (in
 ``<out>/model``), checks the footprints' wet cells, runs every transport simulation and only then
@@ -62,7 +67,11 @@ import numpy as np
 import shapely
 
 from gwsim.config import check_keys, number
-from gwsim.control import (
+from gwsim.engines import run_flow
+from gwsim.errors import SpecError
+from gwsim.provenance import hash_inputs, provenance_attrs
+from gwsim.risk.assessment import assess_enterprise_risk
+from gwsim.risk.control import (
     AntiSeepage,
     CutoffWall,
     HydraulicContainment,
@@ -70,27 +79,20 @@ from gwsim.control import (
     ReactiveBarrier,
     compare_options,
 )
-from gwsim.engines import run_flow
-from gwsim.errors import SpecError
-from gwsim.plots import save_figure
-from gwsim.provenance import hash_inputs, provenance_attrs
-from gwsim.risk import (
+from gwsim.risk.leak_transport import output_times
+from gwsim.risk.leaks import (
     Contaminant,
     Enterprise,
     LeakCase,
-    Receptor,
-    assess,
     check_case,
     check_contaminant,
-    default_engine,
     leak_cells,
-    output_times,
 )
-from gwsim.risk_plots import plot_breakthrough, plot_control_options, plot_plume_map
+from gwsim.risk.outputs import plume_runs, write_risk_outputs
+from gwsim.risk.receptors import Receptor
 from gwsim.site_model import SiteModel, read_model_table
 from gwsim.solute import ENGINES
 from gwsim.spec import ModelSpec
-from gwsim.tables import write_table
 
 _TOP_KEYS = {
     "name",
@@ -104,6 +106,7 @@ _TOP_KEYS = {
     "controls",
     "outputs",
 }
+DEFAULT_ENGINE = "mt3d"  # see the module docstring
 _TRANSPORT = {"service_life": 7300.0, "n_times": 30, "first_time": 10.0, "dispersivity": None}
 _OUTPUTS = {"netcdf": True, "maps": True, "curves": True}
 _OPTION_KEYS = {
@@ -258,7 +261,7 @@ class EnterpriseRiskScenario:
     receptors: list[Receptor]
     times: np.ndarray
     dispersivity: tuple[float, float, float]
-    engine: str | None = None
+    engine: str = DEFAULT_ENGINE
     options: list = field(default_factory=list)
     control_target: str = "worst"
     description: str = ""
@@ -277,8 +280,8 @@ class EnterpriseRiskScenario:
         check_keys(data, _TOP_KEYS, "scenario")
         if "name" not in data:
             raise SpecError("name", "missing", 'add name = "..." (it names the output folder)')
-        engine = data.get("engine")
-        if engine is not None and engine not in ENGINES:
+        engine = data.get("engine", DEFAULT_ENGINE)
+        if engine not in ENGINES:
             raise SpecError("engine", f"unknown engine {engine!r}", f"use one of {ENGINES}")
         if not isinstance(data.get("model"), dict):
             raise SpecError("model", "missing", "add a [model] table (spec, site or inline)")
@@ -338,17 +341,17 @@ class EnterpriseRiskScenario:
         log(f"scenario {self.name}: running the flow model {self.spec.name!r}")
         flow = run_flow(self.spec, out / "model")
         flow.attrs["inputs_sha256"] = self.inputs_hash
-        engine = self.engine or default_engine(flow)
         for e in self.enterprises:  # wet cells and options, before any transport run
             cells = leak_cells(flow, e.footprint, f"enterprises.{e.name}.footprint")
             for opt in self.options:
                 opt.change(self.spec, flow, cells)
-        risk = assess(
+        risk = assess_enterprise_risk(
             flow,
             self.enterprises,
             self.receptors,
             self.times,
-            engine=engine,
+            engine=self.engine,
+            spec=self.spec,
             dispersivity=self.dispersivity,
             log=log,
         )
@@ -368,71 +371,23 @@ class EnterpriseRiskScenario:
                 self.receptors,
                 self.options,
                 self.times,
-                engine=engine,
+                engine=self.engine,
                 dispersivity=self.dispersivity,
                 workspace=out / "control_models",
                 baseline=target,
                 log=log,
             )
-        return self._write(out, flow, risk, comparison, target, engine, started, log)
-
-    def _write(self, out, flow, risk, comparison, target, engine, started, log) -> list[Path]:
-        executables = ["mf6"] + (["mfnwt", "mt3dusgs"] if engine == "mt3d" else [])
-        attrs = provenance_attrs(self.inputs_hash, executables=executables)
-        why = (
-            "MT3D-USGS: MODFLOW 6.4.1 GWT dispersion is wrong for flow oblique to the grid "
-            "(modflow6 issue #2826, fixed after 6.4.1 by PR #2849; peaks 30-50 % low)"
-            if engine == "mt3d"
-            else "MODFLOW 6 GWT"
+        attrs = provenance_attrs(
+            self.inputs_hash,
+            executables=["mf6"] + (["mfnwt", "mt3dusgs"] if self.engine == "mt3d" else []),
         )
-        attrs.update(scenario=self.name, scenario_file=str(self.source), transport_engine=why)
-        written = write_table(
-            risk.rows,
-            out,
-            "risk_table",
-            attrs,
-            f"{self.name}: enterprise risk ranking",
-            "Ranked by the largest peak / GB/T 14848 Class III ratio at a source well, then at "
-            "any receptor. captured_share: share of footprint particles the source's wells "
-            "capture (forward tracking); exceeds_limit_at_d: first exceedance (linear between "
-            f"output times). Transport engine: {why}.",
+        attrs.update(scenario=self.name, scenario_file=str(self.source))
+        written = write_risk_outputs(
+            out, self.name, risk, comparison, target, self.enterprises, attrs, self.outputs
         )
-        if comparison is not None:
-            written += write_table(
-                comparison.rows,
-                out,
-                "control_options",
-                attrs,
-                f"Control options for {target.enterprise}: {target.contaminant.name}, "
-                f"{target.case.name} case",
-                "mass_leaving_site_g: dissolved + sorbed mass outside the footprint's block of "
-                "cells at the last output time; pumping_volume_m3: containment pumping over the "
-                "simulated time (cost proxy); containment_captured_share: share of footprint "
-                "particles the containment wells capture.",
-            )
-            fig = plot_control_options(
-                comparison.rows, f"Control options for {target.enterprise} ({target.key})"
-            )
-            written.append(save_figure(fig, out / "control_options.png"))
-        runs = [(f"plumes/{r.key}", r, "") for r in risk.runs]
-        if comparison is not None:
-            runs += [
-                (f"control/{label.replace(' ', '_')}", r, f"{target.key}: {label}")
-                for label, r in comparison.runs.items()
-                if r is not target
-            ]
-        for stem, run, title in runs:
-            run.plume.attrs.update(attrs)
-            if self.outputs["netcdf"]:
-                written.append(run.plume.to_netcdf(out / f"{stem}.nc"))
-            if self.outputs["maps"]:
-                ax = plot_plume_map(run, self.enterprises, title)
-                written.append(save_figure(ax.figure, out / f"{stem}_map.png"))
-            if self.outputs["curves"]:
-                ax = plot_breakthrough(run, title)
-                written.append(save_figure(ax.figure, out / f"{stem}_breakthrough.png"))
         log(
-            f"scenario {self.name}: {len(runs)} transport runs ({engine}), wrote {len(written)} "
-            f"files to {out} in {time.perf_counter() - started:.0f} s"
+            f"scenario {self.name}: {len(plume_runs(risk, comparison, target))} transport runs "
+            f"({self.engine}), wrote {len(written)} files to {out} in "
+            f"{time.perf_counter() - started:.0f} s"
         )
         return written

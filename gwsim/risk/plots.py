@@ -1,6 +1,7 @@
 """Figures of enterprise risk and control options: plume maps, breakthrough curves, option bars.
 
-They draw results of :mod:`gwsim.risk` and :mod:`gwsim.control` and compute nothing new;
+They draw results of :func:`gwsim.risk.assess_enterprise_risk` and
+:func:`gwsim.risk.compare_options` and compute nothing new;
 concentrations are shown as ratios to the GB/T 14848 Class III limit (-).
 """
 
@@ -12,8 +13,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from gwsim.plots import draw_geometry, map_frame
-from gwsim.risk import HJ610_TIMES, Enterprise, RunResult
+from gwsim.mapping import draw_geometry, map_frame
+from gwsim.risk.leak_transport import HJ610_TIMES, RunResult
+from gwsim.risk.leaks import Enterprise
 
 _KIND_STYLE = {
     "source_well": {"marker": "o", "color": "crimson"},

@@ -35,20 +35,10 @@ import shapely
 from gwsim.engines import run_flow
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
-from gwsim.risk import (
-    Contaminant,
-    Enterprise,
-    LeakCase,
-    Receptor,
-    RunResult,
-    capture_screening,
-    leak_cells,
-    receptor_probe,
-    receptor_summary,
-    rounded,
-    run_leak,
-    site_mass,
-)
+from gwsim.risk.leak_transport import RunResult, receptor_summary, rounded, run_leak, site_mass
+from gwsim.risk.leaks import Contaminant, Enterprise, LeakCase, leak_cells
+from gwsim.risk.receptors import Receptor, receptor_probe
+from gwsim.risk.screening import capture_screening
 from gwsim.spec import Barrier, Boundary, ModelSpec
 
 CONTAINMENT = "containment"  # name of the containment wells' WEL boundary
@@ -124,9 +114,8 @@ class HydraulicContainment:
     label: str = "hydraulic containment"
 
     def change(self, spec: ModelSpec, flow: FlowField, cells: np.ndarray) -> Change:
-        grid = spec.grid.arrays()
-        k = spec.properties.arrays(spec.grid.shape)["k"]
-        thickness = np.concatenate([grid["top"][None], grid["botm"][:-1]]) - grid["botm"]
+        grid = spec.grid.resolve()
+        k = spec.properties.arrays(grid.shape)["k"]
         well_cells, rates = [], []
         for i, (x, y, rate) in enumerate(self.wells):
             where = f"controls.containment.wells[{i}]"
@@ -135,10 +124,10 @@ class HydraulicContainment:
                 raise SpecError(where, f"({x}, {y}) is outside the model grid", "move the well")
             if not rate > 0:
                 raise SpecError(where, f"rate {rate} m³/d", "give the pumped rate, > 0 m³/d")
-            layers = np.flatnonzero(grid["idomain"][:, rc[0], rc[1]] > 0)
+            layers = np.flatnonzero(grid.active[:, rc[0], rc[1]])
             if layers.size == 0:
                 raise SpecError(where, f"({x}, {y}) is in an inactive column", "move the well")
-            t = k[layers, rc[0], rc[1]] * thickness[layers, rc[0], rc[1]]
+            t = k[layers, rc[0], rc[1]] * grid.thickness[layers, rc[0], rc[1]]
             well_cells += [(int(lay), *rc) for lay in layers]
             rates += list(-rate * t / t.sum())
         changed = copy.deepcopy(spec)
@@ -195,10 +184,12 @@ def compare_options(
 ) -> ControlComparison:
     """Run every option on one leak and tabulate its effect at each receptor.
 
-    Options that change the flow model rerun it (in ``workspace/<label>``, or a temporary folder)
-    and resolve the receptors on the new flow; the others reuse ``flow``. ``baseline`` (the
-    unchanged run, e.g. from :func:`gwsim.risk.assess`) is reused for an option that changes
-    nothing.
+    ``spec`` is the model ``flow`` was run from. Options that change the flow model rerun their
+    changed spec (in ``workspace/<label>``, or a temporary folder) and resolve the receptors on
+    the new flow; the others reuse ``flow``. Each option's transport runs with ``engine`` on its
+    own spec and flow (``engine="mt3d"`` reruns that spec with MODFLOW-NWT). ``baseline`` (the
+    unchanged run, e.g. from :func:`gwsim.risk.assess_enterprise_risk`) is reused for an option
+    that changes nothing.
 
     Returns
     -------
@@ -214,10 +205,10 @@ def compare_options(
     for opt, ch in changes:
         log(f"control option: {opt.label}")
         if ch.spec is None:
-            option_flow = flow
+            option_spec, option_flow = spec, flow
         else:
             folder = None if workspace is None else Path(workspace) / opt.label.replace(" ", "_")
-            option_flow = run_flow(ch.spec, folder)
+            option_spec, option_flow = ch.spec, run_flow(ch.spec, folder)
         unchanged = ch.spec is None and ch.leak_factor == 1 and not np.any(ch.extra_decay)
         if unchanged and baseline is not None:
             run = baseline
@@ -233,6 +224,7 @@ def compare_options(
                 probes,
                 times,
                 engine=engine,
+                spec=option_spec,
                 dispersivity=dispersivity,
                 leak_factor=ch.leak_factor,
                 extra_decay=ch.extra_decay,

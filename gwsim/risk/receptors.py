@@ -1,0 +1,96 @@
+"""Where leak concentrations are assessed: source wells, monitoring wells and site boundaries.
+
+A :class:`Receptor` names a place; :func:`receptor_probe` turns it into a :class:`Probe`, the
+cells whose concentrations (mg/L) make the receptor's:
+
+- a source well's is the pumping-weighted mean of its screened cells, the water it delivers (the
+  largest over the wells when a boundary groups several);
+- a monitoring well's is its cell's (given z) or the largest over its column's layers (no z: a
+  multi-level sample);
+- a site boundary's (:func:`boundary_probe`) is the largest over the ring of cells just outside
+  an enterprise's footprint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from gwsim.errors import SpecError
+from gwsim.flowfield import FlowField
+from gwsim.wells import resolve_wells
+
+RECEPTOR_KINDS = ("source_well", "monitoring_well")
+
+
+@dataclass(frozen=True)
+class Receptor:
+    """Where concentrations are assessed.
+
+    ``kind="source_well"``: ``location`` is a well (WEL boundary) name of the flow model, or an
+    (x, y) position (every pumping cell of its column). ``kind="monitoring_well"``: ``location``
+    is (x, y) or (x, y, z) in model coordinates, m.
+    """
+
+    name: str
+    kind: str
+    location: object
+
+
+@dataclass
+class Probe:
+    """Cells whose concentrations make a receptor's: groups of cells, each a weighted mean; the
+    receptor takes the largest group."""
+
+    name: str
+    kind: str
+    cells: np.ndarray  # (m, 3) layer, row, col
+    weights: np.ndarray  # (m,) weights within a group (sum 1 per group)
+    groups: np.ndarray  # (m,) group index
+
+    def series(self, concentration: np.ndarray) -> np.ndarray:
+        """(nt,) receptor concentration, mg/L, from (nt, nlay, nrow, ncol) concentrations."""
+        values = np.nan_to_num(concentration[(slice(None), *self.cells.T)]) * self.weights
+        sums = np.zeros((len(values), self.groups.max() + 1))
+        np.add.at(sums.T, self.groups, values.T)
+        return sums.max(axis=1)
+
+
+def receptor_probe(flow: FlowField, receptor: Receptor, where: str) -> Probe:
+    """The cells and weights of a receptor in ``flow`` (see the module docstring)."""
+    if receptor.kind == "source_well":
+        well = resolve_wells(flow, [receptor.location])[0]
+        q = sum(-flow.sources[name][-1] for name, t in flow.source_types.items() if t == "WEL")
+        rate = np.maximum(q[tuple(well.cells.T)], 0.0)
+        _, groups = np.unique(well.cells[:, 1:], axis=0, return_inverse=True)
+        totals = np.bincount(groups, rate)
+        return Probe(receptor.name, receptor.kind, well.cells, rate / totals[groups], groups)
+    if receptor.kind != "monitoring_well":
+        raise SpecError(f"{where}.kind", f"unknown kind {receptor.kind!r}", f"use {RECEPTOR_KINDS}")
+    xyz = list(receptor.location)
+    lay, row, col = flow.grid.locate(xyz[0], xyz[1], xyz[2] if len(xyz) > 2 else None)
+    if row[0] < 0 or (len(xyz) > 2 and lay[0] < 0):
+        raise SpecError(where, f"{tuple(xyz)} is outside the model grid", "move the receptor")
+    layers = lay[:1] if len(xyz) > 2 else np.flatnonzero(flow.grid.idomain[:, row[0], col[0]] > 0)
+    if len(layers) == 0 or flow.grid.idomain[layers[0], row[0], col[0]] <= 0:
+        raise SpecError(where, f"{tuple(xyz)} is in an inactive cell", "move the receptor")
+    cells = np.column_stack([layers, np.full_like(layers, row[0]), np.full_like(layers, col[0])])
+    return Probe(receptor.name, receptor.kind, cells, np.ones(len(cells)), np.arange(len(cells)))
+
+
+def boundary_probe(flow: FlowField, name: str, cells: np.ndarray) -> Probe:
+    """The site boundary of a footprint: every active cell of the ring of columns just outside
+    the footprint's columns (8-neighbourhood), each its own group."""
+    mask = np.zeros(flow.shape[1:], bool)
+    mask[cells[:, 1], cells[:, 2]] = True
+    ring = ndimage.binary_dilation(mask, np.ones((3, 3), bool)) & ~mask
+    ring_cells = np.argwhere(ring[None] & (flow.grid.idomain > 0))
+    return Probe(
+        f"{name} boundary",
+        "site_boundary",
+        ring_cells,
+        np.ones(len(ring_cells)),
+        np.arange(len(ring_cells)),
+    )
