@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gwsim.check import CheckResult, check_scenario
-from gwsim.writers import atomic_path
 from gwsim.rundir import fresh_run_folder, moved
+from gwsim.writers import atomic_path
 
 CHECKS_FILE = "input_checks.md"
 
