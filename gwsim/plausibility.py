@@ -305,6 +305,22 @@ def _transport_findings(scenario, spec) -> Findings:
                 f"transport.dispersivity: {list(dispersivity)} m is not ordered longitudinal >= "
                 "transverse horizontal >= transverse vertical (usual ratios 1 : 0.1 : 0.01)"
             )
+    wells = {b.name.lower(): b for b in spec.boundaries if b.kind == "wel"}
+    for r in getattr(scenario, "receptors", None) or []:
+        well = wells.get(str(r.location).lower()) if r.kind == "source_well" else None
+        for period in range(len(spec.periods)) if well is not None else ():
+            total = float(well.values_in_period(period)["rate"].sum())
+            if total >= 0:
+                found.errors.append(
+                    SpecError(
+                        f"receptors.{r.name}",
+                        f"source well {well.name!r} "
+                        + (f"injects {total:g} m³/d" if total > 0 else "has a zero rate")
+                        + f" in stress period {period}: a source well must pump",
+                        "give its pumping rate as a negative number (m³/d) in the model",
+                    )
+                )
+                break
     times = getattr(scenario, "times", None)
     if times is not None and len(times):
         found.judge("duration", float(np.max(times)), "transport.service_life")

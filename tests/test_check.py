@@ -17,6 +17,7 @@ from gwsim.cli import main
 ROOT = Path(__file__).parents[1]
 DEMO = ROOT / "scenarios" / "demo_wellfield.toml"
 CHAJIA = ROOT / "scenarios" / "chajia_protection.toml"
+RISK = ROOT / "scenarios" / "enterprise_risk_valley.toml"
 SHIPPED = sorted((ROOT / "scenarios").glob("*.toml"))
 
 
@@ -63,6 +64,13 @@ ISSUE_12_BAD_INPUTS = {
         "",
         "protection.sources.demo_source",
         "well 'wellfield' injects 1800 m³/d",
+    ),
+    "an injecting source well of an enterprise-risk scenario": (
+        RISK,
+        (("rate = -600.0 ", "rate = 600.0 "),),
+        "",
+        "receptors.wellfield",
+        "source well 'wellfield' injects 1800 m³/d in stress period 0",
     ),
     "an injecting site well": (
         CHAJIA,

@@ -32,7 +32,7 @@ from gwsim.params import load_params
 
 ROOT = Path(__file__).parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
-DEFAULT_EXAMPLES = 40
+DEFAULT_EXAMPLES = 30
 SLOW_EXAMPLES = 1500
 # keys that hold paths relative to the scenario file: made absolute so the copy can live elsewhere
 PATH_KEYS = {
