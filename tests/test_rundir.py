@@ -11,7 +11,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
+import xarray as xr
 
 from gwsim.cli import main
 from gwsim.rundir import fresh_run_folder, remove_leftovers
@@ -179,3 +181,27 @@ def test_a_killed_gwsim_run_leaves_previous_outputs_and_the_next_run_succeeds(tm
     assert sorted(snapshot(out)) == sorted(before)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["flow.toml", "killed_run.py", "out"]
     capsys.readouterr()
+
+
+@pytest.mark.slow
+@pytest.mark.needs_mf6
+def test_two_gwsim_runs_at_once_into_different_folders(tmp_path):
+    scenario = tmp_path / "flow.toml"
+    scenario.write_text(DEMO.read_text("utf-8").split("\n[protection]")[0] + "\n", "utf-8")
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gwsim.cli", "run", str(scenario), "--out", str(tmp_path / n)],
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        for n in ("a", "b")
+    ]
+    assert [run.wait(timeout=600) for run in runs] == [0, 0]
+    a, b = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
+    assert sorted(a) == sorted(b) and "heads.nc" in a and "model/demo_valley.nam" in a
+    with (
+        xr.open_dataset(tmp_path / "a" / "heads.nc") as da,
+        xr.open_dataset(tmp_path / "b" / "heads.nc") as db,
+    ):
+        assert np.array_equal(da["head"].values, db["head"].values, equal_nan=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "flow.toml"]
