@@ -109,7 +109,8 @@ def check_scenario(path: str | Path, out: str | Path | None = None) -> CheckResu
     ``out`` is the output folder a run would use (default ``out/<scenario name>``). Raises
     :class:`~gwsim.errors.SpecError` / :class:`~gwsim.errors.SpecErrors` for problems.
     """
-    scenario, findings = read_scenario(path)
+    with np.errstate(all="ignore"):  # absurd values are reported as problems, not as warnings
+        scenario, findings = read_scenario(path)
     return CheckResult(
         scenario=scenario,
         out=Path(out) if out is not None else Path("out") / scenario.name,

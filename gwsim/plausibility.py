@@ -82,7 +82,14 @@ class Findings:
     warnings: list[str] = field(default_factory=list)
 
     def judge(
-        self, quantity: str, values, where: str, place=None, hint: str = "", typical: bool = True
+        self,
+        quantity: str,
+        values,
+        where: str,
+        place=None,
+        hint: str = "",
+        typical: bool = True,
+        skip_nan: bool = False,
     ) -> None:
         """Judge ``values`` (a number or an array, in the quantity's unit) of ``quantity``.
 
@@ -91,8 +98,19 @@ class Findings:
         """
         b = bounds()[quantity]
         v = np.atleast_1d(np.asarray(values, float)).ravel()
-        v = v[np.isfinite(v)] if place is None else v
+        if skip_nan:  # gridded layers mark cells without data with NaN
+            v = v[~np.isnan(v)]
         if v.size == 0:
+            return
+        if not np.isfinite(v).all():
+            i = int(np.flatnonzero(~np.isfinite(v))[0])
+            self.errors.append(
+                SpecError(
+                    where,
+                    f"{v[i]}{_where(~np.isfinite(v), i, place)} is not a finite number",
+                    f"give the {b.what} in {b.unit}{hint}",
+                )
+            )
             return
         lo, hi = b.hard
         bad = ~((v >= lo) & (v <= hi))
@@ -364,7 +382,7 @@ def _zoning_findings(scenario) -> Findings:
         ):
             if name in layers:
                 values = np.asarray(layers[name].values, float) * factor
-                found.judge(quantity, values, f"layers.{name}")
+                found.judge(quantity, values, f"layers.{name}", skip_nan=True)
     scheme = getattr(scenario, "scheme", None)
     if scheme is not None:
         for key, distance in getattr(scheme, "kernel", {}).items():
@@ -373,4 +391,15 @@ def _zoning_findings(scenario) -> Findings:
             found.judge("length", scheme.treatment_radius_m, "treatment.radius_m")
         if getattr(scheme, "yield_breaks", None) is not None:
             found.judge("well_rate", scheme.yield_breaks, "value.yield_breaks_m3_per_day")
+        for attr, key in (
+            ("vulnerability_breaks", "vulnerability.breaks"),
+            ("load_breaks", "load.breaks"),
+        ):
+            breaks = np.asarray(getattr(scheme, attr, []), float)
+            if not np.isfinite(breaks).all():
+                found.errors.append(
+                    SpecError(
+                        key, f"{breaks.tolist()} holds a value that is not finite", "give numbers"
+                    )
+                )
     return found

@@ -5,11 +5,14 @@ Each example takes a shipped scenario file, applies one mutation a user could ma
 multiplied by 1e6, a dropped or misspelt key, a list one entry shorter or longer, or a site-model
 override with such a value — and runs ``gwsim check`` on it. The answer must be exit 0 or a named
 error (exit 2, every line ``gwsim: error: <key>: ...``), never a traceback or an internal error;
-values multiplied by 1e6 must be refused wherever the multiplied value cannot be physical
-(:data:`NOT_REFUSED_BY_1E6` lists the inputs where ×1e6 stays plausible, and why).
+a number made text, NaN or infinite must be refused, and values multiplied by 1e6 wherever the
+multiplied value cannot be physical (:data:`NOT_REFUSED_BY_1E6` lists the inputs where ×1e6
+stays plausible, and why).
 
-Default run: ``DEFAULT_EXAMPLES`` examples (a few seconds); ``-m slow`` runs ``SLOW_EXAMPLES`` and
-the exhaustive ×1e6 sweep over every numeric input of every shipped scenario.
+Text, NaN and infinity in place of a number are always refused. Default run:
+``DEFAULT_EXAMPLES`` examples (derandomized: the same cases every run; about 10 s); ``-m slow``
+runs ``SLOW_EXAMPLES`` random ones and the exhaustive sweep (every numeric input of every shipped
+scenario and site model made text, NaN, infinite and ×1e6).
 """
 
 from __future__ import annotations
@@ -248,6 +251,19 @@ def _property(case):
     what = f"{name}: {kind} at {dotted(path)} (was {original!r})"
     status, err = check(data)
     assert_named_answer(status, err, what)
+    assert_refused_if_never_valid(status, name, path, kind, original, what)
+
+
+# mutations of a numeric input that no input accepts: text such as "60 m/d", NaN, infinity
+NEVER_VALID = ("text", "nan", "inf")
+
+
+def assert_refused_if_never_valid(status, name, path, kind, original, what) -> None:
+    """A numeric input made text, NaN or infinite is refused; ×1e6 too, where it cannot be
+    physical (all but :data:`NOT_REFUSED_BY_1E6`)."""
+    numeric = scaled(original, 1) is not None
+    if kind in NEVER_VALID and numeric:
+        assert status == 2, f"{what}: was accepted"
     if kind == "huge" and nonzero(original) and not exempt_from_refusal(name, path):
         assert status == 2, f"{what}: ×1e6 was accepted"
 
@@ -273,41 +289,40 @@ def test_check_answers_many_mutated_scenarios(case):
     _property(case)
 
 
-def _times_1e6_cases() -> list[tuple[str, tuple]]:
-    """(scenario stem, key path) of every non-zero numeric input of the shipped scenarios and
-    of every site-model parameter (as an override)."""
+def _numeric_inputs() -> list[tuple[str, tuple]]:
+    """(scenario stem, key path) of every numeric input of the shipped scenarios and of every
+    numeric site-model parameter (as an override)."""
     cases = []
     for path in SCENARIOS:
         data = load(path)
-        cases += [
-            (path.stem, p)
-            for p in leaves(data)
-            if scaled(get(data, p), 1) is not None and nonzero(get(data, p))
-        ]
+        cases += [(path.stem, p) for p in leaves(data) if scaled(get(data, p), 1) is not None]
         cases += [
             (path.stem, ("model", "overrides", key, "value"))
             for key, param in site_params(data).items()
-            if scaled(param.value, 1) is not None and nonzero(param.value)
+            if scaled(param.value, 1) is not None
         ]
     return cases
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("kind", ["huge", *NEVER_VALID])
 @pytest.mark.parametrize(
-    ("name", "path"), _times_1e6_cases(), ids=lambda v: dotted(v) if isinstance(v, tuple) else v
+    ("name", "path"), _numeric_inputs(), ids=lambda v: dotted(v) if isinstance(v, tuple) else v
 )
-def test_every_input_times_1e6_is_refused(name, path):
-    """The exhaustive sweep: every numeric input ×1e6 (305 cases, about 25 s)."""
+def test_every_numeric_input_refuses_text_nan_infinity_and_1e6(name, path, kind):
+    """The exhaustive sweep: every numeric input of every shipped scenario and site model made
+    text, NaN, infinite or ×1e6 (about 1300 cases, a minute or two)."""
     data = load(ROOT / "scenarios" / f"{name}.toml")
     if path[:2] == ("model", "overrides"):
-        param = site_params(data)[path[2]]
+        original = site_params(data)[path[2]].value
         data["model"].setdefault("overrides", {})[path[2]] = {
-            "value": scaled(param.value, 1e6),
-            "unit": param.unit,
+            "value": mutate(original, kind),
+            "unit": site_params(data)[path[2]].unit,
         }
     else:
-        apply(data, path, "huge")
+        original = get(data, path)
+        apply(data, path, kind)
+    what = f"{name}: {kind} at {dotted(path)} (was {original!r})"
     status, err = check(data)
-    assert_named_answer(status, err, f"{name}: ×1e6 at {dotted(path)}")
-    if not exempt_from_refusal(name, path):
-        assert status == 2, f"{name}: ×1e6 at {dotted(path)} was accepted"
+    assert_named_answer(status, err, what)
+    assert_refused_if_never_valid(status, name, path, kind, original, what)
