@@ -22,7 +22,7 @@ from functools import cache
 
 import numpy as np
 
-from gwsim.config import package_table
+from gwsim.config import convert, is_number, package_table
 from gwsim.errors import SpecError
 
 TABLE = "plausibility.toml"  # in gwsim/data/
@@ -63,6 +63,13 @@ def bounds() -> dict[str, Bounds]:
         )
         for name, t in table.items()
     }
+
+
+@cache
+def parameter_quantities() -> tuple[dict[str, str], dict[str, str]]:
+    """({unit: quantity}, {key ending: quantity}) for site-model parameter files."""
+    table = package_table("gwsim", TABLE)
+    return table["parameter_units"], table["parameter_names"]
 
 
 @cache
@@ -115,7 +122,7 @@ class Findings:
         lo, hi = b.hard
         bad = ~((v >= lo) & (v <= hi))
         if bad.any():
-            i = int(np.argmax(np.where(bad, np.abs(v - np.clip(v, lo, hi)), -1.0)))
+            i = _farthest(v, lo, hi)
             self.errors.append(
                 SpecError(
                     where,
@@ -130,7 +137,7 @@ class Findings:
         lo, hi = b.typical
         odd = (v < lo) | (v > hi)
         if odd.any():
-            i = int(np.argmax(np.where(odd, np.abs(v - np.clip(v, lo, hi)), -1.0)))
+            i = _farthest(v, lo, hi)
             self.warnings.append(
                 f"{where}: {v[i]:.4g} {b.unit}{_where(odd, i, place)} is outside the typical "
                 f"range {lo:g} … {hi:g} {b.unit} of the {b.what} ({b.typical_source}); it runs, "
@@ -140,6 +147,11 @@ class Findings:
     def extend(self, other: Findings) -> None:
         self.errors += other.errors
         self.warnings += other.warnings
+
+
+def _farthest(v: np.ndarray, lo: float, hi: float) -> int:
+    """Index of the value farthest outside [lo, hi]."""
+    return int(np.argmax(np.abs(v - np.clip(v, lo, hi))))
 
 
 def _where(mask: np.ndarray, i: int, place) -> str:
@@ -224,10 +236,7 @@ def params_findings(params: dict) -> Findings:
     parameter as the quantity its unit (or, without a unit, its key) names in
     ``[parameter_units]`` / ``[parameter_names]`` of the bounds table; unitless integers as counts.
     """
-    from gwsim.config import convert, is_number
-
-    table = package_table("gwsim", TABLE)
-    by_unit, by_name = table["parameter_units"], table["parameter_names"]
+    by_unit, by_name = parameter_quantities()
     found = Findings()
     for key, p in params.items():
         values = p.value if isinstance(p.value, list) else [p.value]

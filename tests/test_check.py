@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from test_fuzz_scenarios import dumps, load
 
 from gwsim.check import check_scenario
 from gwsim.cli import main
@@ -242,3 +243,16 @@ def test_every_index_in_a_scenario_file_is_0_based(tmp_path, capsys, old, new, k
     assert main(["check", str(scenario(tmp_path, DEMO, (old, new)))]) == 2
     err = capsys.readouterr().err
     assert key in err and message in err
+
+
+def test_a_value_a_kind_does_not_check_is_named_by_its_key(tmp_path, capsys):
+    """The enterprise-risk kind iterates ``receptors`` without checking it is a list: the
+    TypeError it raises is reported as a problem of that key, not as a traceback."""
+    data = load(RISK)
+    data["receptors"] = True
+    path = tmp_path / "scenario.toml"
+    path.write_text(dumps(data), "utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("gwsim: error: receptors: holds a value gwsim cannot read (TypeError")
