@@ -6,7 +6,6 @@ anything; the references are the issue's own numbers and unit definitions (1 h =
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -142,8 +141,8 @@ def test_several_problems_are_all_reported(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
-def test_shipped_scenarios_pass_with_a_one_paragraph_summary(tmp_path, capsys, path):
-    os.chdir(tmp_path)
+def test_shipped_scenarios_pass_with_a_one_paragraph_summary(tmp_path, capsys, monkeypatch, path):
+    monkeypatch.chdir(tmp_path)
     assert main(["check", str(path)]) == 0
     captured = capsys.readouterr()
     assert len(captured.out.strip().splitlines()) == 1
