@@ -7,12 +7,16 @@ anything; the references are the issue's own numbers and unit definitions (1 h =
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from test_fuzz_scenarios import dumps, load
 
 from gwsim.check import check_scenario
 from gwsim.cli import main
+from gwsim.errors import GwsimError
+from gwsim.wells import resolve_wells
 
 ROOT = Path(__file__).parents[1]
 DEMO = ROOT / "scenarios" / "demo_wellfield.toml"
@@ -255,3 +259,14 @@ def test_a_value_a_kind_does_not_check_is_named_by_its_key(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert err.startswith("gwsim: error: receptors: holds a value gwsim cannot read (TypeError")
+
+
+def test_a_capture_zone_of_an_injecting_well_says_it_injects():
+    """Past the checks (e.g. from Python), the well resolver names injection as such."""
+    rates = np.zeros((1, 2, 1, 3))  # (time, layer, row, col), m³/d
+    rates[0, 1, 0, :] = 600.0  # three injecting cells
+    flow = SimpleNamespace(
+        sources={"wellfield": rates}, source_types={"wellfield": "WEL"}, shape=(2, 1, 3)
+    )
+    with pytest.raises(GwsimError, match=r"\(wellfield\) injects 1800 m³/d \(positive WEL rate\)"):
+        resolve_wells(flow, ["wellfield"])
