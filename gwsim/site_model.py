@@ -114,6 +114,8 @@ def read_model_table(model: dict, path: Path) -> tuple[ModelSpec, Path | None, S
     if "spec" in model:
         if set(model) != {"spec"}:
             raise SpecError("model", "gives spec and inline tables", "give one or the other")
+        if not isinstance(model["spec"], str):
+            raise SpecError("model.spec", f"{model['spec']!r} is not a path", 'spec = "model.toml"')
         spec_file = (path.parent / model["spec"]).resolve()
         return ModelSpec.from_toml(spec_file), spec_file, None
     return ModelSpec.from_dict(model), None, None
