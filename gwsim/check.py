@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gwsim.risk.scenario import EnterpriseRiskScenario
 from gwsim.scenario.registry import SCENARIO_KINDS, read_scenario
 
 
@@ -52,7 +53,9 @@ class CheckResult:
                 f"{', '.join(f'{f:g}' for f in sensitivity['factors'])}"
             )
         enterprises = getattr(s, "enterprises", None)
-        if enterprises:
+        if enterprises and not isinstance(s, EnterpriseRiskScenario):
+            parts.append(f"{len(enterprises)} enterprises")
+        elif enterprises:
             cases = sum(len(e.cases) * len(e.contaminants) for e in enterprises)
             parts.append(
                 f"{len(enterprises)} enterprises ({cases} leak cases) against "

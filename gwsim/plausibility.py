@@ -24,6 +24,8 @@ import numpy as np
 
 from gwsim.config import convert, is_number, package_table
 from gwsim.errors import SpecError
+from gwsim.risk.leaks import Enterprise
+from gwsim.risk.receptors import Receptor
 
 TABLE = "plausibility.toml"  # in gwsim/data/
 THIEM_RADIUS_M = 300.0  # radius of influence R in the Thiem drawdown estimate, m
@@ -334,6 +336,8 @@ def _transport_findings(scenario, spec) -> Findings:
             )
     wells = {b.name.lower(): b for b in spec.boundaries if b.kind == "wel"}
     for r in getattr(scenario, "receptors", None) or []:
+        if not isinstance(r, Receptor):
+            continue  # receptors of other kinds (monitoring) are checked by their own reader
         well = wells.get(str(r.location).lower()) if r.kind == "source_well" else None
         for period in range(len(spec.periods)) if well is not None else ():
             total = float(well.values_in_period(period)["rate"].sum())
@@ -352,6 +356,8 @@ def _transport_findings(scenario, spec) -> Findings:
     if times is not None and len(times):
         found.judge("duration", float(np.max(times)), "transport.service_life")
     for e in getattr(scenario, "enterprises", None) or []:
+        if not isinstance(e, Enterprise):
+            continue  # enterprises of other kinds (monitoring: footprints only)
         for c in e.contaminants:
             where = f"enterprises.{e.name}.{c.name}"
             found.judge("decay", c.decay, f"{where}.decay")
