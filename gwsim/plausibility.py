@@ -106,7 +106,13 @@ class Findings:
         added to the fix (e.g. which parameter of a site model sets the value).
         """
         b = bounds()[quantity]
-        v = np.atleast_1d(np.asarray(values, float)).ravel()
+        try:
+            v = np.atleast_1d(np.asarray(values, float)).ravel()
+        except (TypeError, ValueError):
+            self.errors.append(
+                SpecError(where, f"{values!r} is not a number", f"give the {b.what} in {b.unit}")
+            )
+            return
         if skip_nan:  # gridded layers mark cells without data with NaN
             v = v[~np.isnan(v)]
         if v.size == 0:
@@ -313,7 +319,57 @@ def scenario_findings(scenario) -> Findings:
                 found.judge(quantity, protection[key], f"protection.{key}")
     if spec is not None:
         found.extend(_transport_findings(scenario, spec))
+    if spec is not None and getattr(scenario, "detection", None) is not None:
+        found.extend(_monitoring_findings(scenario, spec))
     found.extend(_zoning_findings(scenario))
+    return found
+
+
+def _judge_dispersivity(found: Findings, dispersivity, spec, where: str) -> None:
+    """Dispersivities (m) against the model's longest side; warn when not ordered L >= TH >= TV."""
+    grid = spec.grid.resolve()
+    scale = max(grid.delr.sum(), grid.delc.sum())
+    for i, alpha in enumerate(dispersivity):  # transverse ones: hard range only
+        found.judge("dispersivity_ratio", alpha / scale, f"{where}[{i}]", typical=i == 0)
+    if not dispersivity[0] >= dispersivity[1] >= dispersivity[2]:
+        found.warnings.append(
+            f"{where}: {list(dispersivity)} m is not ordered longitudinal >= "
+            "transverse horizontal >= transverse vertical (usual ratios 1 : 0.1 : 0.01)"
+        )
+
+
+def _monitoring_findings(scenario, spec) -> Findings:
+    """Monitoring-design inputs (a scenario with a ``detection`` table): time window and lead time, dispersivity, detection limit,
+    swarm size and steps, lattice spacing, wells per design, leak mass rates, layout distances."""
+    found = Findings()
+    det, rec, cand = scenario.detection, scenario.receptors, scenario.candidates
+    for key in ("window", "lead_time"):
+        found.judge("duration", det[key], f"detection.{key}")
+    found.judge("duration", rec["class2_travel_time"], "receptors.class2_travel_time")
+    _judge_dispersivity(found, det["dispersivity"], spec, "detection.dispersivity")
+    if det.get("detection_limit") is not None:
+        found.judge("detection_limit", det["detection_limit"], "detection.detection_limit")
+    found.judge("share", det["min_share"], "detection.min_share")
+    found.judge("particles", det["particles"], "detection.particles")
+    found.judge("steps", det["n_steps"], "detection.n_steps")
+    found.judge("porosity_factor", det["porosity_factors"], "detection.porosity_factors")
+    for key in ("spacing", "clearance"):
+        found.judge("length", cand[key], f"candidates.{key}")
+    found.judge("count", scenario.design["n_wells"], "design.n_wells")
+    found.judge("count", scenario.design["curve"], "design.curve")
+    found.judge("solver_seconds", scenario.design["time_limit"], "design.time_limit")
+    for e in scenario.enterprises:
+        if e.mass_rate is not None:
+            found.judge("mass_rate", e.mass_rate, f"enterprises.{e.name}.mass_rate")
+    found.judge("count", scenario.apply_from, "design.layout.apply_from")
+    if scenario.layout is not None:
+        found.judge("length", scenario.layout.control_distance, "design.layout.control_distance")
+        found.judge("length", scenario.layout.flank_radius, "design.layout.flank_radius")
+        found.judge("angle", scenario.layout.max_angle, "design.layout.max_angle")
+    if scenario.attribution:
+        found.judge("particles", scenario.attribution["particles"], "attribution.particles")
+        if scenario.attribution.get("n_wells") is not None:
+            found.judge("count", scenario.attribution["n_wells"], "attribution.n_wells")
     return found
 
 
@@ -323,17 +379,7 @@ def _transport_findings(scenario, spec) -> Findings:
     found = Findings()
     dispersivity = getattr(scenario, "dispersivity", None)
     if dispersivity is not None:
-        grid = spec.grid.resolve()
-        scale = max(grid.delr.sum(), grid.delc.sum())
-        for i, alpha in enumerate(dispersivity):  # transverse ones: hard range only
-            found.judge(
-                "dispersivity_ratio", alpha / scale, f"transport.dispersivity[{i}]", typical=i == 0
-            )
-        if not dispersivity[0] >= dispersivity[1] >= dispersivity[2]:
-            found.warnings.append(
-                f"transport.dispersivity: {list(dispersivity)} m is not ordered longitudinal >= "
-                "transverse horizontal >= transverse vertical (usual ratios 1 : 0.1 : 0.01)"
-            )
+        _judge_dispersivity(found, dispersivity, spec, "transport.dispersivity")
     wells = {b.name.lower(): b for b in spec.boundaries if b.kind == "wel"}
     for r in getattr(scenario, "receptors", None) or []:
         if not isinstance(r, Receptor):

@@ -170,6 +170,21 @@ class MonitoringScenario:
             raise SpecError("detection.method", f"{det['method']!r}", f"use one of {METHODS}")
         for key in ("window", "particles", "n_steps", "min_share"):
             _positive(det[key], f"detection.{key}")
+        for key in ("lead_time", "seed"):
+            if not isinstance(det[key], (int, float)) or not det[key] >= 0:
+                raise SpecError(f"detection.{key}", f"is {det[key]!r}", "give a number >= 0")
+        if det["detection_limit"] is not None:
+            _positive(det["detection_limit"], "detection.detection_limit")
+        alphas = det["dispersivity"]
+        if not (isinstance(alphas, list) and len(alphas) == 3):
+            raise SpecError(
+                "detection.dispersivity",
+                f"is {alphas!r}",
+                "give [alpha_L, alpha_TH, alpha_TV] in m",
+            )
+        for i, alpha in enumerate(alphas):
+            if not isinstance(alpha, (int, float)) or not alpha >= 0:
+                raise SpecError(f"detection.dispersivity[{i}]", f"is {alpha!r}", "give metres >= 0")
         factors = det["porosity_factors"]
         if not (isinstance(factors, list) and factors):
             raise SpecError("detection.porosity_factors", f"{factors!r}", "give a list, e.g. [1.0]")
