@@ -7,7 +7,7 @@ from modpath7_reference import build_flow_model, lattice_starts, run_modpath7
 
 from gwsim import FlowField
 from gwsim.grid import StructuredGrid
-from gwsim.tracking import Status, TrackingError, track
+from gwsim.tracking import FaceOptionError, Status, TrackingError, track
 from gwsim.tracking.startpoints import cell_face_points, cell_lattice_points, well_screen_points
 
 pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mp7]
@@ -195,6 +195,22 @@ def test_bad_options_and_points_are_named(uniform_flow, kwargs, message):
         track(uniform_flow, **args)
 
 
+@pytest.mark.parametrize(
+    ("iface", "message"),
+    [
+        ({"RECHARGE": 6}, "'RECHARGE', which is not the budget type of a boundary package"),
+        ({"STO-SS": 6}, "storage cannot be put on a face"),
+        ({"RCH": 7}, "iface\\['RCH'\\] = 7: a face is an integer 1-6"),
+        ({"wel": 0}, "iface\\['wel'\\] = 0: a face is an integer 1-6"),
+        ({"RCH": 6.0}, "a face is an integer 1-6"),
+        ([("RCH", 6)], "iface must be a mapping"),
+    ],
+)
+def test_bad_face_options_are_named(uniform_flow, iface, message):
+    with pytest.raises(FaceOptionError, match=message):
+        track(uniform_flow, [[1001.0, 2003.0, 5.0]], iface=iface)
+
+
 def test_start_in_inactive_cell_and_bad_porosity_are_named(uniform_flow):
     xyz = np.column_stack([*uniform_flow.grid.to_model([15.0, 25.0, 35.0], 2.5), [5.0] * 3])
     uniform_flow.grid.idomain[0, 2, 2] = 0
@@ -302,3 +318,27 @@ def test_transient_model_matches_modpath7(transient_model, direction):
     release = 0.0 if direction == "forward" else flow.times[-1]
     ep = run_modpath7(ws, nodes, local, direction, por, release)
     assert_same_endpoints(track(flow, xyz, direction), ep)
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_spread_sources_match_modpath7_with_its_default_faces(steady_model, direction):
+    """iface={} against MODPATH 7 with an empty DEFAULTIFACE: recharge and ET (every top cell)
+    spread through the cells, so top cells are weak sinks (ET) and weak sources (recharge)."""
+    ws, flow, por = steady_model
+    nodes, local, xyz = lattice_starts(flow, per_cell=1, seed=4)
+    release = flow.times[-1] * (direction != "forward")
+    ep = run_modpath7(ws, nodes, local, direction, por, release, name="spread", defaultiface={})
+    res = track(flow, xyz, direction, iface={})
+    assert_same_endpoints(res, ep)
+    top_face = track(flow, xyz, direction)  # the option matters on this model
+    assert (top_face.t != res.t).mean() > 0.2
+
+
+def test_any_package_on_any_face_matches_modpath7(transient_model):
+    """GHB (west column) on the west face, CHD (east column) on the east face, recharge and ET on
+    the top face, over a transient run: as MODPATH 7 with the same DEFAULTIFACE."""
+    ws, flow, por = transient_model
+    faces = {"RCH": 6, "EVT": 6, "GHB": 1, "CHD": 2}
+    nodes, local, xyz = lattice_starts(flow, per_cell=1, seed=5)
+    ep = run_modpath7(ws, nodes, local, "forward", por, 0.0, name="faces", defaultiface=faces)
+    assert_same_endpoints(track(flow, xyz, iface=faces), ep)
