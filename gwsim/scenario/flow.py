@@ -23,6 +23,7 @@ and the outputs to write into the output folder (default ``out/<scenario name>/`
     sources = { town = ["wellfield"] }   # source name -> well names or [x, y] positions
     media = { town = "gravel" }   # optional, to list HJ 338's tabulated radii
     alpha = 1.5                   # safety factor of R = alpha K I T / n
+    iface = { RCH = 6, EVT = 6 }  # optional: face of each package's flow (gwsim.track's iface)
 
 The whole scenario is read and validated before anything is written; the MODFLOW files go to
 ``<out>/model/`` and every output file is written atomically with provenance attributes.
@@ -46,6 +47,7 @@ from gwsim.report import write_report
 from gwsim.sensitivity import PARAMETERS, zone_sensitivity
 from gwsim.site_model import SiteModel, read_model_table
 from gwsim.spec import ModelSpec
+from gwsim.tracking.faces import FaceOptionError, checked_iface
 from gwsim.writers import atomic_path, write_table
 
 _TOP_KEYS = {
@@ -59,7 +61,16 @@ _TOP_KEYS = {
     "sensitivity",
 }
 _SENSITIVITY_KEYS = {"parameters", "factors"}
-_PROTECTION_KEYS = {"sources", "media", "alpha", "subdivisions", "k", "gradient", "porosity"}
+_PROTECTION_KEYS = {
+    "sources",
+    "media",
+    "alpha",
+    "subdivisions",
+    "k",
+    "gradient",
+    "porosity",
+    "iface",
+}
 _OUTPUT_DEFAULTS = {"heads_netcdf": True, "head_map": True, "head_map_layer": 1, "report": True}
 
 
@@ -154,6 +165,13 @@ def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
     options = {k: v for k, v in table.items() if k != "sources"}
     for key in ("alpha", "k", "gradient", "porosity"):
         number(options, key, "protection", above=0)
+    if "iface" in options:  # which face each package's flow crosses, as gwsim.track's iface
+        try:
+            options["iface"] = checked_iface(options["iface"])
+        except FaceOptionError as exc:
+            raise SpecError(
+                "protection.iface", str(exc), "e.g. iface = { RCH = 6, EVT = 6 }"
+            ) from exc
     options["sources"] = {
         n: [m if isinstance(m, str) else tuple(m) for m in v] for n, v in sources.items()
     }
