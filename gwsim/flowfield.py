@@ -30,9 +30,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 from gwsim.errors import FlowFieldError
 from gwsim.grid import StructuredGrid
@@ -208,6 +211,8 @@ def flowfield_dataset(flow: FlowField, include_flows: bool) -> xr.Dataset:
             data[name] = (dims4, getattr(flow, name), {"units": "m3 d-1"})
     coords = flow.grid.coords()
     coords["time"] = ("time", flow.times, {"units": "d", "long_name": "simulation time"})
+    import xarray as xr  # loaded when exporting only
+
     ds = xr.Dataset(data, coords=coords)
     wkt = flow.grid.crs_wkt()
     if wkt:

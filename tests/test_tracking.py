@@ -1,5 +1,9 @@
 """Particle tracking: analytic solutions, MODPATH 7 parity, pathlines, start points, bad input."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import flopy
 import numpy as np
 import pytest
@@ -12,6 +16,7 @@ from gwsim.tracking.startpoints import cell_face_points, cell_lattice_points, we
 
 pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mp7]
 
+REPO = Path(__file__).resolve().parent.parent
 POROSITY = (0.3, 0.25, 0.2)  # by layer in the MODPATH 7 comparisons
 
 
@@ -342,3 +347,29 @@ def test_any_package_on_any_face_matches_modpath7(transient_model):
     nodes, local, xyz = lattice_starts(flow, per_cell=1, seed=5)
     ep = run_modpath7(ws, nodes, local, "forward", por, 0.0, name="faces", defaultiface=faces)
     assert_same_endpoints(track(flow, xyz, iface=faces), ep)
+
+
+# ---------------------------------------------------------------- fast start
+def run_python(code: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    return proc.stdout.strip()
+
+
+def test_import_loads_no_plotting_xarray_or_flopy():
+    """``import gwsim`` and ``from gwsim import FlowField`` load none of the heavy packages;
+    ``track`` loads numba only."""
+    heavy = "('matplotlib', 'xarray', 'flopy', 'numba', 'pandas')"
+    code = "import sys; {}; print(sorted(m for m in {} if m in sys.modules))"
+    assert run_python(code.format("import gwsim", heavy)) == "[]"
+    assert run_python(code.format("from gwsim import FlowField", heavy)) == "[]"
+    assert run_python(code.format("from gwsim import track", heavy)) == "['numba']"
+
+
+def test_first_call_in_a_fresh_process_loads_the_kernel_from_the_cache():
+    """After one warm-up process (as ``make setup`` runs), a fresh process's first track compiles
+    nothing: numba reports a cache hit and no miss for the kernel."""
+    code = "from gwsim.tracking.warm import warm; print(warm())"
+    run_python(code)  # fills the cache if this checkout's is empty or stale
+    assert run_python(code) == "{'hits': 1, 'misses': 0}"
