@@ -99,7 +99,7 @@ class FlowField:
         conductivity : ``k`` (and ``k22``, ``k33``, m/d; ``angle1``, deg) as written to the
             model's NPF input, to skip reading it back (an engine passes what it wrote).
         """
-        from gwsim.engines.mf6_output import read_gwf_output  # flopy only when reading
+        from gwsim.engines.mf6_output import read_gwf_output  # numpy readers, loaded when used
 
         fields = read_gwf_output(Path(sim_ws), model, crs, conductivity)
         return cls(porosity=porosity, **fields)
