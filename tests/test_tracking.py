@@ -373,3 +373,19 @@ def test_first_call_in_a_fresh_process_loads_the_kernel_from_the_cache():
     code = "from gwsim.tracking.warm import warm; print(warm())"
     run_python(code)  # fills the cache if this checkout's is empty or stale
     assert run_python(code) == "{'hits': 1, 'misses': 0}"
+
+
+def test_results_keep_the_input_order_of_the_particles(steady_model):
+    """track() runs particles in start-cell order; ends and paths come back in input order."""
+    _, flow, _ = steady_model
+    _, _, xyz = lattice_starts(flow, per_cell=1, seed=6, max_particles=300)
+    shuffle = np.random.default_rng(0).permutation(len(xyz))
+    ordered = track(flow, xyz, pathlines=True)
+    shuffled = track(flow, xyz[shuffle], pathlines=True)
+    for name in ("cell", "x", "y", "z", "t", "status"):
+        np.testing.assert_array_equal(getattr(shuffled, name), getattr(ordered, name)[shuffle])
+    a, b = ordered.pathlines, shuffled.pathlines
+    for new, old in enumerate(shuffle[:20]):
+        np.testing.assert_array_equal(
+            b.t[b.offsets[new] : b.offsets[new + 1]], a.t[a.offsets[old] : a.offsets[old + 1]]
+        )
