@@ -13,6 +13,7 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m gwsim.tracking.warm
 	touch $(STAMP)
 
 $(EXES): $(STAMP)
@@ -30,16 +31,11 @@ lint: setup
 test: setup lint
 	$(BIN)/python -m pytest -m "not slow"
 
-# Benchmarks: the tests marked slow, then the scripts in benchmarks/, which compare with MODFLOW 6
-# PRT too when the team's PRT build script is beside the repo.
-PRT_BUILD := ../shared/tools/build-mf6-prt.sh
-PRT_PREFIX := $(CURDIR)/$(VENV)/share/gwsim/mf6-prt
-
+# Benchmarks: the tests marked slow, then the scripts in benchmarks/. The tracking benchmark
+# compares with MODFLOW 6 PRT only when given a PRT-capable mf6 (GWSIM_MF6_PRT=/path/to/mf6).
 bench: setup
 	$(BIN)/python -m pytest -m slow
-	@prt=""; if [ -f $(PRT_BUILD) ]; then prt=$$(bash $(PRT_BUILD) $(PRT_PREFIX) | tail -1); fi; \
-	for script in benchmarks/*.py; do echo "== $$script"; \
-		GWSIM_MF6_PRT=$$prt $(BIN)/python $$script || exit 1; done
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

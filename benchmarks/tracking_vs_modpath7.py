@@ -1,20 +1,27 @@
-"""gwsim's particle tracker against MODPATH 7 (and MODFLOW 6 PRT when available): speed and parity.
+"""gwsim's particle tracker against MODPATH 7 (and MODFLOW 6 PRT when given one): speed and parity.
 
-Prints one table: model size, particles, MODPATH 7 time, gwsim time cold (first call in a fresh
-process, JIT compilation included) and warm (median of repeated calls), their ratio, the share of
-equal end points (same end cell, travel time within 1e-4 relative) and the peak memory (resident
-set) of each program. Times are medians of ``--repeat`` runs, in seconds.
+Two heterogeneous steady models (wells, river, drain, recharge, ET, GHB, CHD): 450,000 cells
+(5 x 300 x 300; 90,000 forward particles, 10,000 backward from the wells, the forward case with
+pathlines) and 128,000 cells (4 x 160 x 200; 32,000 forward particles). Printed:
 
-Cases on a heterogeneous steady model (5 x 300 x 300 cells by default, wells, river, drain,
-recharge, ET, GHB, CHD): 90,000 forward particles (one per column, random depth), 10,000 backward
-particles on rings around the pumping wells, and the forward case again with pathlines.
+1. Parity of end points (same end cell, travel time within 1e-3 relative): MODPATH 7 told to put
+   recharge and ET on the top face (DEFAULTIFACE RCH 6, EVT 6) against gwsim's default, and
+   MODPATH 7 with its own default (empty DEFAULTIFACE, every package spread through the cell)
+   against gwsim's ``iface={}``.
+2. Timing, medians of ``--repeat`` runs, in seconds: MODPATH 7's whole run (it reads the budget
+   file itself); gwsim in one process after ``import gwsim`` (``FlowField.from_mf6`` + the first
+   ``track``: the in-process time, and a warm ``track`` for reference); gwsim as a whole process
+   (``python -c`` that imports gwsim, reads, tracks and writes the end points). The numba cache is
+   the installed one (``make setup`` warms it), so nothing is compiled.
+3. The kernel: cell crossings per second per core, against limits measured on this machine (a
+   dependent random load over a buffer as large as the flow arrays, and the math of one crossing).
 
-    python benchmarks/tracking_vs_modpath7.py [--nrow 300 --ncol 300 --nlay 5] [--repeat 3]
-        [--prt PATH_TO_PRT_CAPABLE_MF6]
+    python benchmarks/tracking_vs_modpath7.py [--repeat 3] [--only 450k|128k|small] [--prt PATH]
 
-MODFLOW 6 PRT: pass ``--prt`` or set ``GWSIM_MF6_PRT`` to an mf6 built with
-``/work/shared/tools/build-mf6-prt.sh PREFIX``; without one the PRT column is skipped with a
-message.
+MODFLOW 6 PRT: pass ``--prt`` (or set ``GWSIM_MF6_PRT``) to an mf6 with PRT (6.5 or later) for a
+PRT column; none is installable here, so without one the column is skipped with a message. Wave 1
+measured PRT (MODFLOW 6 6.7.0.dev2) on the 450,000-cell case at 31.1 s forward and 33.4 s with
+pathlines (MODPATH 7 8.7 s and 36.9 s then), end points equal to MODPATH 7's.
 """
 
 from __future__ import annotations
@@ -36,6 +43,23 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from modpath7_reference import build_flow_model, read_endpoints  # noqa: E402
 
 POROSITY = 0.25
+TOLERANCE = 1e-3  # relative travel-time difference still counted as the same end point
+MODELS = {  # label: (nlay, nrow, ncol, forward particles, backward particles or 0)
+    "450k": (5, 300, 300, 90_000, 10_000),
+    "128k": (4, 160, 200, 32_000, 0),
+    "small": (3, 30, 40, 2_000, 300),  # a quick check of this script (--only small)
+}
+DEFAULT_MODELS = ("450k", "128k")
+WAVE1_PRT = "31.1 s forward, 33.4 s pathlines (MODFLOW 6 6.7.0.dev2, wave 1, 450,000 cells)"
+WHOLE_PROCESS = """
+import sys, numpy as np
+from gwsim import FlowField, track
+ws, case, start, out = sys.argv[1:5]
+flow = FlowField.from_mf6(ws, porosity={porosity})
+res = track(flow, np.load(start), "backward" if case == "wells" else "forward",
+            pathlines=case == "pathlines")
+np.savez(out, cell=res.cell, t=res.t, x=res.x, y=res.y, z=res.z, status=res.status)
+"""
 
 
 def starts(flow, case: str, n: int, seed: int = 7):
@@ -82,28 +106,41 @@ def starts(flow, case: str, n: int, seed: int = 7):
     return nodes, local, xyz
 
 
-def worker(ws: Path, case: str, n: int, repeat: int, out: Path) -> None:
-    """Run gwsim in this (fresh) process: cold call, then ``repeat`` warm calls; save results."""
+def worker(ws: Path, case: str, start: Path, repeat: int, out: Path) -> None:
+    """In this fresh process (gwsim imported): read, first track, ``repeat`` warm tracks, then
+    the ends with ``iface={}`` and the crossings count; save the results beside ``out``."""
     import resource
 
+    t0 = time.perf_counter()
     from gwsim import FlowField
     from gwsim.tracking import track
 
-    flow = FlowField.from_mf6(ws, porosity=POROSITY)
-    _, _, xyz = starts(flow, case, n)
+    imported = time.perf_counter() - t0
+    xyz = np.load(start)
     direction = "backward" if case == "wells" else "forward"
     pathlines = case == "pathlines"
     t0 = time.perf_counter()
+    flow = FlowField.from_mf6(ws, porosity=POROSITY)
+    read = time.perf_counter() - t0
+    t0 = time.perf_counter()
     res = track(flow, xyz, direction, pathlines=pathlines)
-    cold = time.perf_counter() - t0
-    warm = []
+    first = time.perf_counter() - t0
+    warm, warm_cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        res = track(flow, xyz, direction, pathlines=pathlines)
+        t0, c0 = time.perf_counter(), time.process_time()
+        track(flow, xyz, direction, pathlines=pathlines)
         warm.append(time.perf_counter() - t0)
-    np.savez(out, cell=res.cell, t=res.t)
+        warm_cpu.append(time.process_time() - c0)
+    spread = track(flow, xyz, direction, iface={})
+    paths = res.pathlines or track(flow, xyz, direction, pathlines=True).pathlines
+    crossings = int(np.diff(paths.offsets).sum() - 2 * len(xyz))
+    np.savez(out, cell=res.cell, t=res.t, spread_cell=spread.cell, spread_t=spread.t)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    out.with_suffix(".json").write_text(json.dumps({"cold": cold, "warm": warm, "rss_mb": rss}))
+    arrays = flow.derived["tracking"][1]
+    nbytes = sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
+    info = {"import": imported, "read": read, "first": first, "warm": warm, "rss_mb": rss}
+    info.update(warm_cpu=warm_cpu, flow_array_bytes=nbytes)
+    out.with_suffix(".json").write_text(json.dumps({**info, "crossings": crossings}))
 
 
 def timed_child(cmd: list[str], cwd: Path) -> tuple[float, float]:
@@ -122,14 +159,18 @@ def timed_child(cmd: list[str], cwd: Path) -> tuple[float, float]:
     return float(line[0]), float(line[1]) / 1024.0
 
 
-def modpath7_case(ws: Path, flow, case: str, n: int, repeat: int):
-    """Write MODPATH 7 input once, run it ``repeat`` times; median time, peak MiB, end points."""
+def modpath7_case(ws: Path, flow, case: str, n: int, repeat: int, defaultiface=None):
+    """Write MODPATH 7 input once, run it ``repeat`` times; median time, peak MiB, end points.
+
+    ``defaultiface`` as :func:`modpath7_reference.write_modpath7` (None: RCH and EVT on face 6).
+    """
     from modpath7_reference import write_modpath7
 
     from gwsim.executables import find_executable
 
     nodes, local, _ = starts(flow, case, n)
     backward = case == "wells"
+    name = f"mp_{case}" + ("_spread" if defaultiface == {} else "")
     mpsim = write_modpath7(
         ws,
         nodes,
@@ -138,22 +179,25 @@ def modpath7_case(ws: Path, flow, case: str, n: int, repeat: int):
         POROSITY,
         flow.times[-1] if backward else 0.0,
         pathlines=case == "pathlines",
-        name=f"mp_{case}",
+        name=name,
+        defaultiface=defaultiface,
     )
     runs = [timed_child([str(find_executable("mp7")), mpsim.name], ws) for _ in range(repeat)]
-    ep = read_endpoints(ws / f"mp_{case}.mpend")
+    ep = read_endpoints(ws / f"{name}.mpend")
     return float(np.median([r[0] for r in runs])), max(r[1] for r in runs), ep
 
 
-def equal_ends(cell, t, ep) -> np.ndarray:
-    """Same end cell as MODPATH 7 and travel time within 1e-4 relative."""
-    return (cell == ep["node"]) & (np.abs(t - ep["time"]) <= 1e-4 * np.maximum(ep["time"], 1e-12))
+def equal_ends(cell, t, ep, rtol: float = TOLERANCE) -> np.ndarray:
+    """Same end cell as MODPATH 7 and travel time within ``rtol`` relative."""
+    return (cell == ep["node"]) & (np.abs(t - ep["time"]) <= rtol * np.maximum(ep["time"], 1e-12))
 
 
 def prt_executable(arg: str | None) -> str | None:
     """Path of a PRT-capable mf6 from ``--prt`` or ``GWSIM_MF6_PRT`` (None when absent)."""
     path = arg or os.environ.get("GWSIM_MF6_PRT")
-    return path if path and Path(path).is_file() else None
+    if path and not Path(path).is_file():
+        raise SystemExit(f"--prt {path}: no such file")
+    return path or None
 
 
 def prt_case(ws: Path, flow, case: str, n: int, repeat: int, exe: str):
@@ -221,111 +265,209 @@ def prt_case(ws: Path, flow, case: str, n: int, repeat: int, exe: str):
     return float(np.median([r[0] for r in runs])), max(r[1] for r in runs), ends
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--nlay", type=int, default=5)
-    parser.add_argument("--nrow", type=int, default=300)
-    parser.add_argument("--ncol", type=int, default=300)
-    parser.add_argument("--forward", type=int, default=90_000)
-    parser.add_argument("--backward", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--prt", default=None)
-    parser.add_argument(
-        "--worker", nargs=4, metavar=("WS", "CASE", "N", "OUT"), help=argparse.SUPPRESS
-    )
-    args = parser.parse_args()
-    if args.worker:
-        ws, case, n, out = args.worker
-        worker(Path(ws), case, int(n), args.repeat, Path(out))
-        return
+def machine_limits(nbytes: int) -> dict[str, float]:
+    """ns per dependent random load over ``nbytes`` (pointer chase) and per crossing's math.
 
+    The kernel's critical path per crossing is one dependent load (the neighbour's number, then
+    its record); its arithmetic is about three logarithms, two ``expm1`` and ten divisions.
+    Both measured in CPU time on one core.
+    """
+    from numba import njit
+
+    @njit
+    def chase(nxt, steps):
+        i = 0
+        for _ in range(steps):
+            i = nxt[i]
+        return i
+
+    @njit
+    def math(v, steps):
+        acc = 0.0
+        for k in range(steps):
+            a = v[k & 1023]
+            acc += np.log(a / 1.3) / a + np.log(a * 1.7) / 3.1 + np.log(a + 2.0) / 0.7
+            acc += np.expm1(a * 0.01) / a + np.expm1(-a * 0.02) / 1.9 + a / (acc + 1.0)
+        return acc
+
+    n = max(nbytes // 8, 1 << 16)
+    order = np.random.default_rng(0).permutation(n)
+    nxt = np.empty(n, np.int64)
+    nxt[order] = np.roll(order, -1)  # one cycle through every slot, in random order
+    v = np.random.default_rng(1).uniform(0.5, 2.0, 1024)
+    chase(nxt, 10)
+    math(v, 10)
+    steps = 2_000_000
+    t0 = time.process_time()
+    chase(nxt, steps)
+    latency = (time.process_time() - t0) / steps * 1e9
+    t0 = time.process_time()
+    math(v, steps)
+    compute = (time.process_time() - t0) / steps * 1e9
+    return {"latency_ns": latency, "math_ns": compute}
+
+
+def run_model(label: str, args, tmp: Path, prt_exe: str | None) -> list[dict]:
+    """Build and run one model, then every case on it; one dict of results per case."""
     from gwsim import FlowField
 
-    tmp = Path(tempfile.mkdtemp(prefix="gwsim_bench_track_"))
-    ws = tmp / "model"
+    nlay, nrow, ncol, n_forward, n_backward = MODELS[label]
+    ws = tmp / label
     ws.mkdir()
     t0 = time.perf_counter()
-    build_flow_model(ws, nlay=args.nlay, nrow=args.nrow, ncol=args.ncol, wells_per_side=4)
+    build_flow_model(ws, nlay=nlay, nrow=nrow, ncol=ncol, wells_per_side=4)
     print(
-        f"flow model {args.nlay}x{args.nrow}x{args.ncol} built and run in "
-        f"{time.perf_counter() - t0:.1f} s ({ws})"
+        f"{label}: flow model {nlay} x {nrow} x {ncol} built and run in "
+        f"{time.perf_counter() - t0:.1f} s ({ws})",
+        flush=True,
     )
     flow = FlowField.from_mf6(ws, porosity=POROSITY)
-    prt_exe = prt_executable(args.prt)
-    cases = [("forward", args.forward), ("wells", args.backward), ("pathlines", args.forward)]
+    cases = [("forward", n_forward)]
+    if n_backward:
+        cases += [("wells", n_backward), ("pathlines", n_forward)]
     rows = []
     for case, n in cases:
-        mp_time, mp_mem, ep = modpath7_case(ws, flow, case, n, args.repeat)
-        out = tmp / f"gwsim_{case}.npz"
-        env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp / f"numba_cache_{case}")}  # cold = JIT
-        subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--repeat",
-                str(args.repeat),
-                "--worker",
-                str(ws),
-                case,
-                str(n),
-                str(out),
-            ],
-            check=True,
-            env=env,
-        )
-        res = np.load(out)
+        _, _, xyz = starts(flow, case, n)
+        start = tmp / f"{label}_{case}_start.npy"
+        np.save(start, xyz)
+        mp_t, mp_mem, ep = modpath7_case(ws, flow, case, n, args.repeat)
+        _, _, ep_spread = modpath7_case(ws, flow, case, n, 1, defaultiface={})
+        out = tmp / f"{label}_{case}.npz"
+        command = [sys.executable, __file__, "--repeat", str(args.repeat), "--worker"]
+        subprocess.run([*command, str(ws), case, str(start), str(out)], check=True)
+        res = dict(np.load(out))
         info = json.loads(out.with_suffix(".json").read_text())
-        warm = float(np.median(info["warm"]))
-        same = equal_ends(res["cell"], res["t"], ep)
-        prt = (np.nan, np.nan)
+        code = WHOLE_PROCESS.format(porosity=POROSITY)
+        ends = tmp / f"{label}_{case}_process.npz"
+        whole = [
+            timed_child([sys.executable, "-c", code, str(ws), case, str(start), str(ends)], tmp)
+            for _ in range(args.repeat)
+        ]
+        row = {
+            "model": label,
+            "case": case,
+            "particles": len(ep),
+            "mp7": mp_t,
+            "mp7_mib": mp_mem,
+            "read": info["read"],
+            "first": info["first"],
+            "warm": float(np.median(info["warm"])),
+            "warm_cpu": float(np.median(info["warm_cpu"])),
+            "whole": float(np.median([w[0] for w in whole])),
+            "gwsim_mib": max(w[1] for w in whole),
+            "crossings": info["crossings"],
+            "flow_array_bytes": info["flow_array_bytes"],
+            "top_face": equal_ends(res["cell"], res["t"], ep).mean(),
+            "spread": equal_ends(res["spread_cell"], res["spread_t"], ep_spread).mean(),
+            "mixed": equal_ends(res["cell"], res["t"], ep_spread).mean(),
+            "prt": np.nan,
+            "prt_equal": np.nan,
+        }
         if prt_exe and case != "wells":
             prt_t, _, prt_ep = prt_case(ws, flow, case, n, args.repeat, prt_exe)
-            prt = (prt_t, equal_ends(prt_ep["node"], prt_ep["time"], ep).mean())
-        rows.append(
-            (
-                case,
-                n,
-                len(ep),
-                mp_time,
-                info["cold"],
-                warm,
-                mp_time / warm,
-                same.mean(),
-                mp_mem,
-                info["rss_mb"],
-                *prt,
+            row["prt"], row["prt_equal"] = (
+                prt_t,
+                equal_ends(prt_ep["node"], prt_ep["time"], ep).mean(),
             )
-        )
-    cells = args.nlay * args.nrow * args.ncol
-    print(
-        f"\nModel: {cells:,} cells ({args.nlay} x {args.nrow} x {args.ncol}), "
-        f"median of {args.repeat} runs, {os.cpu_count()} CPUs"
-    )
-    head = (
-        f"{'case':<10} {'particles':>9} {'MODPATH7 s':>10} {'gwsim cold s':>12} "
-        f"{'gwsim warm s':>12} {'ratio':>7} {'equal ends':>10} {'MP7 MiB':>8} "
-        f"{'gwsim MiB':>9} {'PRT s':>7} {'PRT=MP7':>8}"
-    )
-    print(head)
-    print("-" * len(head))
-    for case, n, _, mp_t, cold, warm, ratio, share, mp_mem, g_mem, prt_t, prt_share in rows:
-        prt_cols = "    n/a      n/a" if np.isnan(prt_t) else f"{prt_t:>7.2f} {prt_share:>8.2%}"
+        rows.append(row)
+        print(f"  {case}: done", flush=True)
+    return rows
+
+
+def report(rows: list[dict], args, prt_exe: str | None) -> None:
+    """Print the parity, timing and kernel tables."""
+    cores = os.cpu_count()
+    load = os.getloadavg()[0]
+    print(f"\nmedians of {args.repeat} runs; {cores} CPUs; load average {load:.1f} at the end")
+    print("\n1. Parity: share of end points equal to MODPATH 7's (same cell, time within 1e-3)")
+    head = f"{'model':<5} {'case':<10} {'particles':>9} {'top face':>9} {'spread':>9} {'mixed':>9}"
+    print(head + "\n" + "-" * len(head))
+    for r in rows:
         print(
-            f"{case:<10} {n:>9,} {mp_t:>10.2f} {cold:>12.2f} {warm:>12.3f} {ratio:>6.1f}x "
-            f"{share:>10.2%} {mp_mem:>8.0f} {g_mem:>9.0f} {prt_cols}"
+            f"{r['model']:<5} {r['case']:<10} {r['particles']:>9,} {r['top_face']:>9.2%} "
+            f"{r['spread']:>9.2%} {r['mixed']:>9.2%}"
         )
-    print("ratio = MODPATH 7 time / gwsim warm time; gwsim MiB includes reading the flow field.")
+    print(
+        "top face: MODPATH 7 DEFAULTIFACE RCH 6 / EVT 6 vs gwsim's default; spread: MODPATH 7's "
+        "default (empty DEFAULTIFACE) vs iface={}; mixed: MODPATH 7's default vs gwsim's default."
+    )
+
+    print("\n2. Time (s): MODPATH 7 whole run; gwsim in one process and as a whole process")
+    head = (
+        f"{'model':<5} {'case':<10} {'MP7':>6} {'read':>6} {'1st track':>9} {'in-proc':>7} "
+        f"{'ratio':>6} {'warm':>6} {'ratio':>6} {'process':>7} {'ratio':>6} {'MP7 MiB':>7} "
+        f"{'gwsim MiB':>9} {'PRT':>6}"
+    )
+    print(head + "\n" + "-" * len(head))
+    for r in rows:
+        inproc = r["read"] + r["first"]
+        prt = "   n/a" if np.isnan(r["prt"]) else f"{r['prt']:>6.2f}"
+        print(
+            f"{r['model']:<5} {r['case']:<10} {r['mp7']:>6.2f} {r['read']:>6.2f} "
+            f"{r['first']:>9.3f} {inproc:>7.2f} {r['mp7'] / inproc:>5.1f}x {r['warm']:>6.3f} "
+            f"{r['mp7'] / r['warm']:>5.1f}x {r['whole']:>7.2f} {r['mp7'] / r['whole']:>5.1f}x "
+            f"{r['mp7_mib']:>7.0f} {r['gwsim_mib']:>9.0f} {prt}"
+        )
+    print(
+        "in-proc = FlowField.from_mf6 + first track after import gwsim; warm = a later track; "
+        "process = python -c importing gwsim, reading, tracking, writing the end points; "
+        "ratio = MODPATH 7 / gwsim."
+    )
     if prt_exe is None:
         print(
-            "MODFLOW 6 PRT columns skipped: no PRT-capable mf6 found (build one with "
-            "/work/shared/tools/build-mf6-prt.sh PREFIX, then pass --prt PREFIX/bin/mf6 or set "
-            "GWSIM_MF6_PRT)."
+            "MODFLOW 6 PRT: skipped (no PRT-capable mf6 given: pass --prt PATH to an mf6 6.5 "
+            f"or later). Measured in wave 1: {WAVE1_PRT}; MODPATH 7 8.7 s / 36.9 s then; "
+            "end points equal to MODPATH 7's."
         )
     else:
         print(
-            f"PRT: {prt_exe}; PRT=MP7 is the share of PRT end points equal to MODPATH 7's; PRT "
-            "tracks forward only (n/a for the backward case)."
+            f"PRT: {prt_exe}; equal to MODPATH 7's end points: "
+            + ", ".join(f"{r['case']} {r['prt_equal']:.2%}" for r in rows if not np.isnan(r["prt"]))
         )
+
+    print("\n3. Kernel: cell crossings per core against this machine's limits")
+    head = (
+        f"{'model':<5} {'case':<10} {'crossings':>11} {'cpu s':>6} {'M/s/core':>8} "
+        f"{'ns/cross':>8} {'latency':>7} {'math':>6} {'x limit':>7}"
+    )
+    print(head + "\n" + "-" * len(head))
+    for r in rows:
+        if r["case"] == "pathlines":
+            continue
+        limits = machine_limits(r["flow_array_bytes"])
+        ns = r["warm_cpu"] / r["crossings"] * 1e9
+        limit = max(limits["latency_ns"], limits["math_ns"])
+        print(
+            f"{r['model']:<5} {r['case']:<10} {r['crossings']:>11,} {r['warm_cpu']:>6.3f} "
+            f"{1e3 / ns:>8.2f} {ns:>8.1f} {limits['latency_ns']:>7.1f} "
+            f"{limits['math_ns']:>6.1f} {ns / limit:>6.2f}x"
+        )
+    print(
+        "cpu s: CPU time of a warm track (all threads); latency: ns per dependent random load "
+        "over a buffer as large as the flow arrays; math: ns for one crossing's logs, expm1 and "
+        "divisions; x limit = ns per crossing / max(latency, math)."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=sorted(MODELS), default=None)
+    parser.add_argument("--prt", default=None)
+    parser.add_argument(
+        "--worker", nargs=4, metavar=("WS", "CASE", "START", "OUT"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args()
+    if args.worker:
+        ws, case, start, out = args.worker
+        worker(Path(ws), case, Path(start), args.repeat, Path(out))
+        return
+    prt_exe = prt_executable(args.prt)
+    tmp = Path(tempfile.mkdtemp(prefix="gwsim_bench_track_"))
+    rows = []
+    for label in [args.only] if args.only else DEFAULT_MODELS:
+        rows += run_model(label, args, tmp, prt_exe)
+    report(rows, args, prt_exe)
 
 
 if __name__ == "__main__":

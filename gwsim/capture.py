@@ -202,13 +202,13 @@ def _wet_cells(flow: FlowField, step: int = 0) -> np.ndarray:
     return np.argwhere((flow.grid.idomain > 0) & (flow.saturation[step] > 0))
 
 
-def _forward_lattice(flow, wells, s, node_owner, progress):
+def _forward_lattice(flow, wells, s, node_owner, progress, iface):
     """Shortest captured travel time and owner per sub-cell, from a forward-tracked lattice."""
     cells = _wet_cells(flow)
     xyz = cell_lattice_points(flow, cells, n=(s, s, 1))
     if progress:
         tqdm.write(f"capture zone: tracking {len(xyz):,} lattice particles forward")
-    res = track(flow, xyz, "forward", stop_cells=np.flatnonzero(node_owner >= 0))
+    res = track(flow, xyz, "forward", stop_cells=np.flatnonzero(node_owner >= 0), iface=iface)
     unfinished = int(np.count_nonzero(res.status == Status.END_OF_FLOW))
     if unfinished:
         warnings.warn(
@@ -231,13 +231,13 @@ def _forward_lattice(flow, wells, s, node_owner, progress):
     return tt, owner
 
 
-def _backward_paths(flow, wells, s, t_limit, progress):
+def _backward_paths(flow, wells, s, t_limit, progress, iface):
     """(time, row, col) of sub-cells crossed by backward paths from the well cells within t_limit."""
     cells = np.concatenate([w.cells for w in wells])
     xyz = cell_face_points(flow, cells, faces=(1, 2, 3, 4), n=2 * s, step=flow.ntimes - 1)
     if progress:
         tqdm.write(f"capture zone: tracking {len(xyz):,} particles backward from the wells")
-    res = track(flow, xyz, "backward", t_max=t_limit, pathlines=True)
+    res = track(flow, xyz, "backward", t_max=t_limit, pathlines=True, iface=iface)
     p = res.pathlines
     # interpolate between path points so every sub-cell a path crosses is hit
     seg = np.ones(p.x.size, bool)
@@ -306,7 +306,7 @@ def _kept_fraction(flow: FlowField, step: int, wells: np.ndarray) -> np.ndarray:
     return np.where(inflow > 0, np.clip(1.0 + sinks / np.maximum(inflow, 1e-300), 0.0, 1.0), 1.0)
 
 
-def _recharge_area(flow, wells, s, node_owner, progress):
+def _recharge_area(flow, wells, s, node_owner, progress, iface):
     """Where the captured water enters, and the share of the pumping from each kind of entry.
 
     Each particle carries its inflow (m³/d); passing through a cell with a sink (a gaining river
@@ -329,6 +329,7 @@ def _recharge_area(flow, wells, s, node_owner, progress):
         pathlines=True,
         stop_cells=well_nodes,
         release_time=flow.step_start_times[step],
+        iface=iface,
     )
     captured = np.isin(res.status, CAPTURED) & (node_owner[res.cell] >= 0)
     path = res.pathlines
@@ -362,6 +363,7 @@ def capture_zone(
     *,
     subdivisions: int = 2,
     progress: bool = True,
+    iface: dict[str, int] | None = None,
 ) -> CaptureZone:
     """Capture zones of pumping wells for each travel time, and their recharge area.
 
@@ -373,6 +375,8 @@ def capture_zone(
     travel_times : travel times in days; ``inf`` (or ``None``) asks for the steady-state zone.
     subdivisions : lattice particles per cell side (the zone is resolved to 1/subdivisions of a cell).
     progress : print what is being tracked.
+    iface : which face each package's flow crosses, as :func:`gwsim.track` (MODPATH 7's
+        DEFAULTIFACE; default recharge and ET through the top face, ``{}`` spreads them).
 
     Returns
     -------
@@ -391,10 +395,10 @@ def capture_zone(
     s = subdivisions
     resolved = resolve_wells(flow, wells)
     node_owner = well_of_node(flow, resolved)
-    tt, owner = _forward_lattice(flow, resolved, s, node_owner, progress)
+    tt, owner = _forward_lattice(flow, resolved, s, node_owner, progress, iface)
     finite = [t for t in times if np.isfinite(t)]
     if finite:
-        tb, rb, cb = _backward_paths(flow, resolved, s, max(finite), progress)
+        tb, rb, cb = _backward_paths(flow, resolved, s, max(finite), progress, iface)
     xe, ye = subcell_edges(flow, s)
     polygons, per_well, truncated = {}, {w.name: {} for w in resolved}, {}
     for t in sorted(set(times)):
@@ -415,7 +419,7 @@ def capture_zone(
                 TruncatedZoneWarning,
                 stacklevel=2,
             )
-    recharge, sources = _recharge_area(flow, resolved, s, node_owner, progress)
+    recharge, sources = _recharge_area(flow, resolved, s, node_owner, progress, iface)
     return CaptureZone(
         wells=resolved,
         polygons=polygons,

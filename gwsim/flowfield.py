@@ -30,9 +30,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 from gwsim.errors import FlowFieldError
 from gwsim.grid import StructuredGrid
@@ -96,7 +99,7 @@ class FlowField:
         conductivity : ``k`` (and ``k22``, ``k33``, m/d; ``angle1``, deg) as written to the
             model's NPF input, to skip reading it back (an engine passes what it wrote).
         """
-        from gwsim.engines.mf6_output import read_gwf_output  # flopy only when reading
+        from gwsim.engines.mf6_output import read_gwf_output  # numpy readers, loaded when used
 
         fields = read_gwf_output(Path(sim_ws), model, crs, conductivity)
         return cls(porosity=porosity, **fields)
@@ -208,6 +211,8 @@ def flowfield_dataset(flow: FlowField, include_flows: bool) -> xr.Dataset:
             data[name] = (dims4, getattr(flow, name), {"units": "m3 d-1"})
     coords = flow.grid.coords()
     coords["time"] = ("time", flow.times, {"units": "d", "long_name": "simulation time"})
+    import xarray as xr  # loaded when exporting only
+
     ds = xr.Dataset(data, coords=coords)
     wkt = flow.grid.crs_wkt()
     if wkt:

@@ -259,6 +259,7 @@ def protection_zones(
     media: Mapping[str, str] | None = None,
     subdivisions: int = 2,
     progress: bool = True,
+    iface: dict[str, int] | None = None,
 ) -> ProtectionZones:
     """HJ 338-2018 protection zones of drinking-water sources, numerical and empirical.
 
@@ -272,6 +273,7 @@ def protection_zones(
     media : {source name: aquifer medium} to list HJ 338's tabulated radii beside the formula
         (one of :data:`EMPIRICAL_RADII_M`).
     subdivisions : capture-zone lattice particles per cell side.
+    iface : which face each package's flow crosses in the capture zones (see :func:`gwsim.track`).
     """
     media = dict(media or {})
     for name, medium in media.items():
@@ -290,6 +292,7 @@ def protection_zones(
             (CLASS1_DAYS, CLASS2_DAYS, np.inf),
             subdivisions=subdivisions,
             progress=progress,
+            iface=iface,
         )
         params = well_parameters(flow, cz, k, gradient, porosity, alpha)
         class1 = cz.polygons[CLASS1_DAYS]

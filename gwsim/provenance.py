@@ -22,9 +22,10 @@ def gwsim_version() -> str:
 
 
 def flopy_version() -> str:
-    import flopy
+    """flopy's installed version, from its metadata (importing flopy takes about a second)."""
+    from importlib.metadata import version
 
-    return flopy.__version__
+    return version("flopy")
 
 
 def hash_inputs(items: Iterable[object]) -> str:

@@ -4,8 +4,9 @@ Plain flopy models built in a given folder: heterogeneous (log-normal K), severa
 convertible top layer, pumping and injection wells, a river, a drain, recharge and ET, a general
 head boundary on the west and fixed heads on the east. NPF saves flows, saturation and specific
 discharge; OC saves head and budget at every time step (MODPATH 7 needs the budget of every step
-it uses). MODPATH 7 runs through flopy with recharge and ET on the top face (iface 6), as gwsim
-assumes.
+it uses). MODPATH 7 runs through flopy, by default with recharge and ET on the top face (iface 6)
+as gwsim's default; ``defaultiface`` gives MODPATH 7 another DEFAULTIFACE list (``{}`` is its own
+default: every package spread through the cell).
 """
 
 from __future__ import annotations
@@ -197,18 +198,22 @@ def write_modpath7(
     weak_sinks: str = "pass_through",
     pathlines: bool = False,
     name: str = "mp",
+    defaultiface: dict[str, int] | None = None,
 ) -> Path:
     """Write MODPATH 7 input for the MODFLOW 6 model in ``sim_ws``; returns the .mpsim file.
 
     ``nodes`` are 0-based; ``local`` the particles' local x, y, z (0..1 in the cell, z over the
-    saturated thickness). Recharge and ET go on the top face (``defaultiface`` 6).
+    saturated thickness). ``defaultiface`` is MODPATH 7's DEFAULTIFACE (budget text -> face);
+    ``None`` puts recharge and ET on the top face (6), ``{}`` writes an empty list.
     """
     sim = flopy.mf6.MFSimulation.load(sim_ws=str(sim_ws), verbosity_level=0)
     gwf = sim.get_model()
     mp = flopy.modpath.Modpath7(
         modelname=name, flowmodel=gwf, exe_name=str(find_executable("mp7")), model_ws=str(sim_ws)
     )
-    flopy.modpath.Modpath7Bas(mp, porosity=porosity, defaultiface={"RCH": 6, "EVT": 6})
+    if defaultiface is None:
+        defaultiface = {"RCH": 6, "EVT": 6}
+    flopy.modpath.Modpath7Bas(mp, porosity=porosity, defaultiface=defaultiface)
     pdata = flopy.modpath.ParticleData(
         partlocs=[int(n) for n in nodes],
         structured=False,
@@ -246,11 +251,21 @@ def run_modpath7(
     weak_sinks: str = "pass_through",
     pathlines: bool = False,
     name: str = "mp",
+    defaultiface: dict[str, int] | None = None,
 ) -> np.recarray:
     """Run MODPATH 7 on the MODFLOW 6 model in ``sim_ws`` (see :func:`write_modpath7`); returns
     its end points."""
     mpsim = write_modpath7(
-        sim_ws, nodes, local, direction, porosity, reference_time, weak_sinks, pathlines, name
+        sim_ws,
+        nodes,
+        local,
+        direction,
+        porosity,
+        reference_time,
+        weak_sinks,
+        pathlines,
+        name,
+        defaultiface,
     )
     proc = subprocess.run(
         [str(find_executable("mp7")), mpsim.name],

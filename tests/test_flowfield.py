@@ -233,3 +233,135 @@ def test_with_porosity_checks_once_and_shares_the_arrays(tmp_path):
     assert denser.derived == {}  # velocities derived from the old porosity are not carried over
     with pytest.raises(FlowFieldError, match=r"porosity must be in \(0, 1\]"):
         flow.with_porosity(1.5)
+
+
+# ---------------------------------------------------------------- numpy readers against flopy's
+def array_package_model(ws) -> None:
+    """Transient, array recharge and ET (RCHA, EVTA), a drain and a river without names given
+    by gwsim, MAW-free: the budget kinds the tracking model lacks."""
+    sim = flopy.mf6.MFSimulation(
+        sim_name="arr", sim_ws=str(ws), exe_name=str(find_executable("mf6"))
+    )
+    flopy.mf6.ModflowTdis(sim, nper=2, perioddata=[(1.0, 1, 1.0), (100.0, 4, 1.3)])
+    flopy.mf6.ModflowIms(
+        sim, outer_dvclose=1e-9, inner_dvclose=1e-10, rcloserecord=[1e-9, "strict"]
+    )
+    gwf = flopy.mf6.ModflowGwf(sim, modelname="arr", save_flows=True)
+    flopy.mf6.ModflowGwfdis(
+        gwf, nlay=2, nrow=8, ncol=9, delr=25.0, delc=20.0, top=15.0, botm=[8.0, 0.0]
+    )
+    flopy.mf6.ModflowGwfnpf(
+        gwf,
+        k=np.linspace(2.0, 9.0, 144).reshape(2, 8, 9),
+        k33=0.5,
+        icelltype=[1, 0],
+        save_flows=True,
+        save_saturation=True,
+        save_specific_discharge=True,
+    )
+    flopy.mf6.ModflowGwfic(gwf, strt=13.0)
+    flopy.mf6.ModflowGwfsto(
+        gwf, ss=1e-5, sy=0.1, iconvert=[1, 0], steady_state={0: True}, transient={1: True}
+    )
+    flopy.mf6.ModflowGwfchd(
+        gwf, stress_period_data=[[(k, r, 8), 12.0] for k in range(2) for r in range(8)]
+    )
+    flopy.mf6.ModflowGwfrcha(gwf, recharge={0: 1e-3, 1: np.linspace(0, 3e-3, 72).reshape(8, 9)})
+    flopy.mf6.ModflowGwfevta(gwf, surface=14.5, rate=5e-4, depth=2.0)
+    flopy.mf6.ModflowGwfdrn(
+        gwf, stress_period_data={1: [[(0, 2, c), 12.5, 40.0] for c in range(5)]}
+    )
+    flopy.mf6.ModflowGwfriv(
+        gwf, stress_period_data=[[(0, 6, c), 12.8, 60.0, 11.0] for c in range(8)]
+    )
+    flopy.mf6.ModflowGwfwel(gwf, stress_period_data={1: [[(1, 4, 4), -30.0]]})
+    flopy.mf6.ModflowGwfoc(
+        gwf,
+        head_filerecord="arr.hds",
+        budget_filerecord="arr.cbc",
+        saverecord=[("HEAD", "ALL"), ("BUDGET", "ALL")],
+    )
+    sim.write_simulation(silent=True)
+    assert sim.run_simulation(silent=True)[0]
+
+
+@pytest.mark.parametrize("builder", ["tracking", "arrays", "plain"])
+def test_numpy_readers_give_what_flopys_readers_give(tmp_path, builder):
+    """Heads, face flows, every package's flows, saturation, K and boundary levels of three
+    models (list and array recharge/ET, wells, rivers, drains, GHB, CHD, storage, steady and
+    transient periods) equal what flopy reads: exactly (same bytes, same arithmetic) except
+    face flows, which flopy's get_structured_faceflows sums in another order (1e-12 relative)."""
+    from modpath7_reference import build_flow_model
+
+    from gwsim.engines import mf6_output
+
+    {
+        "tracking": lambda ws: build_flow_model(ws, transient=True),
+        "arrays": array_package_model,
+        "plain": plain_flopy_model,
+    }[builder](tmp_path)
+    flow = FlowField.from_mf6(tmp_path)
+    grb = flopy.mf6.utils.MfGrdFile(str(flow.files["grb"]), verbose=False)
+    heads = flopy.utils.HeadFile(str(flow.files["head"]), precision="double")
+    cbc = flopy.utils.CellBudgetFile(str(flow.files["budget"]), precision="double")
+    np.testing.assert_array_equal(flow.times, heads.get_times())
+    np.testing.assert_array_equal(flow.grid.botm, grb.bot.reshape(flow.shape))
+    np.testing.assert_array_equal(flow.grid.idomain, grb.idomain.reshape(flow.shape))
+    active = flow.grid.idomain > 0
+    for t, totim in enumerate(flow.times):
+        h = heads.get_data(totim=totim)
+        wet = active & (np.abs(h) < 1e29)
+        np.testing.assert_array_equal(flow.head[t][wet], h[wet])
+        assert np.isnan(flow.head[t][~wet]).all()
+        flowja = cbc.get_data(totim=totim, text="FLOW-JA-FACE")[0].ravel()
+        faces = flopy.mf6.utils.get_structured_faceflows(flowja, grb_file=str(flow.files["grb"]))
+        for name, ref in zip(("right", "front", "lower"), faces, strict=True):
+            got = getattr(flow, f"flow_{name}_face")[t]
+            np.testing.assert_allclose(got, ref.reshape(flow.shape), rtol=1e-12, atol=1e-12)
+        expected = {}
+        for rec in cbc.recordarray[cbc.recordarray["totim"] == totim]:
+            text = rec["text"].decode().strip()
+            if text in ("FLOW-JA-FACE", "DATA-SPDIS", "DATA-SAT"):
+                continue
+            name = rec["paknam2"].decode().strip().lower() or text.lower()
+            q = cbc.get_data(
+                totim=totim, text=text, paknam2=rec["paknam2"].decode().strip(), full3D=True
+            )[0]
+            expected[name] = expected.get(name, 0.0) + np.ma.filled(q, 0.0)
+        assert expected.keys() == flow.sources.keys()
+        for name, q in expected.items():
+            np.testing.assert_array_equal(flow.sources[name][t], q, err_msg=name)
+        if flow.saturation_saved:
+            sat = cbc.get_data(totim=totim, text="DATA-SAT")[0]
+            np.testing.assert_array_equal(flow.saturation[t].ravel()[sat["node"] - 1], sat["sat"])
+    # the input: the parser's reading equals flopy's (which it falls back to)
+    parsed = mf6_output._parsed_model_input(tmp_path, None, npf=True)
+    by_flopy = mf6_output._flopy_model_input(tmp_path, None, npf=True)
+    assert parsed["files"] == by_flopy["files"] and parsed["model_name"] == by_flopy["model_name"]
+    assert parsed["package_order"] == by_flopy["package_order"]
+    for key in ("k", "k22", "k33", "angle1"):
+        np.testing.assert_array_equal(parsed["conductivity"][key], by_flopy["conductivity"][key])
+    assert parsed["levels"].keys() == by_flopy["levels"].keys()
+    for name, periods in parsed["levels"].items():
+        assert periods.keys() == by_flopy["levels"][name].keys()
+        for p, (nodes, values) in periods.items():
+            np.testing.assert_array_equal(nodes, by_flopy["levels"][name][p][0])
+            np.testing.assert_array_equal(np.array(values, float), by_flopy["levels"][name][p][1])
+
+
+def test_input_the_parser_leaves_alone_is_read_by_flopy(tmp_path, monkeypatch):
+    """When the light input parser meets a form it does not read, flopy reads the input: same
+    flow field."""
+    from gwsim.engines import mf6_input
+
+    plain_flopy_model(tmp_path)
+    parsed = FlowField.from_mf6(tmp_path)
+
+    def unsupported(*args, **kwargs):
+        raise mf6_input.UnsupportedInput("binary array input")
+
+    monkeypatch.setattr(mf6_input, "read_arrays", unsupported)
+    by_flopy = FlowField.from_mf6(tmp_path)
+    for name in ("k", "k22", "k33", "angle1", "head", "flow_right_face"):
+        np.testing.assert_array_equal(getattr(by_flopy, name), getattr(parsed, name))
+    assert by_flopy.boundary_cells.keys() == parsed.boundary_cells.keys()

@@ -1,5 +1,9 @@
 """Particle tracking: analytic solutions, MODPATH 7 parity, pathlines, start points, bad input."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import flopy
 import numpy as np
 import pytest
@@ -7,11 +11,12 @@ from modpath7_reference import build_flow_model, lattice_starts, run_modpath7
 
 from gwsim import FlowField
 from gwsim.grid import StructuredGrid
-from gwsim.tracking import Status, TrackingError, track
+from gwsim.tracking import FaceOptionError, Status, TrackingError, track
 from gwsim.tracking.startpoints import cell_face_points, cell_lattice_points, well_screen_points
 
 pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mp7]
 
+REPO = Path(__file__).resolve().parent.parent
 POROSITY = (0.3, 0.25, 0.2)  # by layer in the MODPATH 7 comparisons
 
 
@@ -195,6 +200,22 @@ def test_bad_options_and_points_are_named(uniform_flow, kwargs, message):
         track(uniform_flow, **args)
 
 
+@pytest.mark.parametrize(
+    ("iface", "message"),
+    [
+        ({"RECHARGE": 6}, "'RECHARGE', which is not the budget type of a boundary package"),
+        ({"STO-SS": 6}, "storage cannot be put on a face"),
+        ({"RCH": 7}, "iface\\['RCH'\\] = 7: a face is an integer 1-6"),
+        ({"wel": 0}, "iface\\['wel'\\] = 0: a face is an integer 1-6"),
+        ({"RCH": 6.0}, "a face is an integer 1-6"),
+        ([("RCH", 6)], "iface must be a mapping"),
+    ],
+)
+def test_bad_face_options_are_named(uniform_flow, iface, message):
+    with pytest.raises(FaceOptionError, match=message):
+        track(uniform_flow, [[1001.0, 2003.0, 5.0]], iface=iface)
+
+
 def test_start_in_inactive_cell_and_bad_porosity_are_named(uniform_flow):
     xyz = np.column_stack([*uniform_flow.grid.to_model([15.0, 25.0, 35.0], 2.5), [5.0] * 3])
     uniform_flow.grid.idomain[0, 2, 2] = 0
@@ -302,3 +323,69 @@ def test_transient_model_matches_modpath7(transient_model, direction):
     release = 0.0 if direction == "forward" else flow.times[-1]
     ep = run_modpath7(ws, nodes, local, direction, por, release)
     assert_same_endpoints(track(flow, xyz, direction), ep)
+
+
+@pytest.mark.parametrize("direction", ["forward", "backward"])
+def test_spread_sources_match_modpath7_with_its_default_faces(steady_model, direction):
+    """iface={} against MODPATH 7 with an empty DEFAULTIFACE: recharge and ET (every top cell)
+    spread through the cells, so top cells are weak sinks (ET) and weak sources (recharge)."""
+    ws, flow, por = steady_model
+    nodes, local, xyz = lattice_starts(flow, per_cell=1, seed=4)
+    release = flow.times[-1] * (direction != "forward")
+    ep = run_modpath7(ws, nodes, local, direction, por, release, name="spread", defaultiface={})
+    res = track(flow, xyz, direction, iface={})
+    assert_same_endpoints(res, ep)
+    top_face = track(flow, xyz, direction)  # the option matters on this model
+    assert (top_face.t != res.t).mean() > 0.2
+
+
+def test_any_package_on_any_face_matches_modpath7(transient_model):
+    """GHB (west column) on the west face, CHD (east column) on the east face, recharge and ET on
+    the top face, over a transient run: as MODPATH 7 with the same DEFAULTIFACE."""
+    ws, flow, por = transient_model
+    faces = {"RCH": 6, "EVT": 6, "GHB": 1, "CHD": 2}
+    nodes, local, xyz = lattice_starts(flow, per_cell=1, seed=5)
+    ep = run_modpath7(ws, nodes, local, "forward", por, 0.0, name="faces", defaultiface=faces)
+    assert_same_endpoints(track(flow, xyz, iface=faces), ep)
+
+
+# ---------------------------------------------------------------- fast start
+def run_python(code: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    return proc.stdout.strip()
+
+
+def test_import_loads_no_plotting_xarray_or_flopy():
+    """``import gwsim`` and ``from gwsim import FlowField`` load none of the heavy packages;
+    ``track`` loads numba only."""
+    heavy = "('matplotlib', 'xarray', 'flopy', 'numba', 'pandas')"
+    code = "import sys; {}; print(sorted(m for m in {} if m in sys.modules))"
+    assert run_python(code.format("import gwsim", heavy)) == "[]"
+    assert run_python(code.format("from gwsim import FlowField", heavy)) == "[]"
+    assert run_python(code.format("from gwsim import track", heavy)) == "['numba']"
+
+
+def test_first_call_in_a_fresh_process_loads_the_kernel_from_the_cache():
+    """After one warm-up process (as ``make setup`` runs), a fresh process's first track compiles
+    nothing: numba reports a cache hit and no miss for the kernel."""
+    code = "from gwsim.tracking.warm import warm; print(warm())"
+    run_python(code)  # fills the cache if this checkout's is empty or stale
+    assert run_python(code) == "{'hits': 1, 'misses': 0}"
+
+
+def test_results_keep_the_input_order_of_the_particles(steady_model):
+    """track() runs particles in start-cell order; ends and paths come back in input order."""
+    _, flow, _ = steady_model
+    _, _, xyz = lattice_starts(flow, per_cell=1, seed=6, max_particles=300)
+    shuffle = np.random.default_rng(0).permutation(len(xyz))
+    ordered = track(flow, xyz, pathlines=True)
+    shuffled = track(flow, xyz[shuffle], pathlines=True)
+    for name in ("cell", "x", "y", "z", "t", "status"):
+        np.testing.assert_array_equal(getattr(shuffled, name), getattr(ordered, name)[shuffle])
+    a, b = ordered.pathlines, shuffled.pathlines
+    for new, old in enumerate(shuffle[:20]):
+        np.testing.assert_array_equal(
+            b.t[b.offsets[new] : b.offsets[new + 1]], a.t[a.offsets[old] : a.offsets[old + 1]]
+        )

@@ -1,12 +1,14 @@
 """Read a MODFLOW 6 GWF model's output (grid, heads, budget) and NPF input into plain arrays.
 
-flopy finds the files (simulation and model name files, output control) and reads the binary
-records; this module turns them into the fields :class:`gwsim.FlowField` holds (it returns them as a
-dict and does not import :mod:`gwsim.flowfield`, which calls it). The structured face flows come
-from the FLOW-JA-FACE record and the grid's user-numbered connectivity (IA/JA in the ``.grb`` file),
-vectorised over connections. Hydraulic conductivity comes from the model's NPF input, the cells of
-each boundary package from its budget records (every cell the package applies to, q = 0 included),
-and the levels of river, drain and general-head boundaries from the packages' input.
+The binary grid, head and budget files are read with numpy (:mod:`.mf6_binary`), the input that
+locates them and gives conductivity and boundary levels with a light parser (:mod:`.mf6_input`),
+falling back to flopy for input forms that parser leaves alone; the result is the dict of fields
+:class:`gwsim.FlowField` holds (this module does not import :mod:`gwsim.flowfield`, which calls
+it). The structured face flows come from the FLOW-JA-FACE record and the grid's user-numbered
+connectivity (IA/JA in the ``.grb`` file), vectorised over connections. Hydraulic conductivity
+comes from the model's NPF input, the cells of each boundary package from its budget records
+(every cell the package applies to, q = 0 included), and the levels of river, drain and
+general-head boundaries from the packages' input.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-import flopy
 import numpy as np
 
+from gwsim.engines import mf6_input
+from gwsim.engines.mf6_binary import read_budget, read_grb, read_heads
 from gwsim.errors import FlowFieldError
 from gwsim.grid import StructuredGrid, mask_dry, stacked_tops
 from gwsim.provenance import hash_folder, provenance_attrs
@@ -30,13 +33,98 @@ _TYPE_ALIASES = {"RCHA": "RCH", "EVTA": "EVT"}
 _LEVEL_FIELDS = {"riv": "stage", "drn": "elev", "ghb": "bhead"}
 
 
-def _load_model(sim_ws: Path, model: str | None, npf: bool):
-    """The flopy GWF model, with only DIS, OC, the level-carrying boundary packages and (if
-    ``npf``) NPF loaded."""
+def _choose_model(sim_ws: Path, gwf_names: list[str], model: str | None) -> str:
+    if model is None:
+        if len(gwf_names) != 1:
+            raise FlowFieldError(
+                f"{sim_ws} holds {len(gwf_names)} GWF models ({', '.join(gwf_names) or 'none'}): "
+                "name one with model=..."
+            )
+        return gwf_names[0]
+    if model not in gwf_names:
+        raise FlowFieldError(
+            f"no GWF model named {model!r} in {sim_ws}; it has {', '.join(gwf_names) or 'none'}"
+        )
+    return model
+
+
+def _no_output_error(model: str) -> FlowFieldError:
+    return FlowFieldError(
+        f"model {model!r} saves no head or budget file: add HEAD FILEOUT and BUDGET FILEOUT "
+        "to its OC package (and SAVE_FLOWS) and run it again"
+    )
+
+
+def read_model_input(sim_ws: Path, model: str | None, npf: bool) -> dict:
+    """Model name, files, package order, NPF arrays (if ``npf``) and boundary level input.
+
+    Returns ``{"model_name", "files", "package_order", "conductivity" (dict or None),
+    "levels" ({package name: {0-based period: (nodes, level texts)}})}``. Parsed without flopy
+    (:mod:`.mf6_input`); flopy reads the input forms that parser leaves alone.
+    """
     if not (sim_ws / "mfsim.nam").is_file():
         raise FlowFieldError(
             f"{sim_ws} has no mfsim.nam: give the folder of a MODFLOW 6 simulation"
         )
+    try:
+        return _parsed_model_input(sim_ws, model, npf)
+    except mf6_input.UnsupportedInput:
+        return _flopy_model_input(sim_ws, model, npf)
+
+
+def _parsed_model_input(sim_ws: Path, model: str | None, npf: bool) -> dict:
+    entries = mf6_input.model_entries(sim_ws)
+    name = _choose_model(sim_ws, [m for t, _, m in entries if t.startswith("gwf")], model)
+    nam = next(f for t, f, m in entries if m == name)
+    content = mf6_input.name_file(sim_ws, nam)
+    by_type = {}
+    for kind, path, _ in content["packages"]:
+        by_type.setdefault(kind, path)
+    if "dis" not in by_type:
+        raise FlowFieldError(
+            f"model {name!r} does not use a structured DIS grid; gwsim reads DIS models only"
+        )
+    saved = mf6_input.output_files(sim_ws, by_type["oc"]) if "oc" in by_type else {}
+    if not saved.get("head") or not saved.get("budget"):
+        raise _no_output_error(name)
+    if not mf6_input.saves_grb(sim_ws, by_type["dis"]):
+        raise FlowFieldError(f"{sim_ws / by_type['dis']}.grb is missing (do not set NOGRB in DIS)")
+    shape = _grb_shape(sim_ws / f"{by_type['dis']}.grb")
+    levels = {}
+    for kind, path, pname in content["packages"]:
+        if kind in _LEVEL_FIELDS:
+            if pname is None:  # MODFLOW 6's default package names: flopy knows them
+                raise mf6_input.UnsupportedInput("boundary package without a name")
+            levels[pname] = mf6_input.read_levels(sim_ws, path, kind, shape)
+    conductivity = None
+    if npf and "npf" in by_type:
+        given = mf6_input.read_arrays(sim_ws, by_type["npf"], ("k", "k22", "k33", "angle1"), shape)
+        conductivity = conductivity_arrays(shape, **given) if "k" in given else None
+    return {
+        "model_name": name,
+        "files": {
+            "grb": sim_ws / f"{by_type['dis']}.grb",
+            "head": sim_ws / saved["head"],
+            "budget": sim_ws / saved["budget"],
+            "listing": sim_ws / (content["list"] or f"{name}.lst"),
+        },
+        "package_order": [p for _, _, p in content["packages"] if p],
+        "conductivity": conductivity,
+        "levels": levels,
+    }
+
+
+def _grb_shape(path: Path) -> tuple[int, int, int]:
+    if not path.is_file():
+        raise FlowFieldError(f"{path} is missing: run the simulation in {path.parent} first")
+    grb = read_grb(path)
+    return int(grb["NLAY"]), int(grb["NROW"]), int(grb["NCOL"])
+
+
+def _flopy_model_input(sim_ws: Path, model: str | None, npf: bool) -> dict:
+    """:func:`read_model_input` through flopy (DIS, OC, NPF and the level packages only)."""
+    import flopy  # only for input forms mf6_input does not parse
+
     try:
         sim = flopy.mf6.MFSimulation.load(
             sim_ws=str(sim_ws),
@@ -46,42 +134,42 @@ def _load_model(sim_ws: Path, model: str | None, npf: bool):
     except Exception as exc:
         raise FlowFieldError(f"flopy could not load the simulation in {sim_ws}: {exc}") from exc
     gwf_names = [m for m in sim.model_names if sim.get_model(m).model_type.startswith("gwf")]
-    if model is None:
-        if len(gwf_names) != 1:
-            raise FlowFieldError(
-                f"{sim_ws} holds {len(gwf_names)} GWF models ({', '.join(gwf_names) or 'none'}): "
-                "name one with model=..."
-            )
-        model = gwf_names[0]
-    elif model not in gwf_names:
-        raise FlowFieldError(
-            f"no GWF model named {model!r} in {sim_ws}; it has {', '.join(gwf_names) or 'none'}"
-        )
-    return sim.get_model(model)
-
-
-def _locate_files(sim_ws: Path, gwf) -> dict[str, Path]:
-    """The model's grid, head, budget and listing files."""
-    model = gwf.name
+    gwf = sim.get_model(_choose_model(sim_ws, gwf_names, model))
     dis = gwf.get_package("dis")
     if dis is None or dis.package_type != "dis":
         raise FlowFieldError(
-            f"model {model!r} does not use a structured DIS grid; gwsim reads DIS models only"
+            f"model {gwf.name!r} does not use a structured DIS grid; gwsim reads DIS models only"
         )
     oc = gwf.get_package("oc")
     head_rec = oc.head_filerecord.get_data() if oc is not None else None
     budget_rec = oc.budget_filerecord.get_data() if oc is not None else None
     if head_rec is None or budget_rec is None or len(head_rec) == 0 or len(budget_rec) == 0:
-        raise FlowFieldError(
-            f"model {model!r} saves no head or budget file: add HEAD FILEOUT and BUDGET FILEOUT "
-            "to its OC package (and SAVE_FLOWS) and run it again"
-        )
-    listing = gwf.name_file.list.get_data() or f"{model}.lst"
+        raise _no_output_error(gwf.name)
+    shape = (dis.nlay.get_data(), dis.nrow.get_data(), dis.ncol.get_data())
+    levels = {}
+    for pkg in gwf.packagelist:
+        column = _LEVEL_FIELDS.get(pkg.package_type)
+        if column is None:
+            continue
+        by_period = {}
+        for period, data in (pkg.stress_period_data.get_data() or {}).items():
+            if data is None or len(data) == 0:
+                by_period[period] = (np.empty(0, int), [])
+                continue
+            cells = np.array([tuple(c) for c in data["cellid"]], int).reshape(-1, 3)
+            by_period[period] = (np.ravel_multi_index(tuple(cells.T), shape), list(data[column]))
+        levels[pkg.package_name.lower()] = by_period
     return {
-        "grb": sim_ws / f"{dis.filename}.grb",
-        "head": sim_ws / head_rec[0][0],
-        "budget": sim_ws / budget_rec[0][0],
-        "listing": sim_ws / listing,
+        "model_name": gwf.name,
+        "files": {
+            "grb": sim_ws / f"{dis.filename}.grb",
+            "head": sim_ws / head_rec[0][0],
+            "budget": sim_ws / budget_rec[0][0],
+            "listing": sim_ws / (gwf.name_file.list.get_data() or f"{gwf.name}.lst"),
+        },
+        "package_order": [str(p[2]).lower() for p in gwf.name_file.packages.get_data() if p[2]],
+        "conductivity": read_conductivity(gwf, shape) if npf else None,
+        "levels": levels,
     }
 
 
@@ -121,39 +209,35 @@ def read_gwf_output(
     model : GWF model name; ``None`` takes the only GWF model in the simulation.
     crs : CRS of the grid; by default the one recorded in the binary grid file, if any.
     conductivity : ``k`` and optionally ``k22``, ``k33`` (m/d), ``angle1`` (deg) as written to the
-        NPF input, to take instead of reading it back (flopy parses NPF arrays slowly: about 1 s for
-        the 29k-cell valley site model, 1.6 s for the 35k-cell red-bed one).
+        NPF input, to take instead of reading it back.
     """
-    gwf = _load_model(sim_ws, model, npf=conductivity is None)
-    files = _locate_files(sim_ws, gwf)
+    inputs = read_model_input(sim_ws, model, npf=conductivity is None)
+    files = inputs["files"]
     for key in ("grb", "head", "budget"):
         if not files[key].is_file():
             raise FlowFieldError(
                 f"{files[key]} is missing: run the simulation in {sim_ws} first"
                 + (" (and do not set NOGRB in DIS)" if key == "grb" else "")
             )
-    grb = flopy.mf6.utils.MfGrdFile(str(files["grb"]), verbose=False)
-    shape = (grb.nlay, grb.nrow, grb.ncol)
+    grb = read_grb(files["grb"])
+    shape = (int(grb["NLAY"]), int(grb["NROW"]), int(grb["NCOL"]))
     ncells = int(np.prod(shape))
-    if grb.ia.size != ncells + 1:
+    if grb["IA"].size != ncells + 1:
         raise FlowFieldError(f"{files['grb']}: connectivity does not match a {shape} DIS grid")
-    datadict = getattr(grb, "_datadict", {})
-    icelltype = np.asarray(datadict.get("ICELLTYPE", np.ones(ncells)), int).reshape(shape)
-    idomain = np.asarray(grb.idomain, int).reshape(shape)
-    top = np.asarray(grb.top, float).reshape(shape[1:])
-    botm = np.asarray(grb.bot, float).reshape(shape)
+    icelltype = np.asarray(grb.get("ICELLTYPE", np.ones(ncells)), int).reshape(shape)
+    idomain = np.asarray(grb["IDOMAIN"], int).reshape(shape)
+    top = np.asarray(grb["TOP"], float).reshape(shape[1:])
+    botm = np.asarray(grb["BOTM"], float).reshape(shape)
 
-    heads = flopy.utils.HeadFile(str(files["head"]), precision="double")
-    head_times = np.asarray(heads.get_times(), float)
-    kstpkper = np.asarray(heads.get_kstpkper(), int).reshape(-1, 2)  # flopy gives them 0-based
-    # one record per layer and step: select steps by time, not by record index
-    head = np.stack([heads.get_data(totim=t) for t in head_times]).astype(float)
-    heads.close()
+    head_times, kstpkper, head = read_heads(files["head"], shape)
     mask_dry(head)
     head[:, idomain <= 0] = np.nan
 
     budget = _read_budget(files["budget"], head_times, grb, shape)
-    budget["boundary_cells"] = _in_name_file_order(gwf, budget["boundary_cells"])
+    rank = {name: i for i, name in enumerate(inputs["package_order"])}
+    budget["boundary_cells"] = dict(  # in name-file order (MODFLOW 6 writes its own order)
+        sorted(budget["boundary_cells"].items(), key=lambda item: rank.get(item[0], len(rank)))
+    )
     saturation = budget.pop("saturation")
     saturation_saved = saturation is not None
     if saturation is None:
@@ -161,16 +245,17 @@ def read_gwf_output(
     saturation[:, idomain <= 0] = 0.0
 
     grid = StructuredGrid(
-        delr=np.asarray(grb.delr, float),
-        delc=np.asarray(grb.delc, float),
+        delr=np.asarray(grb["DELR"], float),
+        delc=np.asarray(grb["DELC"], float),
         top=top,
         botm=botm,
         idomain=idomain,
-        xorigin=float(grb.xorigin or 0.0),
-        yorigin=float(grb.yorigin or 0.0),
-        angrot=float(grb.angrot or 0.0),
-        crs=crs or _grb_crs(grb),
+        xorigin=float(grb["XORIGIN"]),
+        yorigin=float(grb["YORIGIN"]),
+        angrot=float(grb["ANGROT"]),
+        crs=crs or grb.get("CRS") or None,
     )
+    given = inputs["conductivity"] if conductivity is None else None
     return {
         "grid": grid,
         "icelltype": icelltype,
@@ -180,61 +265,55 @@ def read_gwf_output(
         "saturation": saturation,
         **budget,
         **(
-            read_conductivity(gwf, shape)
-            if conductivity is None
-            else conductivity_arrays(shape, **conductivity)
+            conductivity_arrays(shape, **conductivity)
+            if conductivity is not None
+            else given or dict.fromkeys(("k", "k22", "k33", "angle1"))
         ),
-        "boundary_levels": read_boundary_levels(
-            gwf, budget["boundary_cells"], kstpkper[:, 1], shape
+        "boundary_levels": boundary_levels(
+            inputs["levels"], budget["boundary_cells"], kstpkper[:, 1], shape
         ),
         "percent_discrepancy": read_percent_discrepancy(files["listing"]),
         "attrs": source_folder_attrs(sim_ws),
         "saturation_saved": saturation_saved,
-        "model_name": gwf.name,
+        "model_name": inputs["model_name"],
         "files": files,
     }
 
 
-def _read_budget(path: Path, head_times: np.ndarray, grb, shape) -> dict:
+def _read_budget(path: Path, head_times: np.ndarray, grb: dict, shape) -> dict:
     """Face flows, sources, boundary cells and saturation (None if not saved) per saved step."""
-    budget = flopy.utils.CellBudgetFile(str(path), precision="double")
-    records = budget.recordarray
-    totims = records["totim"]
     nt = len(head_times)
+    ia, ja = grb["IA"] - 1, grb["JA"] - 1
     right, front, lower = (np.zeros((nt, *shape)) for _ in range(3))
     saturation = None
     sources: dict[str, np.ndarray] = {}
     source_types: dict[str, str] = {}
     listed: dict[str, list[np.ndarray]] = {}
     found_flowja = np.zeros(nt, bool)
-    for idx, rec in enumerate(records):
-        matches = np.flatnonzero(np.isclose(head_times, totims[idx], rtol=1e-10, atol=1e-10))
+    for rec in read_budget(path):
+        matches = np.flatnonzero(np.isclose(head_times, rec.totim, rtol=1e-10, atol=1e-10))
         if matches.size == 0:
             continue  # budget saved at a step whose heads were not: skip it
         t = matches[0]
-        text = rec["text"].decode().strip().upper()
-        data = budget.get_record(idx)
+        text = rec.text.upper()
         if text == "FLOW-JA-FACE":
-            right[t], front[t], lower[t] = structured_face_flows(
-                np.asarray(data, float).ravel(), grb.ia, grb.ja, shape
-            )
+            right[t], front[t], lower[t] = structured_face_flows(rec.array, ia, ja, shape)
             found_flowja[t] = True
         elif text == "DATA-SAT":
             if saturation is None:
                 saturation = np.zeros((nt, *shape))
-            saturation[t].flat[data["node"] - 1] = data["sat"]
+            saturation[t].flat[rec.node] = rec.aux["sat"]
         elif text not in _NOT_SOURCES:
             kind = _TYPE_ALIASES.get(text, text)
-            name = rec["paknam2"].decode().strip().lower() or kind.lower()
+            name = rec.package.lower() or kind.lower()
             if name not in sources:
                 sources[name] = np.zeros((nt, *shape))
                 source_types[name] = kind
-            if rec["imeth"] == 6:
-                np.add.at(sources[name][t].reshape(-1), data["node"] - 1, data["q"])
-                listed.setdefault(name, []).append(data["node"] - 1)
+            if rec.imeth == 6:
+                np.add.at(sources[name][t].reshape(-1), rec.node, rec.q)
+                listed.setdefault(name, []).append(rec.node)
             else:
-                sources[name][t] += np.asarray(data, float).reshape(shape)
-    budget.close()
+                sources[name][t] += rec.array.reshape(shape)
     if not found_flowja.all():
         raise FlowFieldError(
             f"{path} lacks FLOW-JA-FACE for {int((~found_flowja).sum())} saved steps: "
@@ -253,14 +332,6 @@ def _read_budget(path: Path, head_times: np.ndarray, grb, shape) -> dict:
         "boundary_cells": boundary_cells,
         "saturation": saturation,
     }
-
-
-def _in_name_file_order(gwf, by_package: dict) -> dict:
-    """``by_package`` ordered as the model's name file lists the packages (MODFLOW 6 writes the
-    budget in its own order); packages the name file does not name keep theirs, last."""
-    listed = [str(p[2]).lower() for p in gwf.name_file.packages.get_data() if p[2]]
-    rank = {name: i for i, name in enumerate(listed)}
-    return dict(sorted(by_package.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
 def read_conductivity(gwf, shape) -> dict[str, np.ndarray | None]:
@@ -286,37 +357,32 @@ def conductivity_arrays(shape, k, k22=None, k33=None, angle1=None) -> dict[str, 
     return {"k": k.copy(), "k22": k22.copy(), "k33": k33.copy(), "angle1": angle1.copy()}
 
 
-def read_boundary_levels(gwf, boundary_cells: dict, periods: np.ndarray, shape) -> dict:
+def boundary_levels(levels: dict, boundary_cells: dict, periods: np.ndarray, shape) -> dict:
     """Level (m) of each river (stage), drain (elevation) and general-head (head) boundary cell.
 
-    Returns ``{package name: (nt, m) array}`` for the saved steps of stress periods ``periods``,
-    aligned with ``boundary_cells[name]`` (m cells); NaN where the input does not give it (a cell
-    not listed in that period, a time-series value).
+    ``levels`` is :func:`read_model_input`'s ``{package: {period: (nodes, values)}}``. Returns
+    ``{package name: (nt, m) array}`` for the saved steps of stress periods ``periods``, aligned
+    with ``boundary_cells[name]`` (m cells); NaN where the input does not give it (a cell not
+    listed in that period, a time-series value).
     """
-    levels = {}
-    for pkg in gwf.packagelist:
-        column = _LEVEL_FIELDS.get(pkg.package_type)
-        name = pkg.package_name.lower()
-        if column is None or name not in boundary_cells:
+    out = {}
+    for name, by_period in levels.items():
+        if name not in boundary_cells:
             continue
         cells = boundary_cells[name]
         nodes = np.ravel_multi_index(tuple(cells.T), shape)
-        by_period = pkg.stress_period_data.get_data() or {}
         level = np.full((len(periods), len(cells)), np.nan)
         for t, period in enumerate(periods):
             defined = [p for p in by_period if p <= period]  # a period without data keeps the last
-            data = by_period[max(defined)] if defined else None
-            if data is None or len(data) == 0:
+            if not defined or len(by_period[max(defined)][0]) == 0:
                 continue
-            listed = np.ravel_multi_index(
-                tuple(np.array([tuple(c) for c in data["cellid"]], int).T), shape
-            )
-            value = np.array([_number(v) for v in data[column]])
+            listed, texts = by_period[max(defined)]
+            value = np.array([_number(v) for v in texts])
             at = np.searchsorted(nodes, listed)
             ok = (at < len(nodes)) & (nodes[np.minimum(at, len(nodes) - 1)] == listed)
             level[t, at[ok]] = value[ok]
-        levels[name] = level
-    return levels
+        out[name] = level
+    return out
 
 
 def _number(value) -> float:
@@ -352,11 +418,3 @@ def saturation_from_heads(head, top, botm, icelltype) -> np.ndarray:
     frac = np.clip(np.nan_to_num(frac, nan=0.0), 0.0, 1.0)
     confined = np.broadcast_to(icelltype == 0, frac.shape) & np.isfinite(head)
     return np.where(confined, 1.0, frac)
-
-
-def _grb_crs(grb) -> str | None:
-    try:
-        crs = grb.crs
-    except Exception:
-        return None
-    return crs.to_string() if crs is not None else None

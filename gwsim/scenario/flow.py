@@ -23,6 +23,7 @@ and the outputs to write into the output folder (default ``out/<scenario name>/`
     sources = { town = ["wellfield"] }   # source name -> well names or [x, y] positions
     media = { town = "gravel" }   # optional, to list HJ 338's tabulated radii
     alpha = 1.5                   # safety factor of R = alpha K I T / n
+    iface = { RCH = 6, EVT = 6 }  # optional: face of each package's flow (gwsim.track's iface)
 
 The whole scenario is read and validated before anything is written (every problem found is
 reported: wells of a source must pump, media must be HJ 338's); the MODFLOW files go to
@@ -48,6 +49,7 @@ from gwsim.report import write_report
 from gwsim.sensitivity import PARAMETERS, zone_sensitivity
 from gwsim.site_model import SiteModel, read_model_table
 from gwsim.spec import ModelSpec
+from gwsim.tracking.faces import FaceOptionError, checked_iface
 from gwsim.writers import atomic_path, write_table
 
 _TOP_KEYS = {
@@ -61,7 +63,16 @@ _TOP_KEYS = {
     "sensitivity",
 }
 _SENSITIVITY_KEYS = {"parameters", "factors"}
-_PROTECTION_KEYS = {"sources", "media", "alpha", "subdivisions", "k", "gradient", "porosity"}
+_PROTECTION_KEYS = {
+    "sources",
+    "media",
+    "alpha",
+    "subdivisions",
+    "k",
+    "gradient",
+    "porosity",
+    "iface",
+}
 _OUTPUT_DEFAULTS = {"heads_netcdf": True, "head_map": True, "head_map_layer": 0, "report": True}
 
 
@@ -198,6 +209,13 @@ def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
         problems.errors.append(
             SpecError("protection.subdivisions", f"is {subdivisions!r}", "give an integer 1..10")
         )
+    if "iface" in options:  # which face each package's flow crosses, as gwsim.track's iface
+        try:
+            options["iface"] = checked_iface(options["iface"])
+        except FaceOptionError as exc:
+            problems.errors.append(
+                SpecError("protection.iface", str(exc), "e.g. iface = { RCH = 6, EVT = 6 }")
+            )
     problems.raise_any()
     options["sources"] = {
         n: [m if isinstance(m, str) else tuple(m) for m in v] for n, v in sources.items()

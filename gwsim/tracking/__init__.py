@@ -6,8 +6,17 @@
 :mod:`gwsim.tracking.pollock`; start-point helpers are in :mod:`gwsim.tracking.startpoints`.
 """
 
+from gwsim.tracking.faces import DEFAULT_IFACE, FaceOptionError
 from gwsim.tracking.result import Pathlines, TrackResult
 from gwsim.tracking.status import Status
 from gwsim.tracking.tracker import TrackingError, track
 
-__all__ = ["Pathlines", "Status", "TrackResult", "TrackingError", "track"]
+__all__ = [
+    "DEFAULT_IFACE",
+    "FaceOptionError",
+    "Pathlines",
+    "Status",
+    "TrackResult",
+    "TrackingError",
+    "track",
+]

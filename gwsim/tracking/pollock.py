@@ -66,7 +66,7 @@ class FlowArrays(NamedTuple):
     step_end: np.ndarray
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def exit_time(v1, v2, dx, xl):
     """Time to leave a cell along one axis (Pollock's formula, MODPATH 7's case rules).
 
@@ -108,7 +108,7 @@ def exit_time(v1, v2, dx, xl):
     return 0, v, dvdx, np.log(vr) / dvdx
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def new_position(code, v, dvdx, v1, dt, xl, dx):
     """Local coordinate (0..1) after ``dt`` days from ``xl`` along one axis (see exit_time)."""
     if code == UNIFORM:
@@ -120,7 +120,7 @@ def new_position(code, v, dvdx, v1, dt, xl, dx):
     return min(max(x, 0.0), 1.0)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def grid_position(f, cell, lx, ly, lz, step):
     """Grid-local x, y (m from the grid's lower-left corner) and elevation z (m) of a point."""
     ncol = f.delr.size
@@ -133,7 +133,7 @@ def grid_position(f, cell, lx, ly, lz, step):
     return x, y, z
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def push_point(record, i, px, py, pz, pt, pcell, x, y, z, tau, cell):
     """Write one path point at index ``i`` when recording; return how many points were counted."""
     if record:
@@ -141,7 +141,7 @@ def push_point(record, i, px, py, pz, pt, pcell, x, y, z, tau, cell):
     return 1
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def track_one(
     f,
     cell,
@@ -286,7 +286,7 @@ def track_one(
     return cell, x, y, z, tau, status, npts
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, cache=True, error_model="numpy")
 def track_particles(
     f,
     cell0,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 from gwsim.tracking.status import Status
 
@@ -143,6 +146,8 @@ class TrackResult:
             data["path_z"] = ("obs", pl.z, m)
             data["path_t"] = ("obs", pl.t, {"units": "d"})
             data["path_cell"] = ("obs", pl.cell)
+        import xarray as xr  # loaded when exporting only
+
         ds = xr.Dataset(data, coords={"particle": np.arange(len(self))})
         ds.attrs.update(provenance_attrs())
         ds.attrs.update({f"flow_{k}": v for k, v in self.flow_attrs.items()})
