@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gwsim.config import read_toml
+from gwsim.ensemble.scenario import UncertaintyScenario
 from gwsim.errors import SpecError
 from gwsim.risk_scenario import EnterpriseRiskScenario
 from gwsim.scenario.flow import FlowScenario
@@ -21,6 +22,7 @@ SCENARIO_KINDS: dict[str, type[ScenarioKind]] = {
     "flow": FlowScenario,
     "keyzones": KeyZoneScenario,
     "enterprise_risk": EnterpriseRiskScenario,
+    "uncertainty": UncertaintyScenario,
 }
 
 
