@@ -103,8 +103,9 @@ def run_ensemble(
         total=realizations, initial=len(done), desc="realizations", unit="run", disable=not progress
     )
     start = time.perf_counter()
+    scratch = out / "dask-scratch"
     try:
-        for result in _results(plan, todo, scheduler, workers, processes):
+        for result in _results(plan, todo, scheduler, workers, processes, scratch):
             store.write(result)
             reducer.add(result)
             bar.update()
@@ -121,7 +122,7 @@ def run_ensemble(
     )
 
 
-def _results(plan: EnsemblePlan, todo: list[int], scheduler, workers: int, processes: bool):
+def _results(plan: EnsemblePlan, todo: list[int], scheduler, workers, processes, scratch: Path):
     """Yield the results of realizations ``todo`` as they finish."""
     if not todo:
         return
@@ -138,6 +139,7 @@ def _results(plan: EnsemblePlan, todo: list[int], scheduler, workers: int, proce
             processes=processes,
             dashboard_address=None,
             silence_logs=logging.ERROR,
+            local_directory=str(scratch),
         )
     else:
         cluster = None
