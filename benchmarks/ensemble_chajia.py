@@ -1,0 +1,145 @@
+"""Ensemble of the Chajia steady protection case (scenarios/chajia_uncertainty.toml): wall time,
+per-realization overhead, speed-up from 1 to 2 workers, and the reducer's peak memory.
+
+Targets (issue 13), on a quiet 2-core machine: 200 realizations in <= 10 min with 2 workers;
+overhead (everything but the MODFLOW 6 solve and the tracking) <= 20 % of a realization;
+speed-up 1 -> 2 workers >= 1.7; reducer peak memory independent of the number of realizations.
+
+    python benchmarks/ensemble_chajia.py [--realizations 200] [--profile 3] [--out DIR]
+
+* ensemble rows: ``run_ensemble`` with 1 and then 2 local worker processes on the same seed
+  (fresh record folders), wall time without the deterministic run (cluster start included);
+* overhead row: ``--profile`` realizations run here one at a time, timing the ``mf6`` process
+  (``run_program``) and ``gwsim.track`` (kernel and its start-point set-up) inside them; the rest
+  (building the spec and fields, flopy writing the input files, reading heads and budgets,
+  zones to polygons and masks) is the overhead;
+* memory rows: ``tracemalloc`` peak of reducing N synthetic realizations of the Chajia lattice.
+
+Prints one Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+import gwsim.capture
+import gwsim.engines.mf6
+from gwsim.ensemble.realization import RealizationResult, run_realization
+from gwsim.ensemble.reduce import Reducer
+from gwsim.ensemble.runner import run_ensemble
+from gwsim.scenario import load_scenario
+
+SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "chajia_uncertainty.toml"
+
+
+def timed(module, name: str, totals: dict):
+    """Wrap ``module.name`` so that its wall time adds up in ``totals[name]``."""
+    original = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            totals[name] = totals.get(name, 0.0) + time.perf_counter() - start
+
+    setattr(module, name, wrapper)
+    return original
+
+
+def profile(plan, count: int) -> dict:
+    """Mean per-realization wall, solve and tracking time (s) over ``count`` realizations."""
+    run_realization(plan, 10_000)  # warm-up: JIT compilation, imports
+    totals: dict = {}
+    originals = [
+        (gwsim.engines.mf6, "run_program", timed(gwsim.engines.mf6, "run_program", totals)),
+        (gwsim.capture, "track", timed(gwsim.capture, "track", totals)),
+    ]
+    try:
+        start = time.perf_counter()
+        for i in range(count):
+            run_realization(plan, 10_001 + i)
+        wall = time.perf_counter() - start
+    finally:
+        for module, name, original in originals:
+            setattr(module, name, original)
+    return {
+        "wall": wall / count,
+        "solve": totals["run_program"] / count,
+        "track": totals["track"] / count,
+    }
+
+
+def reducer_peak(n: int, shape: tuple[int, int], maps: list[str]) -> int:
+    """Peak bytes allocated while reducing ``n`` synthetic realizations."""
+    rng = np.random.default_rng(0)
+    tracemalloc.start()
+    reducer = Reducer()
+    for i in range(n):
+        masks = {m: np.packbits(rng.random(shape[0] * shape[1]) < 0.1) for m in maps}
+        areas = {f"chajia {z}": float(rng.random()) for z in ("class1", "class2", "quasi")}
+        reducer.add(RealizationResult(i, masks, shape, areas, {"p": 1.0}, {"flow": 1.0}))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--realizations", type=int, default=200)
+    parser.add_argument("--profile", type=int, default=3, help="realizations timed in detail")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    scenario = load_scenario(SCENARIO)
+    out = args.out or Path(tempfile.mkdtemp(prefix="gwsim-ensemble-bench-"))
+    rows = []
+    walls = {}
+    for workers in (1, 2):
+        run = run_ensemble(
+            scenario.plan,
+            args.realizations,
+            out / f"workers{workers}",
+            workers=workers,
+            progress=False,
+            log=lambda *a: None,
+        )
+        walls[workers] = run.wall_s
+        rows.append(
+            (
+                f"{args.realizations} realizations, {workers} worker(s)",
+                f"{run.wall_s:.1f} s",
+                f"{run.wall_s / args.realizations:.2f} s per realization",
+            )
+        )
+        shape, maps = run.deterministic.shape, list(run.deterministic.masks)
+    target = 600.0 * args.realizations / 200
+    rows.append(("speed-up 1 -> 2 workers", f"{walls[1] / walls[2]:.2f}", "target >= 1.7"))
+    rows.append(
+        ("2-worker wall vs target", f"{walls[2]:.1f} s", f"target <= {target:.0f} s (10 min / 200)")
+    )
+    p = profile(scenario.plan, args.profile)
+    overhead = p["wall"] - p["solve"] - p["track"]
+    rows.append(("realization wall (serial)", f"{p['wall']:.2f} s", ""))
+    rows.append(("  mf6 solve (process)", f"{p['solve']:.2f} s", ""))
+    rows.append(("  tracking (gwsim.track)", f"{p['track']:.2f} s", ""))
+    rows.append(
+        ("  overhead (the rest)", f"{overhead:.2f} s", f"{100 * overhead / p['wall']:.0f} % (target <= 20 %)")
+    )
+    for n in (50, 500):
+        rows.append(
+            (f"reducer peak, N = {n}", f"{reducer_peak(n, shape, maps) / 1e6:.2f} MB", str(shape))
+        )
+    print("| quantity | value | note |\n|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print(f"\nrecords and models in {out}")
+
+
+if __name__ == "__main__":
+    main()
