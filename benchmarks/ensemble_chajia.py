@@ -129,7 +129,11 @@ def main() -> None:
     rows.append(("  mf6 solve (process)", f"{p['solve']:.2f} s", ""))
     rows.append(("  tracking (gwsim.track)", f"{p['track']:.2f} s", ""))
     rows.append(
-        ("  overhead (the rest)", f"{overhead:.2f} s", f"{100 * overhead / p['wall']:.0f} % (target <= 20 %)")
+        (
+            "  overhead (the rest)",
+            f"{overhead:.2f} s",
+            f"{100 * overhead / p['wall']:.0f} % (target <= 20 %)",
+        )
     )
     for n in (50, 500):
         rows.append(

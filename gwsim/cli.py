@@ -20,6 +20,10 @@ def _run(args) -> int:
     from gwsim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
+    if args.scheduler is not None:
+        if not hasattr(scenario, "use_scheduler"):
+            raise GwsimError("--scheduler applies to uncertainty scenarios only: drop it")
+        scenario.use_scheduler(args.scheduler)
     start = time.perf_counter()
     written = scenario.run(args.out)
     print(f"done in {time.perf_counter() - start:.1f} s; wrote:")
@@ -57,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a scenario file end to end")
     run.add_argument("scenario", help="scenario TOML file")
     run.add_argument("--out", default=None, help="output folder (default out/<scenario name>/)")
+    run.add_argument(
+        "--scheduler", default=None, help="dask scheduler tcp://host:port for ensembles"
+    )
     run.set_defaults(func=_run)
     install = sub.add_parser("install-exes", help="install mf6, mfnwt, mt3dusgs and mp7")
     install.add_argument("--bindir", default=None, help="target folder (default: inside the venv)")

@@ -30,7 +30,7 @@ from gwsim.ensemble.runner import run_ensemble
 from gwsim.errors import SpecError
 from gwsim.params import Param
 from gwsim.scenario import load_scenario
-from gwsim.spec import Boundary, Properties
+from gwsim.spec import Boundary
 from models import UNIFORM_FLUX, UNIFORM_K, uniform_spec
 
 pytestmark = [
@@ -164,10 +164,11 @@ def test_killed_ensemble_resumes_to_the_uninterrupted_result(tmp_path):
     assert resumed.resumed == recorded
     for name, counts in whole.reducer.counts.items():
         assert np.array_equal(resumed.reducer.counts[name], counts)
-    for key in whole.reducer.keys("areas") + ["values"]:
-        part = "values" if key == "values" else "areas"
-        for k in [key] if part == "areas" else whole.reducer.keys("values"):
-            assert np.array_equal(resumed.reducer.column(part, k), whole.reducer.column(part, k))
+    for part in ("areas", "values"):
+        for key in whole.reducer.keys(part):
+            assert np.array_equal(
+                resumed.reducer.column(part, key), whole.reducer.column(part, key)
+            )
 
 
 @pytest.mark.parametrize(

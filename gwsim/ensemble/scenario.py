@@ -120,6 +120,11 @@ class UncertaintyScenario:
             input_files=tuple(files),
         )
 
+    def use_scheduler(self, address: str) -> None:
+        """Send the realizations to the dask scheduler at ``address`` (checked now)."""
+        check_scheduler(address)
+        self.scheduler = address
+
     def run(self, out: str | Path | None = None, log: Callable = print) -> list[Path]:
         """Run (or resume) the ensemble and write its products into ``out``."""
         out = Path(out or Path("out") / self.name)
