@@ -256,3 +256,33 @@ def test_bad_input_fails_before_anything_runs(tmp_path, monkeypatch, extra, fiel
         load_scenario(path)
     assert err.value.field == field and words in str(err.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]  # nothing written
+
+
+def test_a_failed_realization_is_recorded_and_left_out(tmp_path, monkeypatch):
+    import gwsim.ensemble.realization as realization
+    from gwsim.errors import EngineError
+
+    run_flow = realization.run_flow
+
+    def failing_second(spec, workspace, engine):
+        if "gwsim-r1-" in str(workspace):
+            raise EngineError("flow model 'uniform' did not converge")
+        return run_flow(spec, workspace, engine=engine)
+
+    monkeypatch.setattr(realization, "run_flow", failing_second)
+    run = run_ensemble(field_plan(), 3, tmp_path, workers=0, progress=False, log=lambda *a: None)
+    assert run.reducer.n == 2 and list(run.reducer.failed) == [1]
+    assert "did not converge" in run.reducer.failed[1]
+    assert run.reducer.indices == [0, 2]
+    store = RecordStore(tmp_path / "records", field_plan().key())
+    assert store.read(1).failed == run.reducer.failed[1]  # recorded: a resume does not rerun it
+
+
+@pytest.mark.parametrize("name", ["chajia_uncertainty", "nancun_uncertainty"])
+def test_site_uncertainty_scenarios_load(name):
+    scenario = load_scenario(REPO / "scenarios" / f"{name}.toml")
+    assert scenario.realizations == 200 and scenario.plan.parameters and scenario.plan.fields
+    spec, values = scenario.plan.realization_spec(0)
+    assert set(values) == {*scenario.plan.parameters, f"lnK {scenario.plan.fields[0].name}"}
+    again, same = scenario.plan.realization_spec(0)  # defined by the scenario and seed alone
+    assert same == values and np.array_equal(spec.properties.k, again.properties.k)

@@ -69,6 +69,7 @@ def probability_dataset(run: EnsembleRun, attrs: dict) -> xr.Dataset:
         "Conventions": "CF-1.8",
         "title": "gwsim ensemble: capture probabilities of drinking-water sources",
         "realizations": run.reducer.n,
+        "failed_realizations": len(run.reducer.failed),
         "lattice": "sub-cells of the capture-zone lattice (capture_zone subdivisions)",
         **attrs,
     }
@@ -182,6 +183,7 @@ def write_products(run: EnsembleRun, out: str | Path, title: str, attrs: dict) -
     written.append(_report(out / "ensemble_report.md", run, title, areas, drivers, zones))
     summary = {
         "realizations": run.reducer.n,
+        "failed": {str(i): reason for i, reason in sorted(run.reducer.failed.items())},
         "resumed": run.resumed,
         "workers": run.workers,
         "wall_s": run.wall_s,
@@ -196,6 +198,15 @@ def write_products(run: EnsembleRun, out: str | Path, title: str, attrs: dict) -
     return written
 
 
+def _failures(failed: dict[int, str]) -> list[str]:
+    """Report lines on failed realizations (none when all succeeded)."""
+    if not failed:
+        return []
+    lines = [f"{len(failed)} realization(s) failed and are left out of every product:", ""]
+    lines += [f"- {i}: {reason}" for i, reason in sorted(failed.items())[:20]]
+    return [*lines, ""]
+
+
 def _report(path: Path, run, title, areas, drivers, zones) -> Path:
     lines = [
         f"# {title}: uncertainty",
@@ -203,6 +214,7 @@ def _report(path: Path, run, title, areas, drivers, zones) -> Path:
         f"{run.reducer.n} realizations. Probabilistic zones: the area where water reaches the "
         "wells within the travel time in at least 50 %, 90 % or 95 % of the realizations.",
         "",
+        *_failures(run.reducer.failed),
         "| map | " + " | ".join(f"P ≥ {int(lv * 100)} % (ha)" for lv in LEVELS) + " |",
         "|---|" + "---|" * len(LEVELS),
     ]

@@ -26,7 +26,7 @@ import shapely
 from gwsim.engines import run_flow
 from gwsim.ensemble.distributions import Distribution
 from gwsim.ensemble.fields import UnitField, perturbed_conductivity
-from gwsim.errors import GwsimWarning
+from gwsim.errors import GwsimError, GwsimWarning
 from gwsim.flowfield import FlowField
 from gwsim.protection import CLASS1_DAYS, CLASS2_DAYS, protection_zones
 from gwsim.site_model import SiteModel
@@ -126,6 +126,7 @@ class RealizationResult:
     areas: dict[str, float]  # "<source> <zone>" -> numerical zone area, ha
     values: dict[str, float]  # sampled parameters and each field's mean lnK
     timings: dict[str, float] = field(default_factory=dict)  # phase -> s
+    failed: str = ""  # why the realization has no result (a model that did not converge...)
 
     def mask(self, name: str) -> np.ndarray:
         """The unpacked boolean sub-cell mask of map ``name``."""
@@ -190,6 +191,9 @@ def run_realization(
 ) -> RealizationResult:
     """Build, run and delineate realization ``index``.
 
+    A gwsim error (MODFLOW not converging, a well cell going dry...) gives a result with
+    ``failed`` set: the ensemble records it, leaves it out of the maps and reports it.
+
     ``workspace`` (default a new temporary folder on the worker) holds the MODFLOW files; it is
     removed afterwards unless ``plan.keep_workspaces``.
     """
@@ -203,6 +207,9 @@ def run_realization(
             warnings.simplefilter("ignore", GwsimWarning)
             flow, zones = _delineate(plan, spec, workspace, timings)
         return _result(index, flow, zones, values, timings)
+    except GwsimError as exc:  # recorded and reported; the others go on
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+        return RealizationResult(index, {}, (0, 0), {}, values, timings, failed=reason)
     finally:
         if not plan.keep_workspaces:
             shutil.rmtree(workspace, ignore_errors=True)

@@ -57,6 +57,7 @@ class RecordStore:
             "areas": result.areas,
             "values": result.values,
             "timings": result.timings,
+            "failed": result.failed,
         }
         with atomic_path(self.path(result.index)) as tmp:
             with open(tmp, "wb") as fh:
@@ -73,21 +74,29 @@ class RecordStore:
             meta["areas"],
             meta["values"],
             meta["timings"],
+            meta["failed"],
         )
 
 
 class Reducer:
-    """Running counts of each map's sub-cells and one row of numbers per realization."""
+    """Running counts of each map's sub-cells and one row of numbers per realization.
+
+    ``n`` counts the realizations with results; failed ones are listed in ``failed``.
+    """
 
     def __init__(self):
         self.n = 0
         self.counts: dict[str, np.ndarray] = {}
         self._rows: dict[int, dict] = {}
+        self.failed: dict[int, str] = {}  # index -> reason, left out of maps and rows
 
     def add(self, result: RealizationResult) -> None:
-        """Fold one realization in (each index once)."""
-        if result.index in self._rows:
+        """Fold one realization in (each index once); a failed one is only counted as such."""
+        if result.index in self._rows or result.index in self.failed:
             raise GwsimError(f"realization {result.index} was reduced twice")
+        if result.failed:
+            self.failed[result.index] = result.failed
+            return
         for name in result.masks:
             mask = result.mask(name)
             if name not in self.counts:

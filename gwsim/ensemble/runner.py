@@ -111,6 +111,8 @@ def run_ensemble(
             bar.update()
     finally:
         bar.close()
+    if reducer.failed:
+        log(f"{len(reducer.failed)} realization(s) failed (see the report); {reducer.n} reduced")
     return EnsembleRun(
         reducer,
         deterministic,
