@@ -286,3 +286,23 @@ def test_site_uncertainty_scenarios_load(name):
     assert set(values) == {*scenario.plan.parameters, f"lnK {scenario.plan.fields[0].name}"}
     again, same = scenario.plan.realization_spec(0)  # defined by the scenario and seed alone
     assert same == values and np.array_equal(spec.properties.k, again.properties.k)
+
+
+def test_conditioned_field_honours_measured_k_and_is_fixed_by_its_seed():
+    grid = tiny_spec().grid.resolve()
+    k = np.full(grid.shape, UNIFORM_K)
+    x, y = float(grid.xcenters[10, 12]), float(grid.ycenters[10, 12])  # a cell centre
+    table = {"layers": [1], "variance": 1.0, "len_scale": [60.0, 30.0], "angle": 30.0}
+    conditioned = UnitField.from_table(
+        "aq", {**table, "conditioning": [{"x": x, "y": y, "k": 40.0}]}, 1
+    )
+    for seed in (1, 2):
+        field = conditioned.log_factor(grid, k, seed)
+        assert field[10, 12] == pytest.approx(np.log(40.0 / UNIFORM_K), abs=1e-6)
+    free = UnitField.from_table("aq", table, 1)
+    assert np.array_equal(free.log_factor(grid, k, 5), free.log_factor(grid, k, 5))
+    assert not np.array_equal(free.log_factor(grid, k, 5), free.log_factor(grid, k, 6))
+    with pytest.raises(SpecError, match="outside the model grid"):
+        UnitField.from_table(
+            "aq", {**table, "conditioning": [{"x": -5.0, "y": 0.0, "k": 1.0}]}, 1
+        ).check_points(grid)
