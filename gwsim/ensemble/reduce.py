@@ -78,17 +78,23 @@ class RecordStore:
         )
 
 
+PARTS = ("areas", "values", "timings")  # the numbers of a realization, by part
+
+
 class Reducer:
     """Running counts of each map's sub-cells and one row of numbers per realization.
 
-    ``n`` counts the realizations with results; failed ones are listed in ``failed``.
+    ``n`` counts the realizations with results; failed ones are listed in ``failed``. A row is
+    a float array of the realization's areas, values and timings in the order of the first
+    result's keys (a few bytes per number), kept for percentiles and rank correlations.
     """
 
     def __init__(self):
         self.n = 0
         self.counts: dict[str, np.ndarray] = {}
-        self._rows: dict[int, dict] = {}
         self.failed: dict[int, str] = {}  # index -> reason, left out of maps and rows
+        self._keys: dict[str, tuple[str, ...]] = {}  # part -> its keys, fixed by the first row
+        self._rows: dict[int, np.ndarray] = {}
 
     def add(self, result: RealizationResult) -> None:
         """Fold one realization in (each index once); a failed one is only counted as such."""
@@ -97,16 +103,22 @@ class Reducer:
         if result.failed:
             self.failed[result.index] = result.failed
             return
+        row = []
+        for part in PARTS:
+            numbers = getattr(result, part)
+            keys = self._keys.setdefault(part, tuple(numbers))
+            if set(keys) != set(numbers):
+                raise GwsimError(
+                    f"realization {result.index} has {part} {sorted(numbers)}, the others "
+                    f"{sorted(keys)}: the records come from different plans; start afresh"
+                )
+            row += [numbers[k] for k in keys]
         for name in result.masks:
             mask = result.mask(name)
             if name not in self.counts:
                 self.counts[name] = np.zeros(mask.shape, np.int32)
             self.counts[name] += mask
-        self._rows[result.index] = {
-            "areas": result.areas,
-            "values": result.values,
-            "timings": result.timings,
-        }
+        self._rows[result.index] = np.array(row, float)
         self.n += 1
 
     def probability(self, name: str) -> np.ndarray:
@@ -119,8 +131,10 @@ class Reducer:
 
     def column(self, part: str, key: str) -> np.ndarray:
         """``part`` ("areas", "values" or "timings") ``key`` of every realization, by index."""
-        return np.array([self._rows[i][part].get(key, np.nan) for i in self.indices], float)
+        offset = sum(len(self._keys[p]) for p in PARTS[: PARTS.index(part)])
+        column = offset + self._keys[part].index(key)
+        return np.array([self._rows[i][column] for i in self.indices], float)
 
     def keys(self, part: str) -> list[str]:
-        """The keys of ``part`` in the realizations, in first-seen order."""
-        return list(dict.fromkeys(k for i in self.indices for k in self._rows[i][part]))
+        """The keys of ``part`` in the realizations (those of the first one reduced)."""
+        return list(self._keys.get(part, ()))

@@ -146,9 +146,8 @@ def _results(plan: EnsemblePlan, todo: list[int], scheduler, workers, processes,
     else:
         cluster = None
     with Client(cluster or scheduler, timeout=SCHEDULER_TIMEOUT_S) as client:
-        try:
-            shared = client.scatter(plan, broadcast=True)
-            futures = client.map(run_realization, [shared] * len(todo), todo, pure=False)
+        try:  # the plan is small (a site model's parameters, or a spec): sent with each task
+            futures = client.map(run_realization, [plan] * len(todo), todo, pure=False)
             for future in as_completed(futures):
                 yield future.result()
                 future.release()
