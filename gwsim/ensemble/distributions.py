@@ -91,18 +91,6 @@ class Distribution:
             return float(a["median"] * np.exp(a["sigma"] * rng.standard_normal()))
         return float(rng.triangular(a["low"], a["mode"], a["high"]))
 
-    def central(self) -> float:
-        """The value a deterministic run uses: median, mode or the middle of the range."""
-        a = self.args
-        return {
-            "fixed": lambda: a["value"],
-            "uniform": lambda: 0.5 * (a["low"] + a["high"]),
-            "loguniform": lambda: float(np.sqrt(a["low"] * a["high"])),
-            "normal": lambda: a["mean"],
-            "lognormal": lambda: a["median"],
-            "triangular": lambda: a["mode"],
-        }[self.name]()
-
 
 def _check_args(name: str, a: dict[str, float], where: str) -> None:
     if name in ("normal",) and a["sd"] < 0:

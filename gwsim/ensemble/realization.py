@@ -44,7 +44,7 @@ ZONES = ("class1", "class2", "quasi")
 
 @dataclass
 class EnsemblePlan:
-    """Everything a realization needs; it pickles, so dask ships it to workers once.
+    """Everything a realization needs; small and picklable, so dask sends it with each task.
 
     ``site`` (a site model folder) or ``spec`` (a fixed spec) gives the model; ``parameters``
     draw site parameters ({params.toml key: Distribution}), ``fields`` perturb K per unit.
@@ -69,7 +69,7 @@ class EnsemblePlan:
             "engine": self.engine,
             "variant": self.site.variant if self.site else None,
             "model": self.spec.name if self.spec else None,
-            "parameters": {k: [d.name, d.args] for k, d in self.parameters.items()},
+            "parameters": [[k, d.name, d.args] for k, d in self.parameters.items()],  # draw order
             "fields": [asdict(f) for f in self.fields],
             "sources": self.sources,
             "protection": self.protection,

@@ -169,10 +169,13 @@ def _sources(table, spec: ModelSpec) -> dict[str, list]:
         )
     wells = {b.name.lower() for b in spec.boundaries if b.kind == "wel"}
     for name, members in sources.items():
-        for member in members if isinstance(members, list) else [None]:
-            if not isinstance(member, (str, list)) or (
-                isinstance(member, str) and member.lower() not in wells
-            ):
+        for member in members if isinstance(members, list) and members else [None]:
+            position = (
+                isinstance(member, list)
+                and len(member) == 2
+                and all(isinstance(c, (int, float)) for c in member)
+            )
+            if not (position or (isinstance(member, str) and member.lower() in wells)):
                 raise SpecError(
                     f"protection.sources.{name}",
                     f"{member!r} is not a well of the model",
