@@ -14,6 +14,7 @@ import xarray as xr
 from shapely.geometry import mapping
 
 from gwsim.capture import mask_to_polygon, write_geojson
+from gwsim.ensemble.plotting import plot_probability
 from gwsim.ensemble.realization import MAPS
 from gwsim.ensemble.runner import EnsembleRun
 from gwsim.provenance import atomic_path
@@ -23,14 +24,9 @@ LEVELS = (0.5, 0.9, 0.95)  # probabilities of the probabilistic zones
 PERCENTILES = (5, 10, 50, 90, 95)
 
 
-def _lattice(run: EnsembleRun):
-    """Grid-local sub-cell edges of the maps' lattice."""
-    return run.zones.sources[0].capture.subcell_edges
-
-
 def probability_dataset(run: EnsembleRun, attrs: dict) -> xr.Dataset:
     """Capture probabilities per sub-cell and the deterministic zones, CF-1.8 attributes."""
-    xe, ye = _lattice(run)
+    xe, ye = run.lattice
     grid = run.flow.grid
     xl, yl = np.meshgrid(0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1]))
     xm, ym = grid.to_model(xl, yl)
@@ -78,7 +74,7 @@ def probability_dataset(run: EnsembleRun, attrs: dict) -> xr.Dataset:
 
 def probability_zones(run: EnsembleRun) -> dict[str, dict[float, object]]:
     """{map: {probability level: geometry where the probability is at least that}}."""
-    xe, ye = _lattice(run)
+    xe, ye = run.lattice
     return {
         name: {
             level: mask_to_polygon(run.flow, run.reducer.probability(name) >= level - 1e-12, xe, ye)
@@ -121,44 +117,6 @@ def driver_rows(run: EnsembleRun) -> list[dict]:
     return sorted(rows, key=lambda r: (r["zone"], -abs(r["spearman_rho"])))
 
 
-def plot_probability(run: EnsembleRun, zones: dict, title: str):
-    """One panel per map: probability colours, 50/90/95 % outlines, the deterministic zone."""
-    import matplotlib.pyplot as plt
-
-    from gwsim.plots import draw_geometry, map_frame
-
-    xe, ye = _lattice(run)
-    cx, cy = run.flow.grid.to_model(*np.meshgrid(xe, ye))
-    width, height = run.flow.grid.extent_local
-    if width > 1.5 * height:  # a long domain: maps stacked
-        layout, size = (len(MAPS), 1), (10.0, len(MAPS) * (10.0 * height / width + 1.2))
-    else:
-        layout, size = (1, len(MAPS)), (5.2 * len(MAPS), 4.6)
-    fig, axes = plt.subplots(*layout, figsize=size, squeeze=False)
-    styles = {0.5: ":", 0.9: "--", 0.95: "-"}
-    for ax, name in zip(axes.ravel(), MAPS, strict=True):
-        mesh = ax.pcolormesh(
-            cx,
-            cy,
-            np.ma.masked_equal(run.reducer.probability(name), 0),
-            cmap="viridis",
-            vmin=0,
-            vmax=1,
-        )
-        for level, geom in zones[name].items():
-            draw_geometry(ax, geom, fill=False, ec="white", ls=styles[level], lw=1.0)
-        deterministic = mask_to_polygon(run.flow, run.deterministic.mask(name), xe, ye)
-        draw_geometry(ax, deterministic, fill=False, ec="red", lw=1.0)
-        map_frame(ax, run.flow, name)
-        fig.colorbar(mesh, ax=ax, shrink=0.7, label="probability")
-    fig.suptitle(
-        f"{title}: capture probability, {run.reducer.n} realizations\n"
-        "white: P ≥ 50 % (dotted), 90 % (dashed), 95 % (solid); red: deterministic zone"
-    )
-    fig.tight_layout()
-    return fig
-
-
 def write_products(run: EnsembleRun, out: str | Path, title: str, attrs: dict) -> list[Path]:
     """Write every product into ``out``; return the paths."""
     from gwsim.plots import save_figure
@@ -183,7 +141,8 @@ def write_products(run: EnsembleRun, out: str | Path, title: str, attrs: dict) -
     written.append(
         write_geojson(out / "probability_zones.geojson", features, run.flow.grid.crs, attrs)
     )
-    written.append(save_figure(plot_probability(run, zones, title), out / "probability_map.png"))
+    figure = plot_probability(run, zones, title)
+    written.append(save_figure(figure, out / "probability_map.png"))
     areas, drivers = area_rows(run), driver_rows(run)
     written += write_table(areas, out, "zone_areas", attrs, "Zone areas over the ensemble (ha)")
     if drivers:

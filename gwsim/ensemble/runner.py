@@ -15,7 +15,7 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -39,7 +39,11 @@ class EnsembleRun:
     resumed: int = 0  # realizations read back from records
     wall_s: float = 0.0  # ensemble wall time, s (without the deterministic run)
     workers: int = 0
-    info: dict = field(default_factory=dict)
+
+    @property
+    def lattice(self) -> tuple:
+        """Grid-local x and y edges (m) of the sub-cells the maps are counted on."""
+        return self.zones.sources[0].capture.subcell_edges
 
 
 def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT_S) -> None:
