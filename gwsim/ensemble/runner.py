@@ -101,7 +101,7 @@ def run_ensemble(
         log(f"resuming: {len(done)} of {realizations} realizations already recorded")
     log("deterministic run")
     deterministic, flow, zones = run_deterministic(plan, out / "deterministic")
-    todo = [i for i in range(realizations) if i not in set(done)]
+    todo = sorted(set(range(realizations)) - set(done))
     workers = (os.cpu_count() or 1) if workers is None else workers
     bar = tqdm(
         total=realizations, initial=len(done), desc="realizations", unit="run", disable=not progress
