@@ -91,6 +91,17 @@ class Distribution:
             return float(a["median"] * np.exp(a["sigma"] * rng.standard_normal()))
         return float(rng.triangular(a["low"], a["mode"], a["high"]))
 
+    def support(self) -> tuple[float, float]:
+        """The smallest and largest value a draw can take (may be infinite)."""
+        a = self.args
+        if self.name == "fixed":
+            return a["value"], a["value"]
+        if self.name == "normal":
+            return (-np.inf, np.inf) if a["sd"] > 0 else (a["mean"], a["mean"])
+        if self.name == "lognormal":
+            return (0.0, np.inf) if a["sigma"] > 0 else (a["median"], a["median"])
+        return a["low"], a["high"]
+
 
 def _check_args(name: str, a: dict[str, float], where: str) -> None:
     if name in ("normal",) and a["sd"] < 0:

@@ -31,8 +31,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from gwsim.config import check_keys, require_table
 from gwsim.engines import FLOW_ENGINES
 from gwsim.ensemble.distributions import Distribution
@@ -92,8 +90,8 @@ class UncertaintyScenario:
         if not isinstance(table, dict):
             raise SpecError("uncertainty", "missing", "add an [uncertainty] table")
         check_keys(table, _UNCERTAINTY_KEYS, "uncertainty")
-        realizations = _integer(table, "realizations", None, 1)
-        workers = _integer(table, "workers", None, 0) if "workers" in table else None
+        realizations = _integer(table, "uncertainty", "realizations", None, 1)
+        workers = _integer(table, "uncertainty", "workers", None, 0) if "workers" in table else None
         scheduler = table.get("scheduler")
         if scheduler is not None:
             check_scheduler(str(scheduler))
@@ -104,8 +102,10 @@ class UncertaintyScenario:
             engine=engine,
             parameters=_parameters(table.get("parameters", {}), site),
             fields=_fields(table.get("fields", {}), spec),
-            protection={"subdivisions": _integer(data["protection"], "subdivisions", 2, 1)},
-            seed=_integer(table, "seed", 0, 0),
+            protection={
+                "subdivisions": _integer(data["protection"], "protection", "subdivisions", 2, 1)
+            },
+            seed=_integer(table, "uncertainty", "seed", 0, 0),
             keep_workspaces=bool(table.get("keep_workspaces", False)),
         )
         files = [f for f in (spec_file,) if f] + ([site.folder / "build.py"] if site else [])
@@ -146,13 +146,16 @@ class UncertaintyScenario:
         return write_products(ensemble, out, self.name, attrs)
 
 
-def _integer(table: dict, key: str, default, minimum: int) -> int:
+def _integer(table: dict, where: str, key: str, default, minimum: int) -> int:
+    """``table[key]`` (or ``default``) as an integer >= ``minimum``; SpecError otherwise."""
     value = table.get(key, default)
     if value is None:
-        raise SpecError(key, "missing", f"add {key} = <integer >= {minimum}>")
+        raise SpecError(f"{where}.{key}", "missing", f"add {key} = <integer >= {minimum}>")
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise SpecError(
-            key, f"{value!r} is not an integer >= {minimum}", f"give {key} >= {minimum}"
+            f"{where}.{key}",
+            f"{value!r} is not an integer >= {minimum}",
+            f"give {key} >= {minimum}",
         )
     return value
 
@@ -200,7 +203,7 @@ def _parameters(table, site) -> dict[str, Distribution]:
         if isinstance(param.value, (list, bool)) or not isinstance(param.value, (int, float)):
             raise SpecError(where, f"{key} is not a single number", "sample scalar parameters only")
         dist = Distribution.from_table(item, where)
-        low, high = _support(dist)
+        low, high = dist.support()
         if param.minimum is not None and low < param.minimum:
             raise SpecError(
                 where,
@@ -215,17 +218,6 @@ def _parameters(table, site) -> dict[str, Distribution]:
             )
         result[key] = dist
     return result
-
-
-def _support(dist: Distribution) -> tuple[float, float]:
-    a = dist.args
-    if dist.name == "fixed":
-        return a["value"], a["value"]
-    if dist.name == "normal":
-        return (-np.inf, np.inf) if a["sd"] > 0 else (a["mean"], a["mean"])
-    if dist.name == "lognormal":
-        return (0.0, np.inf) if a["sigma"] > 0 else (a["median"], a["median"])
-    return a["low"], a["high"]
 
 
 def _fields(table, spec: ModelSpec) -> list[UnitField]:
