@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -260,20 +261,23 @@ def test_bad_input_fails_before_anything_runs(tmp_path, monkeypatch, extra, fiel
 
 def test_a_failed_realization_is_recorded_and_left_out(tmp_path, monkeypatch):
     import gwsim.ensemble.realization as realization
-    from gwsim.errors import EngineError
+    from gwsim.errors import DryWellWarning, EngineError
 
     run_flow = realization.run_flow
 
-    def failing_second(spec, workspace, engine):
+    def failing(spec, workspace, engine):
         if "gwsim-r1-" in str(workspace):
             raise EngineError("flow model 'uniform' did not converge")
+        if "gwsim-r2-" in str(workspace):  # the wells deliver less than their rate
+            warnings.warn("well delivers -15 m³/d, not -20", DryWellWarning, stacklevel=2)
         return run_flow(spec, workspace, engine=engine)
 
-    monkeypatch.setattr(realization, "run_flow", failing_second)
-    run = run_ensemble(field_plan(), 3, tmp_path, workers=0, progress=False, log=lambda *a: None)
-    assert run.reducer.n == 2 and list(run.reducer.failed) == [1]
+    monkeypatch.setattr(realization, "run_flow", failing)
+    run = run_ensemble(field_plan(), 4, tmp_path, workers=0, progress=False, log=lambda *a: None)
+    assert run.reducer.n == 2 and sorted(run.reducer.failed) == [1, 2]
     assert "did not converge" in run.reducer.failed[1]
-    assert run.reducer.indices == [0, 2]
+    assert "DryWellWarning" in run.reducer.failed[2]
+    assert run.reducer.indices == [0, 3]
     store = RecordStore(tmp_path / "records", field_plan().key())
     assert store.read(1).failed == run.reducer.failed[1]  # recorded: a resume does not rerun it
 

@@ -23,10 +23,11 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from gwsim.capture import TruncatedZoneWarning
 from gwsim.engines import run_flow
 from gwsim.ensemble.distributions import Distribution
 from gwsim.ensemble.fields import UnitField, perturbed_conductivity
-from gwsim.errors import GwsimError, GwsimWarning
+from gwsim.errors import DryWellWarning, GwsimError
 from gwsim.flowfield import FlowField
 from gwsim.protection import CLASS1_DAYS, CLASS2_DAYS, protection_zones
 from gwsim.site_model import SiteModel
@@ -191,7 +192,8 @@ def run_realization(
 ) -> RealizationResult:
     """Build, run and delineate realization ``index``.
 
-    A gwsim error (MODFLOW not converging, a well cell going dry...) gives a result with
+    A gwsim error (MODFLOW not converging...) or wells that cannot deliver their rate (a pumped
+    cell going dry: the zones would be those of a smaller abstraction) give a result with
     ``failed`` set: the ensemble records it, leaves it out of the maps and reports it.
 
     ``workspace`` (default a new temporary folder on the worker) holds the MODFLOW files; it is
@@ -203,11 +205,12 @@ def run_realization(
     timings["build"] = time.perf_counter() - start
     workspace = Path(workspace or tempfile.mkdtemp(prefix=f"gwsim-r{index}-"))
     try:
-        with warnings.catch_warnings():  # truncated zones: the deterministic run reports them
-            warnings.simplefilter("ignore", GwsimWarning)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", TruncatedZoneWarning)  # the deterministic run says it
+            warnings.simplefilter("error", DryWellWarning)  # zones of a smaller abstraction
             flow, zones = _delineate(plan, spec, workspace, timings)
         return _result(index, flow, zones, values, timings)
-    except GwsimError as exc:  # recorded and reported; the others go on
+    except (GwsimError, DryWellWarning) as exc:  # recorded and reported; the others go on
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
         return RealizationResult(index, {}, (0, 0), {}, values, timings, failed=reason)
     finally:
