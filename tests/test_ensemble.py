@@ -310,3 +310,13 @@ def test_conditioned_field_honours_measured_k_and_is_fixed_by_its_seed():
         UnitField.from_table(
             "aq", {**table, "conditioning": [{"x": -5.0, "y": 0.0, "k": 1.0}]}, 1
         ).check_points(grid)
+
+
+def test_cli_scheduler_that_does_not_answer_stops_the_run(tmp_path, monkeypatch, capsys):
+    from gwsim.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    path = scenario_file(tmp_path, "")
+    assert main(["run", str(path), "--scheduler", f"tcp://127.0.0.1:{free_port()}"]) == 2
+    assert "no dask scheduler answers" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]  # nothing written
