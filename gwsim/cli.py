@@ -45,7 +45,7 @@ def _run(args) -> int:
     from gwsim.scenario.runner import run_scenario
 
     start = time.perf_counter()
-    result, written = run_scenario(args.scenario, args.out)
+    result, written = run_scenario(args.scenario, args.out, scheduler=args.scheduler)
     _print_warnings(result.warnings)
     print(f"done in {time.perf_counter() - start:.1f} s; wrote:")
     for path in written:
@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="check, then run a scenario file end to end")
     run.add_argument("scenario", help="scenario TOML file")
     run.add_argument("--out", default=None, help="output folder (default out/<scenario name>/)")
+    run.add_argument(
+        "--scheduler", default=None, help="dask scheduler tcp://host:port for ensembles"
+    )
     run.set_defaults(func=_run)
     install = sub.add_parser("install-exes", help="install mf6, mfnwt, mt3dusgs and mp7")
     install.add_argument("--bindir", default=None, help="target folder (default: inside the venv)")

@@ -13,6 +13,8 @@ follows one protocol, :class:`~gwsim.scenario.kind.ScenarioKind` (``from_dict(da
                     pollution prevention from layers and inventories
 ``enterprise_risk`` ``EnterpriseRiskScenario`` (risk package): leak cases, ranked risk
                     and control options
+``uncertainty``     :class:`gwsim.ensemble.scenario.UncertaintyScenario`: ensembles of
+                    uncertain parameters and K fields on dask, capture probabilities
 =================== ========================================================================
 
 A new kind adds its class to the registry. The ``[model]`` table that names the model to run is

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gwsim.config import Problems, read_toml
+from gwsim.ensemble.scenario import UncertaintyScenario
 from gwsim.errors import SpecError
 from gwsim.monitoring.scenario import MonitoringScenario
 from gwsim.plausibility import Findings, scenario_findings
@@ -24,6 +25,7 @@ SCENARIO_KINDS: dict[str, type[ScenarioKind]] = {
     "keyzones": KeyZoneScenario,
     "enterprise_risk": EnterpriseRiskScenario,
     "monitoring": MonitoringScenario,
+    "uncertainty": UncertaintyScenario,
 }
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gwsim.check import CheckResult, check_scenario
+from gwsim.errors import SpecError
 from gwsim.rundir import fresh_run_folder, moved
 from gwsim.writers import atomic_path
 
@@ -36,15 +37,27 @@ def write_checks(result: CheckResult, folder: Path) -> Path:
 
 
 def run_scenario(
-    path: str | Path, out: str | Path | None = None, log: Callable = print
+    path: str | Path,
+    out: str | Path | None = None,
+    log: Callable = print,
+    scheduler: str | None = None,
 ) -> tuple[CheckResult, list[Path]]:
     """Check and run the scenario file ``path`` into ``out`` (default ``out/<name>``).
 
     Returns the check result and the paths written (under ``out``). A problem in the inputs
     raises before anything is written; a failed or interrupted run leaves ``out`` as it was.
+    ``scheduler`` (a dask address) goes to scenarios that run on a cluster (ensembles); kinds
+    that keep resumable state (``records_dir``) keep it beside ``out`` until the run succeeds,
+    so that a killed run resumes.
     """
     result = check_scenario(path, out)
     scenario = result.scenario
+    if scheduler is not None:
+        if not hasattr(scenario, "use_scheduler"):
+            raise SpecError("--scheduler", "applies to uncertainty scenarios only", "drop it")
+        scenario.use_scheduler(scheduler)
+    if hasattr(scenario, "records_dir"):
+        scenario.records_dir = result.out.parent / f".{result.out.name}.records"
     if hasattr(scenario, "checks"):
         scenario.checks = check_lines(result)
     with fresh_run_folder(result.out) as staging:
