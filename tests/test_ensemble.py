@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
+from builders import UNIFORM_FLUX, UNIFORM_K, uniform_spec
 from scipy.stats import norm
 
 from gwsim.ensemble.distributions import Distribution
@@ -32,7 +33,6 @@ from gwsim.errors import SpecError
 from gwsim.params import Param
 from gwsim.scenario import load_scenario
 from gwsim.spec import Boundary
-from models import UNIFORM_FLUX, UNIFORM_K, uniform_spec
 
 pytestmark = [
     pytest.mark.needs_mf6,
@@ -77,7 +77,7 @@ def site_plan(k_distribution: dict, seed: int = 7, **kwargs) -> EnsemblePlan:
 
 
 def field_plan(variance: float = 0.3, seed: int = 3) -> EnsemblePlan:
-    field = UnitField.from_table("aq", {"layers": [1], "variance": variance, "len_scale": 80.0}, 1)
+    field = UnitField.from_table("aq", {"layers": [0], "variance": variance, "len_scale": 80.0}, 1)
     return EnsemblePlan(sources={"s": ["well"]}, spec=tiny_spec(), fields=[field], seed=seed)
 
 
@@ -229,7 +229,7 @@ def free_port() -> int:
             "unknown distribution",
         ),
         (
-            "[uncertainty.fields.gravel]\nlayers = [2, 3]\nvariance = -0.5",
+            "[uncertainty.fields.gravel]\nlayers = [1, 2]\nvariance = -0.5",
             "uncertainty.fields.gravel.variance",
             "negative variance",
         ),
@@ -296,7 +296,7 @@ def test_conditioned_field_honours_measured_k_and_is_fixed_by_its_seed():
     grid = tiny_spec().grid.resolve()
     k = np.full(grid.shape, UNIFORM_K)
     x, y = float(grid.xcenters[10, 12]), float(grid.ycenters[10, 12])  # a cell centre
-    table = {"layers": [1], "variance": 1.0, "len_scale": [60.0, 30.0], "angle": 30.0}
+    table = {"layers": [0], "variance": 1.0, "len_scale": [60.0, 30.0], "angle": 30.0}
     conditioned = UnitField.from_table(
         "aq", {**table, "conditioning": [{"x": x, "y": y, "k": 40.0}]}, 1
     )

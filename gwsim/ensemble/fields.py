@@ -1,13 +1,13 @@
 """Random log-K fields per hydrogeologic unit (gstools), read from ``[uncertainty.fields]``.
 
-A unit is a set of model layers (1-based). Its field Y(x, y) is a zero-mean Gaussian random field of
+A unit is a set of model layers (0-based, as every index in gwsim scenario files). Its field Y(x, y) is a zero-mean Gaussian random field of
 ln K with variance ``variance`` (of ln K, -), correlation lengths ``len_scale`` (m; one number, or
 [along the main axis, across it]) and main axis ``angle`` (degrees counter-clockwise from the grid's
 x axis); the unit's cells take K·exp(Y) (horizontal and vertical K alike), so the geometric mean of
 each cell's K stays the deterministic model's value and ``variance = 0`` gives that model exactly::
 
     [uncertainty.fields.gravel]
-    layers = [2, 3]
+    layers = [1, 2]
     variance = 0.5
     len_scale = [400.0, 200.0]
     angle = 0.0
@@ -54,9 +54,15 @@ class UnitField:
         if not (
             isinstance(layers, list)
             and layers
-            and all(isinstance(k, int) and 1 <= k <= nlay for k in layers)
+            and all(
+                isinstance(k, int) and not isinstance(k, bool) and 0 <= k < nlay for k in layers
+            )
         ):
-            raise SpecError(f"{where}.layers", f"{layers!r} are not layers", f"list 1..{nlay}")
+            raise SpecError(
+                f"{where}.layers",
+                f"{layers!r} are not layers",
+                f"list layers 0..{nlay - 1} (0-based)",
+            )
         variance = table.get("variance")
         if isinstance(variance, bool) or not isinstance(variance, (int, float)):
             raise SpecError(
@@ -93,7 +99,7 @@ class UnitField:
             points.append((float(point["x"]), float(point["y"]), float(point["k"])))
         return cls(
             name,
-            tuple(k - 1 for k in layers),
+            tuple(layers),
             float(variance),
             (float(scale[0]), float(scale[1])),
             float(table.get("angle", 0.0)),

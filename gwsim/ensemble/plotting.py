@@ -13,7 +13,7 @@ def plot_probability(run: EnsembleRun, zones: dict, title: str):
     """One panel per map: probability colours, 50/90/95 % outlines, the deterministic zone."""
     import matplotlib.pyplot as plt
 
-    from gwsim.plots import draw_geometry, map_frame
+    from gwsim.mapping import draw_geometry, map_frame
 
     xe, ye = run.lattice
     cx, cy = run.flow.grid.to_model(*np.meshgrid(xe, ye))

@@ -13,12 +13,11 @@ import numpy as np
 import xarray as xr
 from shapely.geometry import mapping
 
-from gwsim.capture import mask_to_polygon, write_geojson
+from gwsim.capture import mask_to_polygon
 from gwsim.ensemble.plotting import plot_probability
 from gwsim.ensemble.realization import MAPS
 from gwsim.ensemble.runner import EnsembleRun
-from gwsim.provenance import atomic_path
-from gwsim.tables import markdown_table, write_table
+from gwsim.writers import atomic_path, markdown_table, write_geojson, write_table
 
 LEVELS = (0.5, 0.9, 0.95)  # probabilities of the probabilistic zones
 PERCENTILES = (5, 10, 50, 90, 95)
@@ -119,7 +118,7 @@ def driver_rows(run: EnsembleRun) -> list[dict]:
 
 def write_products(run: EnsembleRun, out: str | Path, title: str, attrs: dict) -> list[Path]:
     """Write every product into ``out``; return the paths."""
-    from gwsim.plots import save_figure
+    from gwsim.mapping import save_figure
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

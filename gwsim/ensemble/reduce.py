@@ -20,7 +20,7 @@ import numpy as np
 
 from gwsim.ensemble.realization import RealizationResult
 from gwsim.errors import GwsimError
-from gwsim.provenance import atomic_path
+from gwsim.writers import atomic_path
 
 
 class RecordStore:

@@ -17,7 +17,7 @@
     [uncertainty.parameters]         # site parameters (params.toml keys), their own units
     "aquifer.porosity" = { distribution = "uniform", low = 0.20, high = 0.30 }
     [uncertainty.fields.gravel]      # ln-K random field of a unit (gwsim.ensemble.fields)
-    layers = [2, 3]
+    layers = [1, 2]
     variance = 0.5
     len_scale = [400.0, 200.0]
 
