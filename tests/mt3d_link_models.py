@@ -193,3 +193,56 @@ def read_link_records(path, shape) -> list[tuple[str, tuple[int, int], object]]:
             records.append((label, key, np.frombuffer(data[pos : pos + 4 * n], "<f4")))
             pos += 4 * n
     return records
+
+
+def run_mf6_newton_rotated(workspace) -> None:
+    """A MODFLOW 6 model MODFLOW-NWT cannot represent: Newton, horizontal anisotropy rotated 30°
+    (XT3D, the full conductivity tensor).
+
+    One convertible layer (0 to 20 m) of 30 x 30 cells of 10 m, water table near 15 m; fixed
+    heads on all four edges falling 2 m from west to east (h = 16 - x/150), so the head gradient
+    is uniform along x and the flow, K·(-grad h), turns toward +y by atan(Kxy/Kxx) = 23.4° with K
+    20 m/d along 30° and 4 m/d across; steady.
+    """
+    sim = flopy.mf6.MFSimulation(sim_ws=str(workspace), exe_name=str(find_executable("mf6")))
+    flopy.mf6.ModflowTdis(sim, nper=1, perioddata=[(1.0, 1, 1.0)])
+    flopy.mf6.ModflowIms(
+        sim,
+        complexity="complex",
+        outer_dvclose=MF6_CLOSE,
+        inner_dvclose=MF6_CLOSE / 10,
+        linear_acceleration="bicgstab",
+    )
+    gwf = flopy.mf6.ModflowGwf(sim, modelname="gwf", save_flows=True, newtonoptions="NEWTON")
+    flopy.mf6.ModflowGwfdis(gwf, nlay=1, nrow=30, ncol=30, delr=10.0, delc=10.0, top=20.0, botm=0.0)
+    flopy.mf6.ModflowGwfnpf(
+        gwf,
+        icelltype=1,
+        k=20.0,
+        k22=4.0,
+        angle1=30.0,
+        xt3doptions=True,
+        save_flows=True,
+        save_saturation=True,
+    )
+    flopy.mf6.ModflowGwfic(gwf, strt=15.0)
+    flopy.mf6.ModflowGwfchd(
+        gwf,
+        stress_period_data={
+            0: [
+                [(0, i, j), 16.0 - (j + 0.5) * 10.0 / 150.0]
+                for i in range(30)
+                for j in range(30)
+                if i in (0, 29) or j in (0, 29)
+            ]
+        },
+    )
+    flopy.mf6.ModflowGwfoc(
+        gwf,
+        head_filerecord="gwf.hds",
+        budget_filerecord="gwf.cbc",
+        saverecord=[("HEAD", "ALL"), ("BUDGET", "ALL")],
+    )
+    sim.write_simulation(silent=True)
+    ok, out = sim.run_simulation(silent=True)
+    assert ok, out[-20:]

@@ -103,7 +103,7 @@ class _Writer:
     and MT3D-USGS open their binary files (``openspec.inc``)."""
 
     def __init__(self, path: Path, shape: tuple[int, int, int]):
-        self.file = open(path, "wb")  # noqa: SIM115 - closed by close()
+        self.file = open(path, "wb")
         self.nlay, self.nrow, self.ncol = shape
 
     def record(self, *items: np.ndarray) -> None:
