@@ -14,6 +14,7 @@ precision, so concentrations must agree within 1e-5 of the peak (measured 2.0e-7
 transient).
 """
 
+import dataclasses
 import shutil
 
 import flopy
@@ -178,3 +179,25 @@ def test_newton_model_with_rotated_anisotropy(tmp_path):
         np.degrees(np.arctan(16 * np.sin(np.pi / 6) * np.cos(np.pi / 6) / 16)), abs=2.0
     )
     assert result.percent_discrepancy is not None and result.percent_discrepancy < 0.1
+
+
+def test_recharge_on_two_cells_of_a_column_goes_to_wel(case):
+    """MODFLOW 6 may recharge several cells of a column (list-based RCH); LMT's RCH record holds
+    one layer per column, so the lower cells' recharge is written as WEL point sources."""
+    ws, flow, spec = case
+    recharge = flow.sources["rcha_0"]
+    deeper = np.zeros_like(recharge)
+    deeper[:, 1, :2, :] = 0.5 * recharge[:, 0, :2, :]  # rows 0-1 also recharged in layer 2
+    sources = {n: q for n, q in flow.sources.items() if n != "wel_0"} | {"rch_deep": deeper}
+    types = {n: flow.source_types.get(n, "RCH") for n in sources}
+    changed = dataclasses.replace(flow, sources=sources, source_types=types)
+    info = write_link_file(changed, ws / "deep.ftl", spec.steps)
+    records = models.read_link_records(ws / "deep.ftl", flow.shape)
+    wel = next(r[2] for r in records if r[0] == "WEL")
+    rch = next(r[2] for r in records if r[0] == "RCH")
+    recharged = np.argwhere(deeper[0, 1] != 0)  # not the fixed-head column: MODFLOW 6 skips it
+    assert len(recharged) == 30
+    assert [c for c, _ in wel] == [(2, i + 1, j + 1) for i, j in recharged]
+    np.testing.assert_allclose([q for _, q in wel], deeper[0, 1][deeper[0, 1] != 0], rtol=1e-6)
+    assert np.all(rch[0] == 1)  # 1-based layer of the uppermost recharged cell
+    assert info.max_points == 24 + 10 + 5 + 24 + 30  # CHD, RIV, DRN, GHB, deep recharge

@@ -42,8 +42,9 @@ from gwsim.flowfield import FlowField
 HEADER = "MT3D4.00.00"
 INACTIVE = 1e30  # MT3D's marker of an inactive (or dry) cell in the THKSAT record
 CONFINED = -111.0  # LMT's marker of a confined cell (MT3D takes its full thickness)
-POINT_LABELS = ("CNH", "WEL", "DRN", "RIV", "GHB")  # in MT3D-USGS's reading order
+POINT_LABELS = ("CNH", "WEL", "DRN", "RIV", "GHB")
 AREAL_LABELS = ("RCH", "EVT")
+READ_ORDER = ("CNH", "WEL", "DRN", "RCH", "EVT", "RIV", "GHB")  # MT3D-USGS's FMI1MF5RP2A
 _LABEL_OF_TYPE = {
     "CHD": "CNH",
     "WEL": "WEL",
@@ -167,6 +168,24 @@ def _areal_sources(flow) -> dict[str, np.ndarray]:
     return areal
 
 
+def _step_points(points, areal, split, t: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """(cells, flows) of each point record at step ``t``: the packages' cells, plus recharge and
+    ET that are not the uppermost of their column (in WEL), and an always-present CNH."""
+    parts = {label: [(cells, q[t]) for cells, q in pkgs] for label, pkgs in points.items()}
+    for label, (_, _, rest) in split.items():
+        if rest.any():
+            cells = np.argwhere(rest)
+            parts.setdefault("WEL", []).append((cells, areal[label][t][tuple(cells.T)]))
+    parts.setdefault("CNH", [])
+    return {
+        label: (
+            np.concatenate([c for c, _ in pkgs] + [np.zeros((0, 3), int)]),
+            np.concatenate([q for _, q in pkgs] + [np.zeros(0)]),
+        )
+        for label, pkgs in parts.items()
+    }
+
+
 def write_link_file(
     flow: FlowField, path: str | Path, steps: list[list[int]] | None = None
 ) -> LinkInfo:
@@ -211,9 +230,9 @@ def write_link_file(
     try:
         writer.record(
             np.frombuffer(HEADER.encode("ascii"), np.uint8),
-            np.array([*flags, n_chd, int(steady), len(steps), *[0] * 12], np.int32),
+            np.array([*flags, n_chd, int(steady), len(steps), *[0] * 12], "<i4"),
         )
-        n = 0
+        n = 0  # index of the step among those written
         for kper, period in enumerate(steps, start=1):
             for kstp, t in enumerate(period, start=1):
                 thk = np.where(flow.icelltype == 0, CONFINED, thickness[t])
@@ -224,23 +243,9 @@ def write_link_file(
                         writer.array(kper, kstp, text, q[t])
                 if not steady:
                     writer.array(kper, kstp, "STO", sum(q[t] for q in storage))
-                now = {
-                    label: [(cells, q[t]) for cells, q in parts] for label, parts in points.items()
-                }
-                for label, parts in split.items():
-                    _, _, rest = parts[n]
-                    cells = np.argwhere(rest)
-                    now["WEL"].append((cells, areal[label][t][tuple(cells.T)]))
-                lists = {
-                    label: (
-                        np.concatenate([c for c, _ in parts] + [np.zeros((0, 3), int)]),
-                        np.concatenate([q for _, q in parts] + [np.zeros(0)]),
-                    )
-                    for label, parts in now.items()
-                }
-                lists.setdefault("CNH", (np.zeros((0, 3), int), np.zeros(0)))
+                lists = _step_points(points, areal, {lb: p[n] for lb, p in split.items()}, t)
                 max_points = max(max_points, sum(len(q) for _, q in lists.values()))
-                for label in ("CNH", "WEL", "DRN", "RCH", "EVT", "RIV", "GHB"):
+                for label in READ_ORDER:
                     if label in split:
                         layer, rate, _ = split[label][n]
                         writer.areal(kper, kstp, label, layer, rate)
