@@ -66,10 +66,10 @@ def main() -> None:
         print(f"MODFLOW 6 flow run and read: {time.perf_counter() - start:.1f} s")
         wells = next(b for b in spec.boundaries if b.name == "chajia_wells")
         river = next(b for b in spec.boundaries if b.kind == "riv")
-        k, i, j = (int(v) for v in wells.cells[0])
+        _, i, j = (int(v) for v in wells.cells[0])
         river_row = int(np.median(river.cells[river.cells[:, 2] == j][:, 1]))
         away = 1 if i > river_row else -1  # across the valley, away from the river
-        si = i + away * int(round(300.0 / flow.grid.delc[i]))
+        si = i + away * round(300.0 / flow.grid.delc[i])
         x, y = flow.grid.xcenters[si, j], flow.grid.ycenters[si, j]
         z = 0.5 * (flow.grid.botm[1, si, j] + flow.grid.cell_top[1, si, j])
         sources = [Source(x, y, z, mass_rate=100.0)]
@@ -105,11 +105,15 @@ def main() -> None:
                 f"t = {t / YEAR:4.0f} a  wells (NWT link): {np.round(nwt.at(well_xyz, t), 5)}"
                 f"  (gwsim link): {np.round(link.at(well_xyz, t), 5)}"
             )
-        print(f"mass discrepancy: NWT link {nwt.percent_discrepancy} %, gwsim link "
-              f"{link.percent_discrepancy} %")
+        print(
+            f"mass discrepancy: NWT link {nwt.percent_discrepancy} %, gwsim link "
+            f"{link.percent_discrepancy} %"
+        )
         print(f"transport(engine='mt3d') as shipped (MODFLOW-NWT + MT3D): {t_nwt:.1f} s")
-        print(f"transport with gwsim's link file (no MODFLOW-NWT): {t_link:.1f} s "
-              f"(of which link file + MT3D-USGS {timings['link engine']:.1f} s)")
+        print(
+            f"transport with gwsim's link file (no MODFLOW-NWT): {t_link:.1f} s "
+            f"(of which link file + MT3D-USGS {timings['link engine']:.1f} s)"
+        )
         for name, ws in (("NWT link", tmp / "nwt"), ("gwsim link", tmp / "link")):
             listing = (ws / "transport.list").read_text(errors="replace")
             steps = listing.count("TRANSPORT STEP NO.")
