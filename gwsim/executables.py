@@ -148,13 +148,18 @@ def read_manifest(bindir: Path | None = None) -> dict[str, ExecutableInfo]:
     return {k: ExecutableInfo(**v) for k, v in json.loads(path.read_text()).items()}
 
 
+def manifest_folders(path: Path) -> list[Path]:
+    """Folders whose manifest may describe the program at ``path``, in lookup order."""
+    return list(dict.fromkeys([*_candidate_dirs(), path.parent]))
+
+
 def describe_executable(name: str) -> str:
     """One-line description of program ``name`` for provenance attributes."""
     try:
         path = find_executable(name)
     except ExecutableError:
         return "not installed"
-    for folder in (path.parent, gwsim_bindir()):
+    for folder in manifest_folders(path):
         info = read_manifest(folder).get(name)
         if info and Path(info.path) == path:
             probe = _describe_probe(info.dispersion_probe) if name == "mf6" else ""

