@@ -48,7 +48,7 @@ class Mt3dFlowSpec:
     perlen: np.ndarray  # (nper,) d
     nstp: np.ndarray  # (nper,) flow time steps
     tsmult: np.ndarray  # (nper,) flow time-step multiplier
-    dt_max: np.ndarray  # (nper,) longest transport step, d
+    dt_max: np.ndarray | None  # (nper,) longest transport step, d; None: MT3D's Courant control
     times: np.ndarray  # (nt,) output times, d
     problem: SoluteProblem
     courant: float = 0.5  # largest Courant number of the explicit TVD advection step
@@ -145,7 +145,7 @@ def build_mt3d_on_link(
         sconc=0.0,
         nprs=len(spec.times),
         timprs=list(spec.times),
-        dt0=list(spec.dt_max),
+        dt0=0.0 if spec.dt_max is None else list(spec.dt_max),
         mxstrn=MAX_TRANSPORT_STEPS,
         ttsmult=1.0,
     )
