@@ -102,12 +102,10 @@ def find_executable(name: str) -> Path:
         raise ExecutableError(f"unknown program {name!r}; gwsim knows {', '.join(PROGRAMS)}")
     for folder in _candidate_dirs():
         registered = read_manifest(folder).get(name)
-        for path in [Path(registered.path)] if registered else []:
+        recorded = [Path(registered.path)] if registered else []
+        for path in [*recorded, folder / _exe_name(name)]:
             if path.is_file() and os.access(path, os.X_OK):
                 return path
-        path = folder / _exe_name(name)
-        if path.is_file() and os.access(path, os.X_OK):
-            return path
     on_path = shutil.which(name)
     if on_path:
         return Path(on_path)

@@ -168,6 +168,12 @@ def build_mt3d_on_link(
 
 def _check_schedule(spec: Mt3dFlowSpec) -> None:
     single = spec.steps == [[0]] and spec.flow.ntimes == 1
+    if single and not spec.flow.steady and int(np.sum(spec.nstp)) > 1:
+        raise GwsimError(
+            "the flow field's one saved step exchanges water with storage, so MT3D-USGS would "
+            "read a new flow step for every period: save every step of the transient flow run "
+            "(OC: HEAD ALL, BUDGET ALL), or run it steady"
+        )
     if not single and [len(s) for s in spec.steps] != [int(n) for n in spec.nstp]:
         raise GwsimError(
             f"MT3D periods have {list(map(int, spec.nstp))} flow steps but the link file would "
