@@ -54,9 +54,11 @@ def _run(args) -> int:
 
 
 def _install(args) -> int:
-    from gwsim.executables import install_executables
+    from gwsim.executables import install_executables, register_mf6
 
     install_executables(bindir=args.bindir, force=args.force)
+    if args.mf6:
+        register_mf6(args.mf6, bindir=args.bindir)
     return 0
 
 
@@ -93,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     install = sub.add_parser("install-exes", help="install mf6, mfnwt, mt3dusgs and mp7")
     install.add_argument("--bindir", default=None, help="target folder (default: inside the venv)")
     install.add_argument("--force", action="store_true", help="reinstall even if present")
+    install.add_argument(
+        "--mf6", default=None, help="use this mf6 executable (e.g. a newer official release)"
+    )
     install.set_defaults(func=_install)
     exes = sub.add_parser("exes", help="list the MODFLOW programs gwsim uses")
     exes.set_defaults(func=_list_exes)

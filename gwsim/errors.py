@@ -91,3 +91,14 @@ class TruncatedZoneWarning(GwsimWarning):
 
 class IncompleteZoneWarning(GwsimWarning):
     """A transient flow simulation ended before the tracked water reached the wells."""
+
+
+class Mf6DispersionWarning(GwsimWarning):
+    """The MODFLOW 6 in use turns the dispersion tensor wrongly where the flow has qy < 0.
+
+    modflow6 issue #2826, fixed by PR #2849 (June 2026): MODFLOW 6 up to then (the PyPI wheel's
+    6.4.1 included) takes the tensor's horizontal angle from ``acos``, so plumes in flow with a
+    southward (qy < 0) component spread along the mirrored direction. Ways out: an official
+    MODFLOW 6 release from after mid-2026 (``get-modflow``, then ``gwsim install-exes --mf6
+    PATH``), or ``engine="mt3d"`` (MT3D-USGS, which is right).
+    """

