@@ -1,8 +1,9 @@
 """The ``gwsim`` command line.
 
-``gwsim run SCENARIO.toml [--out DIR]`` runs a scenario end to end; ``gwsim install-exes`` installs
-the MODFLOW programs; ``gwsim exes`` lists them. Errors print as one line naming the problem and
-the fix, with exit status 2 (bad input) or 1 (a failed run).
+``gwsim run SCENARIO.toml [--out DIR]`` runs a scenario end to end and writes ``report.html`` into
+its folder; ``gwsim portal DIR... --out site/`` writes one page of several run folders;
+``gwsim install-exes`` installs the MODFLOW programs; ``gwsim exes`` lists them. Errors print as
+one line naming the problem and the fix, with exit status 2 (bad input) or 1 (a failed run).
 """
 
 from __future__ import annotations
@@ -17,11 +18,14 @@ from gwsim.errors import EngineError, GwsimError
 
 
 def _run(args) -> int:
+    from gwsim.portal import write_run_page
     from gwsim.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     start = time.perf_counter()
-    written = scenario.run(args.out)
+    out = args.out or f"out/{scenario.name}"
+    written = scenario.run(out)
+    written.append(write_run_page(out))
     print(f"done in {time.perf_counter() - start:.1f} s; wrote:")
     for path in written:
         print(f"  {path}")
@@ -47,6 +51,14 @@ def _list_exes(args) -> int:
     return 0
 
 
+def _portal(args) -> int:
+    from gwsim.portal import write_site
+
+    path = write_site(args.folders, args.out)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gwsim",
@@ -58,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("scenario", help="scenario TOML file")
     run.add_argument("--out", default=None, help="output folder (default out/<scenario name>/)")
     run.set_defaults(func=_run)
+    portal = sub.add_parser("portal", help="one self-contained HTML page of several run folders")
+    portal.add_argument("folders", nargs="+", help="run folders (as `gwsim run` wrote them)")
+    portal.add_argument("--out", default="site", help="folder for index.html (default site/)")
+    portal.set_defaults(func=_portal)
     install = sub.add_parser("install-exes", help="install mf6, mfnwt, mt3dusgs and mp7")
     install.add_argument("--bindir", default=None, help="target folder (default: inside the venv)")
     install.add_argument("--force", action="store_true", help="reinstall even if present")
