@@ -315,3 +315,9 @@ def add_computed_layers(run: Run) -> None:
             run.layers.append(plume_layer(path, folder, limit, kind.rstrip("s"), visible))
     if rows:
         run.layers.append(enterprise_layer(folder, rows))
+    monitoring = sorted(
+        (layer for layer in run.layers if layer.style == "monitoring"),
+        key=lambda layer: int(layer.key.rsplit("_", 1)[-1]),
+    )
+    for layer in monitoring[:-1]:  # designs by number of wells: the largest shown first
+        layer.visible = False

@@ -17,7 +17,8 @@
       area: "面积（ha）", noFeatures: "此运行没有可显示在地图上的图层。",
       bandLow: "0.1–1 倍 III 类限值", bandHigh: "超过 III 类限值", rank: "风险排序",
       numerical: "数值法", empirical: "经验法", contour: "等水位线", river: "河流",
-      well: "抽水井", monitoring: "监测井", enterprise: "企业", generic: "其他要素"
+      well: "抽水井", monitoring: "监测井", enterprise: "企业", generic: "其他要素",
+      class1: "一级保护区", class2: "二级保护区", quasi: "准保护区"
     },
     en: {
       map: "Map", tables: "Tables", report: "Report", provenance: "Provenance", files: "Data files",
@@ -34,7 +35,8 @@
       bandLow: "0.1–1 × Class III limit", bandHigh: "above the Class III limit", rank: "risk rank",
       numerical: "numerical", empirical: "empirical", contour: "head contour", river: "river",
       well: "pumping well", monitoring: "monitoring well", enterprise: "enterprise",
-      generic: "other features"
+      generic: "other features", class1: "class 1 zone", class2: "class 2 zone",
+      quasi: "outer (quasi-protection) zone"
     }
   };
   var ZONE_COLORS = { class1: "#d7301f", class2: "#fc8d59", quasi: "#fdd49e" };
@@ -93,6 +95,9 @@
     });
   });
 
+  function probabilityOf(p) {
+    return p.probability_at_least !== undefined ? p.probability_at_least : p.probability;
+  }
   function style(layer, f) {
     var p = f.properties, s = layer.style;
     if (s === "protection_numerical" || s === "zones")
@@ -102,8 +107,7 @@
     if (s === "keyzones")
       return { fill: keyzoneColor[p.zone] || "#ccc", fo: 0.5, stroke: "#444", sw: 0.6 };
     if (s === "probability") {
-      var pr = Number(p.probability !== undefined ? p.probability : p.level);
-      var g = isNaN(pr) ? 0.5 : pr;
+      var pr = Number(probabilityOf(p)), g = isNaN(pr) ? 0.5 : pr;
       return { fill: "rgb(" + Math.round(255 - 200 * g) + "," + Math.round(255 - 90 * g) + ","
         + Math.round(255 - 200 * g) + ")", fo: 0.55, stroke: "#1b7837", sw: 1 };
     }
@@ -283,12 +287,12 @@
     l.layer.features.forEach(function (f) {
       var p = f.properties, st = style(l.layer, f);
       if (s === "keyzones") add(p.zone, txt({ en: p.name_en, zh: p.name_zh }), st);
-      else if (s.indexOf("protection") === 0 || s === "zones") add(p.zone, p.zone + (p.travel_time_d ? " (" + p.travel_time_d + " d)" : ""), st);
+      else if (s.indexOf("protection") === 0 || s === "zones") add(p.zone, (UI[state.lang][p.zone] || p.zone) + (p.travel_time_d ? " (" + p.travel_time_d + " d)" : ""), st);
       else if (s === "plume") add(p.band, p.band ? t("bandHigh") : t("bandLow"), st);
       else if (s === "contours") add("c", t("contour"), st);
       else if (s === "rivers") add("r", t("river"), st);
       else if (POINT[s]) add(s, t({ wells: "well", monitoring: "monitoring", enterprises: "enterprise" }[s] || "generic"), { point: POINT[s] });
-      else if (s === "probability") add(p.probability !== undefined ? p.probability : p.level, String(p.probability !== undefined ? p.probability : (p.level || "")), st);
+      else if (s === "probability") add(probabilityOf(p), "P ≥ " + probabilityOf(p), st);
       else add("g", t("generic"), pointsOf(f.geometry).length ? { point: POINT.generic } : st);
     });
     return out;
@@ -340,7 +344,7 @@
     side.appendChild(legend);
     side.appendChild(el("h3", { text: t("props") }));
     side.appendChild(propsPanel());
-    if (DATA.lonlat) side.appendChild(el("p", { "class": "small", text: t("latlon").replace("{e}", DATA.lonlat.max_error_m.toFixed(3)) }));
+    if (DATA.lonlat) side.appendChild(el("p", { "class": "small", text: t("latlon").replace("{e}", DATA.lonlat.max_error_m.toPrecision(2)) }));
   }
   function requirementsBlock(p) {
     var first = state.lang, other = first === "zh" ? "en" : "zh", div = el("div", { "class": "req" });
