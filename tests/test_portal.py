@@ -453,7 +453,8 @@ def test_page_in_a_browser(run_folder, tmp_path):
     def actions(page):
         _toggle_and_switch(page)
         page.locator('#world g[data-layer$="/keyzones"] path').first.click(force=True)
-        assert "Management requirements" in page.locator("#props").inner_text()
+        props = page.locator("#props").inner_text()
+        assert "Management requirements" in props and "°N" in props and "EPSG:4548" in props
         page.click("nav button[data-tab=tables]")
         cells = page.locator('table[data-table="synthetic/protection_zones"] tbody tr')
         shown = [row.locator("td").all_inner_texts() for row in cells.all()]

@@ -162,6 +162,14 @@ def read_csv_table(path: Path, folder: Path) -> Table:
     )
 
 
+def table_order(table: Table) -> tuple[int, str]:
+    """Known tables in the order of ``labels.json`` (``wells_<n>`` by its prefix), then the
+    others by name."""
+    known = list(labels()["tables"])
+    stem = re.sub(r"(?<=_)\d+$", "", table.key)
+    return (known.index(stem) if stem in known else len(known), table.key)
+
+
 def read_json(path: Path) -> dict:
     """A JSON file; a :class:`PortalError` naming it when it is unreadable."""
     try:
@@ -253,6 +261,7 @@ def collect_run(folder: str | Path, name: str | None = None) -> Run:
     balance = water_balance(run.summary)
     if balance is not None:
         run.tables.append(balance)
+    run.tables.sort(key=table_order)
     for md_name, text in run.texts.items():
         for image in markdown_images(text):
             if not (folder / image).is_file():

@@ -161,8 +161,28 @@ def head_contour_layer(path: Path) -> Layer:
     )
 
 
+def well_features(flow, name: str, cells: np.ndarray) -> list[dict]:
+    """One point per pumping column of the WEL package ``name``: its screened layers (1-based)
+    and total rate (m³/d, positive) at the last stress period."""
+    rates = flow.sources[name][-1]
+    columns: dict[tuple[int, int], dict] = {}
+    for lay, r, c in cells:
+        rate = -float(rates[lay, r, c])
+        if rate > 0:
+            entry = columns.setdefault((int(r), int(c)), {"name": name, "layers": [], "rate": 0.0})
+            entry["layers"].append(int(lay) + 1)
+            entry["rate"] += rate
+    return [
+        _feature(
+            {"type": "Point", "coordinates": [flow.grid.xcenters[r, c], flow.grid.ycenters[r, c]]},
+            {"name": e["name"], "layers": e["layers"], "rate_m3_d": round(e["rate"], 1)},
+        )
+        for (r, c), e in columns.items()
+    ]
+
+
 def model_layers(model_dir: Path) -> list[Layer]:
-    """Rivers (merged cells of RIV, DRN and SFR packages) and pumping wells (WEL cells with
+    """Rivers (merged cells of RIV, DRN and SFR packages) and pumping wells (per column, with
     their rates, m³/d) of the MODFLOW 6 model in ``model_dir``."""
     import shapely
 
@@ -189,16 +209,7 @@ def model_layers(model_dir: Path) -> list[Layer]:
                 _feature(shapely.geometry.mapping(merged), {"name": name, "package": kind})
             )
         elif kind == "WEL":
-            rates = flow.sources[name][-1]
-            for lay, r, c in cells:
-                rate = float(rates[lay, r, c])
-                if rate < 0:
-                    point = {
-                        "type": "Point",
-                        "coordinates": [flow.grid.xcenters[r, c], flow.grid.ycenters[r, c]],
-                    }
-                    props = {"name": name, "layer": int(lay) + 1, "rate_m3_d": round(-rate, 1)}
-                    wells.append(_feature(point, props))
+            wells += well_features(flow, name, cells)
     return [
         Layer("rivers", title_of("layers", "rivers"), "rivers", rivers, file=model_dir.name + "/"),
         Layer(

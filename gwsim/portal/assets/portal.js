@@ -46,7 +46,7 @@
     protection_empirical: 5, plume: 6, rivers: 7, contours: 8, wells: 9, monitoring: 10,
     enterprises: 11 };
   var state = {
-    lang: "zh", tab: "map", visible: {}, plumeTime: null, selected: null,
+    lang: "zh", tab: "map", visible: {}, plumeTime: null, selected: null, clicked: null,
     view: null, sort: {}, filter: {}
   };
 
@@ -206,6 +206,7 @@
       if (drag && drag.moved) return;
       var target = e.target.__feature ? e.target : null;
       state.selected = target ? target.__feature : null;
+      state.clicked = worldAt(e);
       sidePanel();
     });
   }
@@ -220,12 +221,13 @@
     var r = map.svg.getBoundingClientRect(), sz = size(), v = state.view;
     return [v.cx + (e.clientX - r.left - sz[0] / 2) / v.k, v.cy - (e.clientY - r.top - sz[1] / 2) / v.k];
   }
-  function showCoords(e) {
-    var w = worldAt(e), ll = toLonLat(w[0], w[1]);
+  function coordText(w) {
+    var ll = toLonLat(w[0], w[1]);
     var text = "E " + w[0].toFixed(1) + "  N " + w[1].toFixed(1) + " m (" + (DATA.crs || "model") + ")";
     if (ll) text += "  ·  " + ll[1].toFixed(5) + "°N " + ll[0].toFixed(5) + "°E";
-    document.getElementById("coords").textContent = text;
+    return text;
   }
+  function showCoords(e) { document.getElementById("coords").textContent = coordText(worldAt(e)); }
   function drawFeatures() {
     var world = map.world;
     while (world.firstChild) world.removeChild(world.firstChild);
@@ -362,6 +364,7 @@
     if (!sel) return el("p", { "class": "small", text: t("clickHint") });
     var box = el("div", { "class": "props", id: "props" });
     box.appendChild(el("p", {}, [el("b", { text: txt(sel.layer.layer.title) })]));
+    if (state.clicked) box.appendChild(el("p", { "class": "small", text: coordText(state.clicked) }));
     var tbody = el("tbody");
     Object.keys(sel.feature.properties).forEach(function (k) {
       if (k.indexOf("requirements") === 0) return;
