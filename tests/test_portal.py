@@ -12,6 +12,7 @@ import csv
 import json
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -20,6 +21,7 @@ import pytest
 import xarray as xr
 
 from gwsim.cli import main
+from gwsim.errors import TruncatedZoneWarning
 from gwsim.portal import PAGE_NAME, PortalError, collect_run, write_run_page, write_site
 from gwsim.portal.page import lonlat_fit
 from gwsim.writers import write_geojson, write_table
@@ -367,12 +369,13 @@ def test_cli_portal_reports_bad_input(tmp_path, capsys):
 def tiny_run(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("tiny")
     (folder / "tiny.toml").write_text(TINY_SCENARIO)
-    assert main(["run", str(folder / "tiny.toml"), "--out", str(folder / "out")]) == 0
+    with warnings.catch_warnings(record=True) as caught:  # the CLI resets the warning filters
+        assert main(["run", str(folder / "tiny.toml"), "--out", str(folder / "out")]) == 0
+    assert {type(w.message) for w in caught} <= {TruncatedZoneWarning}  # a small model
     return folder / "out"
 
 
 @pytest.mark.needs_mf6
-@pytest.mark.filterwarnings("ignore::gwsim.errors.TruncatedZoneWarning")  # a small model
 def test_gwsim_run_writes_report_html(tiny_run):
     data = page_data(tiny_run / PAGE_NAME)
     layers = {layer["key"]: layer for layer in data["runs"][0]["layers"]}
@@ -471,7 +474,6 @@ def test_page_in_a_browser(run_folder, tmp_path):
 
 @needs_browser
 @pytest.mark.needs_mf6
-@pytest.mark.filterwarnings("ignore::gwsim.errors.TruncatedZoneWarning")
 def test_run_page_in_a_browser(tiny_run, tmp_path):
     shot = tmp_path / "tiny.png"
     errors, requests = open_in_browser(tiny_run / PAGE_NAME, shot, _toggle_and_switch)
