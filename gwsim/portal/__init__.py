@@ -2,7 +2,8 @@
 (``report.html``, written at the end of every ``gwsim run``) and one for several run folders
 (``gwsim portal DIR... --out site/`` writes ``site/index.html``).
 
-:mod:`~gwsim.portal.collect` reads a run folder's products into a data model,
+:mod:`~gwsim.portal.collect` reads a run folder's products into the data model of
+:mod:`~gwsim.portal.model`,
 :mod:`~gwsim.portal.layers` makes the map layers, :mod:`~gwsim.portal.page` renders the page
 with the script and style sheet of ``assets/`` inlined. docs/portal.md describes the page.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gwsim.portal.collect import PAGE_NAME, PortalError, Run, collect_run
+from gwsim.portal.collect import PAGE_NAME, collect_run
+from gwsim.portal.model import PortalError, Run
 from gwsim.portal.page import write_page
 
 SITE_TITLE = {

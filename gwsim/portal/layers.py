@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from gwsim.errors import GwsimError
-from gwsim.portal.collect import Layer, PortalError, Run, labels, title_of
+from gwsim.portal.model import Layer, PortalError, Run, labels, title_of
 
 # GeoJSON products with their own drawing style, by file stem (others: "generic")
 STYLES = {"keyzones": "keyzones", "probability_zones": "probability", "zones": "zones"}

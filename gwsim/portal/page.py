@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from gwsim._version import __version__
-from gwsim.portal.collect import PortalError, Run, labels
+from gwsim.portal.model import PortalError, Run, labels
 from gwsim.writers import atomic_path
 
 FIT_POINTS = 9  # points per side of the grid the lat/lon polynomial is fitted on
