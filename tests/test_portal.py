@@ -473,6 +473,29 @@ def test_page_in_a_browser(run_folder, tmp_path):
 
 
 @needs_browser
+def test_site_in_a_browser(run_folder, tmp_path):
+    other = make_run_folder(tmp_path / "other")
+    page_path = write_site([run_folder, other], tmp_path / "site")
+
+    def actions(page):
+        assert page.locator("h4").all_inner_texts()[:2] == [
+            "synthetic (run) ⌖",
+            "synthetic (other) ⌖",
+        ]
+        page.locator(".zoomrun").first.click()  # zoom to one run (both cover the same area)
+        page.click("nav button[data-tab=provenance]")
+        assert "abc123" in page.locator("main").inner_text()  # inputs_sha256 of the files
+        page.click("nav button[data-tab=files]")
+        href = page.locator("a", has_text="plumes/plant_tce_abnormal.nc").first.get_attribute(
+            "href"
+        )
+        assert href == "../run/plumes/plant_tce_abnormal.nc"
+
+    errors, requests = open_in_browser(page_path, tmp_path / "site.png", actions)
+    assert errors == [] and requests == []
+
+
+@needs_browser
 @pytest.mark.needs_mf6
 def test_run_page_in_a_browser(tiny_run, tmp_path):
     shot = tmp_path / "tiny.png"

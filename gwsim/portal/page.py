@@ -120,6 +120,7 @@ def run_data(run: Run, page_dir: Path) -> dict:
         "name": run.name,
         "href": "" if href == "." else href + "/",
         "crs": run.crs,
+        "bounds": bounds_of([run]),
         "notes": run.notes,
         "tables": [asdict(t) for t in run.tables],
         "layers": [asdict(layer) for layer in run.layers],

@@ -11,7 +11,7 @@
       layers: "图层", legend: "图例", props: "要素属性", clickHint: "点击地图要素查看属性",
       filter: "筛选…", download: "下载 CSV（当前显示的行）", rows: "行", time: "污染羽时间（d）",
       requirements: "管控要求", keyzones: "重点区划及管控要求", zoomIn: "放大", zoomOut: "缩小",
-      reset: "全图", key: "项目", value: "值", noData: "无", lang: "English",
+      reset: "全图", zoomRun: "缩放到此运行", key: "项目", value: "值", noData: "无", lang: "English",
       reportLang: "报告正文由模型自动生成，目前为英文。", figures: "图件", notes: "说明",
       latlon: "经纬度为多项式近似（最大误差 {e} m）", run: "运行", generated: "生成时间",
       area: "面积（ha）", noFeatures: "此运行没有可显示在地图上的图层。",
@@ -27,7 +27,7 @@
       filter: "Filter…", download: "Download CSV (rows shown)", rows: "rows",
       time: "Plume time (d)", requirements: "Management requirements",
       keyzones: "Key zones and management requirements", zoomIn: "Zoom in", zoomOut: "Zoom out",
-      reset: "Whole map", key: "Key", value: "Value", noData: "none", lang: "中文",
+      reset: "Whole map", zoomRun: "Zoom to this run", key: "Key", value: "Value", noData: "none", lang: "中文",
       reportLang: "", figures: "Figures", notes: "Notes",
       latlon: "lat/lon from a polynomial approximation (largest error {e} m)", run: "Run",
       generated: "Generated", area: "area (ha)",
@@ -211,8 +211,8 @@
     });
   }
   function size() { var r = map.svg.getBoundingClientRect(); return [r.width || 800, r.height || 600]; }
-  function fit() {
-    var b = DATA.bounds, sz = size();
+  function fit(bounds) {
+    var b = bounds || DATA.bounds, sz = size();
     var k = Math.min(sz[0] / Math.max(b[2] - b[0], 1), sz[1] / Math.max(b[3] - b[1], 1)) * 0.92;
     state.view = { cx: (b[0] + b[2]) / 2, cy: (b[1] + b[3]) / 2, k: k };
   }
@@ -322,7 +322,11 @@
     DATA.runs.forEach(function (run, ri) {
       var mine = LAYERS.filter(function (l) { return l.run === run; });
       if (!mine.length) return;
-      if (DATA.runs.length > 1) side.appendChild(el("h4", { text: run.name }));
+      if (DATA.runs.length > 1) {
+        side.appendChild(el("h4", {}, [document.createTextNode(run.name + " "), run.bounds ? el("button", {
+          type: "button", "class": "zoomrun", title: t("zoomRun"), text: "⌖",
+          onclick: function () { fit(run.bounds); redraw(); } }) : null]));
+      }
       mine.slice().reverse().forEach(function (l) {
         var box = el("input", { type: "checkbox", "data-layer": l.id, onchange: function (e) {
           state.visible[l.id] = e.target.checked;
