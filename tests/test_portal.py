@@ -342,6 +342,14 @@ def test_missing_layer_file_is_named_and_no_page_is_written(run_folder, tmp_path
     assert not (run_folder / PAGE_NAME).exists() and not (tmp_path / "site").exists()
 
 
+def test_a_run_without_a_layer_file_notes_it(run_folder):
+    (run_folder / "keyzones.geojson").unlink()  # a key-zone run with outputs.geojson = false
+    (run_folder / "keyzones.nc").write_bytes(b"")
+    page = write_run_page(run_folder, strict=False)
+    notes = page_data(page)["runs"][0]["notes"]
+    assert notes == ["keyzones.geojson was not written: the map does not show keyzones.nc"]
+
+
 def test_missing_figure_is_named(run_folder):
     (run_folder / "head_map.png").unlink()
     with pytest.raises(PortalError, match=r"head_map\.png is missing \(report\.md shows it\)"):

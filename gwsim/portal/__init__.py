@@ -22,9 +22,11 @@ SITE_TITLE = {
 }
 
 
-def write_run_page(folder: str | Path) -> Path:
-    """Write ``report.html`` into the run folder ``folder``; returns its path."""
-    run = collect_run(folder)
+def write_run_page(folder: str | Path, strict: bool = True) -> Path:
+    """Write ``report.html`` into the run folder ``folder``; returns its path. ``strict=False``
+    (``gwsim run``, on the folder it just wrote) notes a layer file the run chose not to write
+    on the page instead of raising."""
+    run = collect_run(folder, strict=strict)
     title = {"en": f"gwsim results: {run.name}", "zh": f"gwsim 计算成果：{run.name}"}
     return write_page([run], Path(folder) / PAGE_NAME, title)
 

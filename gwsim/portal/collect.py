@@ -47,8 +47,11 @@ def result_files(folder: Path) -> list[Path]:
     )
 
 
-def check_run_folder(folder: Path) -> None:
-    """Raise :class:`PortalError` when ``folder`` is not a run folder or misses a layer file."""
+def check_run_folder(folder: Path, strict: bool = True) -> list[str]:
+    """Raise :class:`PortalError` when ``folder`` is not a run folder or misses a layer file.
+
+    With ``strict=False`` (a run that just finished: it chose not to write a layer) a missing
+    layer file is returned as a note for the page instead."""
     if not folder.is_dir():
         raise PortalError(
             f"run folder {folder} does not exist (fix: give a folder `gwsim run` wrote)"
@@ -59,15 +62,21 @@ def check_run_folder(folder: Path) -> None:
             f"run folder {folder} holds no results (no summary.json, report.md, *.csv, *.geojson "
             "or *.nc) (fix: run `gwsim run SCENARIO.toml --out` into it first)"
         )
+    notes = []
     for pattern, required in COMPANIONS:
         for name in sorted(names):
             match = re.fullmatch(pattern, name)
             if match and match.expand(required) not in names:
+                missing = match.expand(required)
+                if not strict:
+                    notes.append(f"{missing} was not written: the map does not show {name}")
+                    continue
                 raise PortalError(
-                    f"run folder {folder}: layer file {match.expand(required)} is missing "
-                    f"({name} is there, and the map draws it from that file) (fix: rerun the "
-                    "scenario, or restore the file)"
+                    f"run folder {folder}: layer file {missing} is missing ({name} is there, "
+                    "and the map draws it from that file) (fix: rerun the scenario, or restore "
+                    "the file)"
                 )
+    return notes
 
 
 def read_csv_table(path: Path, folder: Path) -> Table:
@@ -162,13 +171,14 @@ def markdown_images(text: str) -> list[str]:
     return [m for m in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", text) if "://" not in m]
 
 
-def collect_run(folder: str | Path, name: str | None = None) -> Run:
+def collect_run(folder: str | Path, name: str | None = None, strict: bool = True) -> Run:
     """Read the run folder ``folder`` into a :class:`Run` (tables, layers, texts, figures,
-    provenance, file list). Raises :class:`PortalError` naming what is missing."""
+    provenance, file list). Raises :class:`PortalError` naming what is missing; with
+    ``strict=False`` a missing layer file is a note on the page (:func:`check_run_folder`)."""
     folder = Path(folder).resolve()
-    check_run_folder(folder)
+    notes = check_run_folder(folder, strict)
     files = result_files(folder)
-    run = Run(name=name or folder.name, folder=folder)
+    run = Run(name=name or folder.name, folder=folder, notes=notes)
     by_name = {p.name: p for p in files}
     if "summary.json" in by_name:
         run.summary = read_json(by_name["summary.json"])

@@ -337,6 +337,7 @@
         var row = el("label", { "class": "layer" }, [box, document.createTextNode(" " + txt(l.layer.title) + " (" + l.layer.features.length + ")")]);
         side.appendChild(row);
       });
+      run.notes.forEach(function (n) { side.appendChild(el("p", { "class": "small note", text: n })); });
       void ri;
     });
     side.appendChild(el("h3", { text: t("legend") }));
