@@ -350,6 +350,17 @@ def test_a_run_without_a_layer_file_notes_it(run_folder):
     assert notes == ["keyzones.geojson was not written: the map does not show keyzones.nc"]
 
 
+def test_an_unreadable_field_is_a_note(run_folder):
+    xr.Dataset({"mass": ("time", [1.0])}, coords={"time": [1.0]}).to_netcdf(
+        run_folder / "plumes" / "other.nc"
+    )
+    run = collect_run(run_folder)
+    (note,) = run.notes  # the KeyError's wording is xarray's
+    assert note.startswith("plumes/other.nc not shown on the map: KeyError")
+    assert "concentration" in note
+    assert "plume:plant_tce_abnormal" in {layer.key for layer in run.layers}
+
+
 def test_missing_figure_is_named(run_folder):
     (run_folder / "head_map.png").unlink()
     with pytest.raises(PortalError, match=r"head_map\.png is missing \(report\.md shows it\)"):

@@ -236,7 +236,8 @@ def plume_layer(path: Path, folder: Path, limit: float | None, kind: str, visibl
     import xarray as xr
 
     with xr.open_dataset(path) as ds:
-        conc = ds["concentration"].max("layer").values
+        conc = ds["concentration"]
+        conc = (conc.max("layer") if "layer" in conc.dims else conc).values
         times = ds["time"].values.astype(float)
         x, y = ds["x"].values, ds["y"].values
     edges = [f * limit for f in PLUME_BANDS] if limit else [0.1 * np.nanmax(conc), np.nanmax(conc)]
@@ -287,7 +288,8 @@ def enterprise_layer(folder: Path, risk_rows: list[dict]) -> Layer:
         path = folder / "plumes" / f"{name}_{row['contaminant']}_{row['case']}.nc"
         if name not in places and path.is_file():
             with xr.open_dataset(path) as ds:
-                first = ds["concentration"].isel(time=0).max("layer")
+                first = ds["concentration"].isel(time=0)
+                first = first.max("layer") if "layer" in first.dims else first
                 r, c = np.unravel_index(int(np.nanargmax(first.values)), first.shape)
                 places[name] = [float(ds["x"][c]), float(ds["y"][r])]
     features = [
@@ -303,18 +305,33 @@ def enterprise_layer(folder: Path, risk_rows: list[dict]) -> Layer:
     )
 
 
+RISK_COLUMNS = ("rank", "enterprise", "contaminant", "case", "class3_limit_mg_L", "peak_to_limit")
+
+
+def _computed(run: Run, path: Path, make) -> list[Layer]:
+    """``make()``'s layers; a field gwsim cannot read becomes a note on the page (a derived
+    layer is not worth failing a page for)."""
+    try:
+        return make()
+    except (KeyError, ValueError, OSError, GwsimError) as exc:
+        where = path.relative_to(run.folder).as_posix()
+        run.notes.append(f"{where} not shown on the map: {type(exc).__name__}: {exc}")
+        return []
+
+
 def add_computed_layers(run: Run) -> None:
     """Add the layers computed from the run's netCDF fields and model folder to ``run``."""
     folder = run.folder
     if (folder / "heads.nc").is_file():
-        run.layers.append(head_contour_layer(folder / "heads.nc"))
+        run.layers += _computed(
+            run, folder / "heads.nc", lambda: [head_contour_layer(folder / "heads.nc")]
+        )
     if (folder / "model" / "mfsim.nam").is_file():
-        try:
-            run.layers += model_layers(folder / "model")
-        except GwsimError as exc:
-            run.notes.append(f"rivers and wells not shown: the model folder is unreadable ({exc})")
+        run.layers += _computed(run, folder / "model", lambda: model_layers(folder / "model"))
     risk = next((t for t in run.tables if t.key == "risk_table"), None)
-    rows = [dict(zip(risk.columns, row, strict=False)) for row in risk.rows] if risk else []
+    rows = []
+    if risk and set(RISK_COLUMNS) <= set(risk.columns):
+        rows = [dict(zip(risk.columns, row, strict=False)) for row in risk.rows]
     limits = {f"{r['enterprise']}_{r['contaminant']}_{r['case']}": r for r in rows}
     top = min(rows, key=lambda r: int(r["rank"])) if rows else None
     top_stem = top and f"{top['enterprise']}_{top['contaminant']}_{top['case']}"
@@ -323,9 +340,15 @@ def add_computed_layers(run: Run) -> None:
             row = limits.get(path.stem, top if kind == "control" else None)
             limit = float(row["class3_limit_mg_L"]) if row and row["class3_limit_mg_L"] else None
             visible = kind == "plumes" and (path.stem == top_stem or (i == 0 and not rows))
-            run.layers.append(plume_layer(path, folder, limit, kind.rstrip("s"), visible))
+            run.layers += _computed(
+                run,
+                path,
+                lambda path=path, limit=limit, kind=kind, visible=visible: [
+                    plume_layer(path, folder, limit, kind.rstrip("s"), visible)
+                ],
+            )
     if rows:
-        run.layers.append(enterprise_layer(folder, rows))
+        run.layers += _computed(run, folder / risk.file, lambda: [enterprise_layer(folder, rows)])
     monitoring = sorted(
         (layer for layer in run.layers if layer.style == "monitoring"),
         key=lambda layer: int(layer.key.rsplit("_", 1)[-1]),
