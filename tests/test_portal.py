@@ -287,6 +287,12 @@ def test_layers_of_a_run_folder(run_folder):
     assert levels and all(22.0 < v < 30.0 for v in levels)
 
 
+def test_run_named_by_its_provenance_without_summary(run_folder):
+    (run_folder / "summary.json").unlink()
+    write_table([{"a": 1}], run_folder, "extra", {"scenario": "pilot"})
+    assert collect_run(run_folder).name == "pilot"  # not the folder's name
+
+
 def test_key_zone_requirements_in_both_languages(run_folder):
     run = collect_run(run_folder)
     (layer,) = [layer for layer in run.layers if layer.style == "keyzones"]

@@ -199,6 +199,9 @@ def collect_run(folder: str | Path, name: str | None = None, strict: bool = True
             run.texts[path.name] = path.read_text(encoding="utf-8")
         elif path.suffix == ".png":
             run.figures[path.name] = figure_uri(path)
+    if not name and "scenario" not in run.summary:  # a kind without summary.json
+        named = [a["scenario"] for a in run.provenance.values() if a.get("scenario")]
+        run.name = named[0] if named else run.name
     balance = water_balance(run.summary)
     if balance is not None:
         run.tables.append(balance)
