@@ -55,11 +55,12 @@ def _run(args) -> int:
 
 
 def _install(args) -> int:
+    from gwsim.engines.mf6_probe import probe_record
     from gwsim.executables import install_executables, register_mf6
 
-    install_executables(bindir=args.bindir, force=args.force)
+    install_executables(bindir=args.bindir, force=args.force, probe=probe_record)
     if args.mf6:
-        register_mf6(args.mf6, bindir=args.bindir)
+        register_mf6(args.mf6, bindir=args.bindir, probe=probe_record)
     return 0
 
 
