@@ -18,11 +18,21 @@ and the outputs to write into the output folder (default ``out/<scenario name>/`
     heads_netcdf = true           # heads.nc (CF, CRS, provenance)
     head_map = true               # head_map.png
     head_map_layer = 2            # 1-based layer shown on the map
+    language = "both"             # labels of maps and tables: "zh", "en" or "both"
+    map_layers = [                # optional GeoJSON drawn under the protection map
+      { path = "villages.geojson", name_zh = "村庄", name_en = "villages" },
+    ]
 
     [protection]                  # optional: HJ 338-2018 zones of drinking-water sources
     sources = { town = ["wellfield"] }   # source name -> well names or [x, y] positions
     media = { town = "gravel" }   # optional, to list HJ 338's tabulated radii
     alpha = 1.5                   # safety factor of R = alpha K I T / n
+    names = { town = { zh = "某水源地", en = "Town source" } }   # bilingual source names
+    cycle_days = 365              # transient models ending in one seasonal cycle: repeat it
+
+    [sensitivity]                 # one at a time; factors for all, or per parameter
+    parameters = ["k", "porosity", "recharge", "river_cond"]
+    factors = { k = [0.5, 2.0], porosity = [0.25, 0.5, 2.0], river_cond = [0.1, 10.0] }
 
 The whole scenario is read and validated before anything is written; the MODFLOW files go to
 ``<out>/model/`` and every output file is written atomically with provenance attributes.
@@ -40,7 +50,7 @@ from gwsim.engines import FLOW_ENGINES, run_flow
 from gwsim.errors import SpecError
 from gwsim.mapping import save_figure
 from gwsim.plots import plot_head_map
-from gwsim.protection import protection_zones
+from gwsim.protection import LANGUAGES, protection_zones
 from gwsim.provenance import hash_inputs
 from gwsim.report import write_report
 from gwsim.sensitivity import PARAMETERS, zone_sensitivity
@@ -59,8 +69,25 @@ _TOP_KEYS = {
     "sensitivity",
 }
 _SENSITIVITY_KEYS = {"parameters", "factors"}
-_PROTECTION_KEYS = {"sources", "media", "alpha", "subdivisions", "k", "gradient", "porosity"}
-_OUTPUT_DEFAULTS = {"heads_netcdf": True, "head_map": True, "head_map_layer": 1, "report": True}
+_PROTECTION_KEYS = {
+    "sources",
+    "media",
+    "alpha",
+    "subdivisions",
+    "k",
+    "gradient",
+    "porosity",
+    "names",
+    "cycle_days",
+}
+_OUTPUT_DEFAULTS = {
+    "heads_netcdf": True,
+    "head_map": True,
+    "head_map_layer": 1,
+    "report": True,
+    "language": "both",
+    "map_layers": [],
+}
 
 
 @dataclass
@@ -110,6 +137,7 @@ class FlowScenario:
             raise SpecError(
                 "outputs.head_map_layer", f"{layer!r} is not a layer", f"use 1..{spec.grid.nlay}"
             )
+        _check_map_options(outputs, path)
         protection = _protection_options(data.get("protection"), spec)
         sensitivity = _sensitivity_options(data.get("sensitivity"), protection)
         return cls(
@@ -152,8 +180,15 @@ def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
                     f"use one of {sorted(wells)} or an [x, y] position",
                 )
     options = {k: v for k, v in table.items() if k != "sources"}
-    for key in ("alpha", "k", "gradient", "porosity"):
+    for key in ("alpha", "k", "gradient", "porosity", "cycle_days"):
         number(options, key, "protection", above=0)
+    for name, given in options.get("names", {}).items():
+        if name not in sources or not isinstance(given, dict) or set(given) - {"zh", "en"}:
+            raise SpecError(
+                f"protection.names.{name}",
+                "must name a source with { zh = ..., en = ... }",
+                f"use one of {sorted(sources)}",
+            )
     options["sources"] = {
         n: [m if isinstance(m, str) else tuple(m) for m in v] for n, v in sources.items()
     }
@@ -176,11 +211,36 @@ def _sensitivity_options(table: dict | None, protection: dict | None) -> dict | 
             "sensitivity.parameters", f"unknown parameter {bad[0]!r}", f"use {list(PARAMETERS)}"
         )
     factors = table.get("factors", [0.5, 2.0])
-    if not factors or not all(isinstance(f, (int, float)) and f > 0 and f != 1 for f in factors):
-        raise SpecError(
-            "sensitivity.factors", f"{factors!r} must be positive numbers other than 1", ""
-        )
-    return {"parameters": list(parameters), "factors": [float(f) for f in factors]}
+    per_parameter = factors if isinstance(factors, dict) else dict.fromkeys(parameters, factors)
+    for name, values in per_parameter.items():
+        if name not in PARAMETERS:
+            raise SpecError(
+                f"sensitivity.factors.{name}", "unknown parameter", f"use {list(PARAMETERS)}"
+            )
+        if not values or not all(isinstance(f, (int, float)) and f > 0 and f != 1 for f in values):
+            raise SpecError(
+                "sensitivity.factors", f"{values!r} must be positive numbers other than 1", ""
+            )
+    return {
+        "parameters": list(parameters),
+        "factors": {p: [float(f) for f in v] for p, v in per_parameter.items()},
+    }
+
+
+def _check_map_options(outputs: dict, path: Path) -> None:
+    """Validate outputs.language and outputs.map_layers (GeoJSON files relative to the scenario)."""
+    if outputs["language"] not in LANGUAGES:
+        raise SpecError("outputs.language", f"{outputs['language']!r}", f"use one of {LANGUAGES}")
+    layers = []
+    for i, layer in enumerate(outputs["map_layers"]):
+        if not isinstance(layer, dict) or "path" not in layer:
+            raise SpecError(f"outputs.map_layers[{i}]", "needs path = 'file.geojson'", "")
+        check_keys(layer, {"path", "name_zh", "name_en", "color"}, f"outputs.map_layers[{i}]")
+        file = (path.parent / layer["path"]).resolve()
+        if not file.is_file():
+            raise SpecError(f"outputs.map_layers[{i}].path", f"{file} not found", "")
+        layers.append({**layer, "path": file})
+    outputs["map_layers"] = layers
 
 
 def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[Path]:
@@ -205,7 +265,7 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
     if scenario.outputs["head_map"]:
         figures["Heads"] = "head_map.png"
     if scenario.protection is not None:
-        options = dict(scenario.protection)
+        options = dict(scenario.protection, language=scenario.outputs["language"])
         sources = options.pop("sources")
 
         def zones_of(f):
@@ -214,7 +274,9 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
         zones = zones_of(flow)
         written.append(zones.to_geojson(out / "protection_zones.geojson"))
         written += zones.write_tables(out)
-        written.append(save_figure(zones.plot(flow).figure, out / "protection_map.png"))
+        written += zones.write_detail_tables(out)
+        ax = zones.plot(flow, layers=scenario.outputs["map_layers"])
+        written.append(save_figure(ax.figure, out / "protection_map.png"))
         figures["Protection zones"] = "protection_map.png"
         if scenario.sensitivity is not None:
             rows = zone_sensitivity(
