@@ -53,7 +53,7 @@ from tqdm import tqdm
 
 from gwsim.errors import CaptureZoneError, IncompleteZoneWarning, TruncatedZoneWarning
 from gwsim.flowfield import FlowField
-from gwsim.periodic import CAPTURED, track_periodic
+from gwsim.periodic import CAPTURED, cycle_start_step, track_periodic
 from gwsim.provenance import provenance_attrs
 from gwsim.tracking import track
 from gwsim.tracking.startpoints import cell_face_points, cell_lattice_points
@@ -440,6 +440,8 @@ def capture_zone(
         raise CaptureZoneError("no travel times given: e.g. travel_times=(100, 1000)")
     if not (isinstance(subdivisions, int) and subdivisions >= 1):
         raise CaptureZoneError(f"subdivisions must be an integer >= 1, not {subdivisions!r}")
+    if cycle_days is not None and not flow.steady:
+        cycle_start_step(flow, float(cycle_days))  # refuses a cycle the saved steps do not have
     s = subdivisions
     resolved = resolve_wells(flow, wells)
     node_owner = well_of_node(flow, resolved)

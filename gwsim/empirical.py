@@ -78,6 +78,7 @@ class WellParameters:
     radius_class2: float
     alpha: float = SAFETY_FACTOR
     origin: dict[str, str] = field(default_factory=dict)
+    thickness: float = 0.0  # saturated thickness of the pumped cells, m
 
 
 def _ring_gradient(flow: FlowField, layer: int, row: int, col: int, step: int) -> float:
@@ -168,6 +169,7 @@ def well_parameters(
                 radius_class2=empirical_radius(k_w, i_w, CLASS2_DAYS, n_w, alpha),
                 alpha=alpha,
                 origin=origin,
+                thickness=float(b.sum()),
             )
         )
     return params

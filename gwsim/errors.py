@@ -77,3 +77,7 @@ class TruncatedZoneWarning(GwsimWarning):
 
 class IncompleteZoneWarning(GwsimWarning):
     """A transient flow simulation ended before the tracked water reached the wells."""
+
+
+class MissingFontWarning(GwsimWarning):
+    """No font with Chinese glyphs was found: maps fall back to English labels."""

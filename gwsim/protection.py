@@ -109,6 +109,60 @@ class SourceZones:
         """Total pumping of the source, m³/d."""
         return float(sum(w.rate for w in self.capture.wells))
 
+    def volume_check_ha(self, travel_time: float = CLASS2_DAYS) -> float:
+        """Area (ha) holding the water pumped in ``travel_time``: Q·T/(n·b), n and b at the wells."""
+        n = float(np.mean([w.porosity for w in self.wells]))
+        b = float(np.mean([w.thickness for w in self.wells]))
+        return self.pumping * travel_time / (n * b) / 1e4 if n > 0 and b > 0 else float("nan")
+
+    def recommendation(self) -> str:
+        """Which method should govern this source's zones under HJ 338-2018, and why (English)."""
+        numerical = self.numerical["class2"].area
+        ratio = self.empirical["class2"].area / numerical if numerical > 0 else float("inf")
+        river = sum(c.captured for c in self.closure if c.kind == "river") / self.pumping
+        porosity = float(np.mean([w.porosity for w in self.wells]))
+        why = []
+        if river > 0.05:
+            why.append(
+                f"the river supplies {100 * river:.0f} % of the pumping (a riverside, 傍河, "
+                "source): where the water comes from is set by the river and the flow field, "
+                "which a circle cannot show"
+            )
+        if porosity < 0.05:
+            why.append(
+                f"the aquifer is fractured (n = {porosity:g}, poorly known; R ∝ 1/n), so the "
+                "circle's size is as uncertain as n"
+            )
+        if self.capture.cycles:
+            why.append("the flow is seasonal (the model's transient cycle was tracked)")
+        check = (
+            f"the numerical class 2 ({numerical / 1e4:.0f} ha) against the volume of 1000 days' "
+            f"pumping Q·T/(n·b) = {self.volume_check_ha():.0f} ha"
+        )
+        if 0.5 <= ratio <= 2.0:
+            verdict = (
+                f"The two methods agree within a factor of two (empirical class 2 = {ratio:.1f} × "
+                "numerical): adopt the numerical zones, which follow the flow field"
+            )
+        elif ratio > 2.0:
+            verdict = (
+                f"The circles are {ratio:.1f} × the numerical class 2: a circle reaches as far "
+                "downgradient and sideways as upgradient, where no water comes from, and I in the "
+                "cone of depression is steeper than the flow that carries water over 1000 d. "
+                "Adopt the numerical zones, keeping the class-1 circle where it reaches beyond the "
+                "numerical class 1 until the model is calibrated"
+            )
+        else:
+            verdict = (
+                f"The circles are only {ratio:.1f} × the numerical class 2: the regional flow "
+                "brings water from farther than αKIT/n says. Adopt the numerical zones"
+            )
+        reasons = f" because {'; '.join(why)}" if why else ""
+        return (
+            "HJ 338-2018 allows R = αKIT/n for small and medium sources and asks for a numerical "
+            f"model where conditions are complex{reasons}. {verdict}; check: {check}."
+        )
+
     def radius_text(self, zone: str) -> str:
         """The empirical radii of the wells as tables and maps print them ("61.2" or "58.0-72.5")."""
         key = "radius_class1" if zone == "class1" else "radius_class2"
