@@ -179,7 +179,8 @@ def place_labels(ax, labels: list[dict], avoid=()) -> list:
     inside = ax.get_window_extent(renderer)
     taken = [a.get_window_extent(renderer) for a in avoid]
     offsets = [(8, 8), (8, -14), (-8, 8), (-8, -14), (24, 24), (24, -28), (-24, 24), (-24, -28),
-               (48, 0), (-48, 0), (0, 40), (0, -44), (60, 40), (-60, 40), (60, -44), (-60, -44)]  # fmt: skip
+               (48, 0), (-48, 0), (0, 40), (0, -44), (60, 40), (-60, 40), (60, -44), (-60, -44),
+               (0, 80), (0, -84), (90, 60), (-90, 60), (90, -64), (-90, -64)]  # fmt: skip
     placed = []
     for item in labels:
         style = {k: v for k, v in item.items() if k not in ("text", "xy")}

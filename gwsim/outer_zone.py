@@ -9,8 +9,10 @@ of that kind the wells capture, Σ q·f (= share × pumping). The cut-off f* is 
 the zone's inflow balances the wells' share: where more than f* of the water reaches the wells the
 cell is in, where less (most of it drains to a river or leaves the model) it is out. Where each
 entry sends all or nothing (steady flow without weak sinks), f* = 1 and the zone is every cell that
-sends water to the wells, the classical recharge area. The outer zone is this area joined with the
-class-2 zone (so class 2 ⊂ outer zone).
+sends water to the wells, the classical recharge area. Where f hovers around f* the selected
+sub-cells can form a speckle; the area is closed by one sub-cell (dilated, then eroded) and holes
+smaller than four model cells are filled, so a planner gets a zone that can be drawn on a map.
+The outer zone is this area joined with the class-2 zone (so class 2 ⊂ outer zone).
 
 Closure, per kind: the water entering inside the final outer zone (for recharge, its area × the
 recharge rate) against share × pumping; the difference is the class-2 area added for nesting,
@@ -71,7 +73,22 @@ def flux_zone(capture: CaptureZone, flow: FlowField) -> tuple[object, dict[str, 
         taken = order[: int(np.argmax(reached)) + 1 if reached.any() else order.size]
         mask[entries.row[taken], entries.col[taken]] = True
         cutoffs[kind] = float(entries.fraction[taken[-1]])
-    return mask_to_polygon(flow, mask, xe, ye), cutoffs
+    sub = float(min(np.diff(xe).min(), -np.diff(ye).max()))
+    return _tidy(
+        mask_to_polygon(flow, mask, xe, ye), sub, 4 * float(flow.grid.cell_area.max())
+    ), cutoffs
+
+
+def _tidy(zone, width: float, hole_area: float):
+    """Close the zone by ``width`` (m) and fill holes smaller than ``hole_area`` (m²)."""
+    if zone.is_empty:
+        return zone
+    closed = zone.buffer(width, join_style="mitre").buffer(-width, join_style="mitre")
+    parts = []
+    for poly in getattr(closed, "geoms", [closed]):
+        keep = [r for r in poly.interiors if shapely.Polygon(r).area >= hole_area]
+        parts.append(shapely.Polygon(poly.exterior, keep))
+    return shapely.union_all(parts)
 
 
 def closures(capture: CaptureZone, zone, cutoffs: dict[str, float]) -> list[Closure]:

@@ -128,7 +128,10 @@ def _head_contours(ax, flow: FlowField, layer: int) -> list:
         alpha=0.8,
         zorder=2,
     )
-    return list(ax.clabel(lines, fmt="%.1f", fontsize=6))
+    texts = ax.clabel(lines, fmt="%.1f", fontsize=6)
+    for text in texts:
+        text.set_zorder(5)  # above the zones' fill; dropped where they would hide a name
+    return list(texts)
 
 
 def _boundaries_of_type(flow: FlowField, *types: str) -> dict[str, np.ndarray]:
@@ -220,7 +223,7 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
             for zone in ("quasi", "class2", "class1"):
                 color, zone_name = _ZONE_STYLE[zone]
                 draw_geometry(ax, src.numerical[zone], facecolor=color, edgecolor="k", lw=0.6,
-                              alpha=0.6, zorder=4,
+                              alpha=0.6, zorder=4, gid="keep-clear" if zone == "class1" else None,
                               label=f"{name(zone_name)} · {name(METHOD_NAMES['numerical'])}")  # fmt: skip
             for zone in ("class2", "class1"):
                 who = f"{name(src.names)}: " if several else ""
@@ -237,7 +240,7 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
                     f"{src.radius_text(zone)} m",
                 )
             for w in src.wells:
-                ax.plot(w.x, w.y, "o", color="black", mec="white", ms=6, zorder=7,
+                ax.plot(w.x, w.y, "o", color="black", mec="white", ms=6, zorder=7, gid="keep-clear",
                         label=name(("水井", "production well")))  # fmt: skip
             x = float(np.mean([w.x for w in src.wells]))
             y = float(np.mean([w.y for w in src.wells]))
@@ -247,7 +250,8 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
         map_frame(ax, flow, title or name(("饮用水水源保护区（HJ 338-2018）",
                                            "Drinking-water source protection zones (HJ 338-2018)")))  # fmt: skip
         legend_below(ax, ncol=2)
-        placed = place_labels(ax, place, avoid=furniture(ax))
+        clear = [a for a in ax.get_children() if a.get_gid() == "keep-clear"]
+        placed = place_labels(ax, place, avoid=furniture(ax) + clear)
         drop_hidden_labels(ax, contour_labels, placed + furniture(ax))
     return ax
 

@@ -108,9 +108,9 @@ def _why_lines(src) -> list[str]:
         else "it ends inside the model, where the entering water no longer reaches the wells"
     )
     lines.append(
-        f"  - reach: {distance:.0f} m {direction} of the nearest well; {end}. The zone is where "
-        f"more than f* of the water entering reaches the wells; beyond it most water goes to "
-        "rivers, drains or the model's outflow."
+        f"  - reach: {distance:.0f} m {direction} of the nearest well; {end}. Inside the zone at "
+        "least f* of the water entering reaches the wells; beyond it less does, the rest going to "
+        "the river, drains or the model's outflow."
     )
     if src.capture.cycles:
         lines.append(
