@@ -256,6 +256,45 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
     return ax
 
 
+def plot_entry_fractions(zones, flow: FlowField, ax=None):
+    """Why the outer zone reaches where it does: the fraction f of the water entering each
+    sub-cell (rain, a losing river, a boundary) that reaches the wells, 0-1, with each source's
+    outer zone outlined and its cut-off f* in the legend. Returns the axes."""
+    language = _map_language(zones.language)
+    with plt.rc_context({"font.family": font_families()}):
+        if ax is None:
+            _, ax = map_figure(flow, legend_rows=2)
+        mesh = None
+        for src in zones.sources:
+            entries = src.capture.entries
+            if entries is None:
+                continue
+            xe, ye = src.capture.subcell_edges
+            f = np.full((ye.size - 1, xe.size - 1), np.nan)
+            order = np.argsort(entries.fraction)  # the largest fraction of a sub-cell shows
+            f[entries.row[order], entries.col[order]] = entries.fraction[order]
+            gx, gy = flow.grid.to_model(*np.meshgrid(xe, ye))
+            mesh = ax.pcolormesh(gx, gy, np.ma.masked_where(~(f > 0), f), cmap="YlGnBu",
+                                 vmin=0.0, vmax=1.0, zorder=2)  # fmt: skip
+            cut = ", ".join(f"{c.kind} f* = {c.cutoff:.2f}" for c in src.closure)
+            draw_geometry(ax, src.numerical["quasi"], facecolor="none", edgecolor="#b30000",
+                          lw=1.4, zorder=5,
+                          label=f"{label(src.names, language)}: "
+                          f"{label(_ZONE_STYLE['quasi'][1], language)} ({cut})")  # fmt: skip
+            for w in src.wells:
+                ax.plot(w.x, w.y, "o", color="black", mec="white", ms=5, zorder=7)
+        _rivers(ax, flow, label(("河流", "river"), language))
+        if mesh is not None:
+            plt.colorbar(mesh, ax=ax, shrink=0.8,
+                         label=label(("进入水量中被水井截获的比例 f",
+                                      "share f of the entering water that reaches the wells"),
+                                     language))  # fmt: skip
+        map_frame(ax, flow, label(("准保护区：补给水进入含水层处", "Outer zone: where the pumped "
+                                   "water enters the aquifer"), language))  # fmt: skip
+        legend_below(ax, ncol=1)
+    return ax
+
+
 def plot_cross_section(
     flow: FlowField,
     row: int | None = None,

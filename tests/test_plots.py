@@ -104,3 +104,20 @@ def test_no_cjk_font_warns_once(monkeypatch):
         assert len(record) == 1
     finally:
         fonts.cjk_family.cache_clear()
+
+
+def test_vector_layer_in_longitude_latitude_is_reprojected(tmp_path):
+    """A GeoJSON layer without a "crs" member is WGS 84 lon/lat (RFC 7946); on the central
+    meridian 117°E, EPSG:4548's easting is its false easting, 500,000 m (the projection's
+    definition), to a millimetre."""
+    import json
+
+    from gwsim.mapping import read_vector_layer
+
+    path = tmp_path / "villages.geojson"
+    feature = {"type": "Feature", "properties": {"name_zh": "查家"},
+               "geometry": {"type": "Point", "coordinates": [117.0, 28.0]}}  # fmt: skip
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    (read,) = read_vector_layer(path, "EPSG:4548")
+    assert read["geometry"].x == pytest.approx(500000.0, abs=1e-3)
+    assert read["properties"]["name_zh"] == "查家"

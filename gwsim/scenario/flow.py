@@ -49,7 +49,7 @@ from gwsim.config import check_keys, number, read_toml
 from gwsim.engines import FLOW_ENGINES, run_flow
 from gwsim.errors import SpecError
 from gwsim.mapping import save_figure
-from gwsim.plots import plot_head_map
+from gwsim.plots import plot_entry_fractions, plot_head_map
 from gwsim.protection import LANGUAGES, protection_zones
 from gwsim.provenance import hash_inputs
 from gwsim.report import write_report
@@ -278,6 +278,11 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
         ax = zones.plot(flow, layers=scenario.outputs["map_layers"])
         written.append(save_figure(ax.figure, out / "protection_map.png"))
         figures["Protection zones"] = "protection_map.png"
+        ax = plot_entry_fractions(zones, flow)
+        written.append(save_figure(ax.figure, out / "outer_zone_fraction.png"))
+        figures["Outer zone: share of the entering water that reaches the wells"] = (
+            "outer_zone_fraction.png"
+        )
         if scenario.sensitivity is not None:
             rows = zone_sensitivity(
                 scenario.spec, flow, zones, zones_of, out / "sensitivity", **scenario.sensitivity
