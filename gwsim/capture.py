@@ -307,15 +307,20 @@ def _water_table_layer(flow: FlowField, step: int) -> np.ndarray:
     return np.where(wet.any(axis=0), wet.argmax(axis=0), -1)
 
 
-def _recharge_particles(flow, s, step):
-    """Start points where water enters the aquifer, each with its inflow (m³/d) and kind."""
+def _recharge_particles(flow, s, step, first=None):
+    """Start points where water enters the aquifer at ``step``, each with its inflow (m³/d) and
+    kind; with ``first``, the inflow is the time-weighted mean over steps ``first``..``step`` (a
+    seasonal cycle), so the particles carry a whole cycle's water."""
     points, weights, kinds = [], [], []
+    steps = np.arange(step if first is None else first, step + 1)
+    dt = flow.times[steps] - flow.step_start_times[steps]
     for name, q in flow.sources.items():
         kind = INFLOW_KINDS.get(flow.source_types[name])
         if kind is None:
             continue
-        cells = np.argwhere((q[step] > 0) & (flow.grid.idomain > 0))
-        inflow = q[step][tuple(cells.T)]
+        q_in = np.tensordot(dt / dt.sum(), np.maximum(q[steps], 0.0), axes=1)
+        cells = np.argwhere((q_in > 0) & (flow.grid.idomain > 0))
+        inflow = q_in[tuple(cells.T)]
         if kind == "recharge":  # it reaches the water table, in a lower layer below dry cells
             cells[:, 0] = _water_table_layer(flow, step)[cells[:, 1], cells[:, 2]]
         wet = (cells[:, 0] >= 0) & (flow.saturation[step][tuple(cells.T)] > 0)
@@ -359,12 +364,15 @@ def _recharge_area(flow, wells, s, node_owner, progress, cycle_days):
     """Where the captured water enters, the share of the pumping from each kind of entry, and
     every entry point with its inflow and the fraction of it the wells capture.
 
-    Each particle carries its inflow (m³/d); passing through a cell with a sink (a gaining river
-    reach, a drain) it keeps only the share of that cell's water that flows on, so the shares
-    are flux-weighted (MODPATH 7's pass-through, with the sinks' water taken out).
+    Each particle carries its inflow (m³/d; over a seasonal cycle, the cycle's mean); passing
+    through a cell with a sink (a gaining river reach, a drain) it keeps only the share of that
+    cell's water that flows on, so the shares are flux-weighted (MODPATH 7's pass-through, with
+    the sinks' water taken out). Particles start at the start of the last step.
     """
     step = flow.ntimes - 1
-    xyz, weight, kind = _recharge_particles(flow, s, step)
+    cyclic = cycle_days is not None and not flow.steady
+    first = cycle_start_step(flow, cycle_days) if cyclic else None
+    xyz, weight, kind = _recharge_particles(flow, s, step, first)
     xe, ye = subcell_edges(flow, s)
     pumped = sum(w.rate for w in wells)
     if len(xyz) == 0:

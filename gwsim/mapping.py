@@ -178,7 +178,7 @@ def place_labels(ax, labels: list[dict], avoid=()) -> list:
     renderer = fig.canvas.get_renderer()
     inside = ax.get_window_extent(renderer)
     taken = [a.get_window_extent(renderer) for a in avoid]
-    offsets = [(8, 8), (8, -14), (-8, 8), (-8, -14), (24, 24), (24, -28), (-24, 24), (-24, -28),
+    offsets = [(0, 10), (0, -16), (8, 8), (8, -14), (-8, 8), (-8, -14), (24, 24), (24, -28), (-24, 24), (-24, -28),
                (48, 0), (-48, 0), (0, 40), (0, -44), (60, 40), (-60, 40), (60, -44), (-60, -44),
                (0, 80), (0, -84), (90, 60), (-90, 60), (90, -64), (-90, -64)]  # fmt: skip
     placed = []
@@ -187,8 +187,9 @@ def place_labels(ax, labels: list[dict], avoid=()) -> list:
         for i, (dx, dy) in enumerate(offsets):
             note = ax.annotate(
                 item["text"], item["xy"], xytext=(dx, dy), textcoords="offset points",
-                ha="left" if dx >= 0 else "right", va="bottom" if dy >= 0 else "top",
-                arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "0.2"} if i >= 4 else None,
+                ha="center" if dx == 0 else "left" if dx > 0 else "right",
+                va="bottom" if dy >= 0 else "top",
+                arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "0.2"} if i >= 6 else None,
                 zorder=10, **style,
             )  # fmt: skip
             box = note.get_window_extent(renderer)

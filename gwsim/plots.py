@@ -242,8 +242,8 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
             for w in src.wells:
                 ax.plot(w.x, w.y, "o", color="black", mec="white", ms=6, zorder=7, gid="keep-clear",
                         label=name(("水井", "production well")))  # fmt: skip
-            x = float(np.mean([w.x for w in src.wells]))
-            y = float(np.mean([w.y for w in src.wells]))
+            x = float(np.mean([w.x for w in src.wells]))  # above the wells' class 1 zones
+            y = max(src.numerical["class1"].bounds[3], src.empirical["class1"].bounds[3])
             halo = [patheffects.withStroke(linewidth=3, foreground="white")]
             place.insert(0, {"text": name(src.names), "xy": (x, y), "fontsize": 11,
                              "path_effects": halo})  # fmt: skip
@@ -286,9 +286,7 @@ def plot_entry_fractions(zones, flow: FlowField, ax=None):
         _rivers(ax, flow, label(("河流", "river"), language))
         if mesh is not None:
             plt.colorbar(mesh, ax=ax, shrink=0.8,
-                         label=label(("进入水量中被水井截获的比例 f",
-                                      "share f of the entering water that reaches the wells"),
-                                     language))  # fmt: skip
+                         label=label(("截获比例 f", "share f reaching the wells"), language))  # fmt: skip
         map_frame(ax, flow, label(("准保护区：补给水进入含水层处", "Outer zone: where the pumped "
                                    "water enters the aquifer"), language))  # fmt: skip
         legend_below(ax, ncol=1)

@@ -287,6 +287,19 @@ class ProtectionZones:
                         "captured_outside_m3_per_d": round(c.outside, 1),
                     }
                 )
+            if len(src.closure) > 1:
+                captured = sum(c.captured for c in src.closure)
+                in_zone = sum(c.in_zone for c in src.closure)
+                rows.append(
+                    {
+                        "source": label(src.names, self.language),
+                        "entry": "all",
+                        "share_x_pumping_m3_per_d": round(captured, 1),
+                        "zone_inflow_m3_per_d": round(in_zone, 1),
+                        "closure_pct": round(100.0 * (in_zone / captured - 1.0), 1),
+                        "captured_outside_m3_per_d": round(sum(c.outside for c in src.closure), 1),
+                    }
+                )
         return rows
 
     def write_tables(self, folder: str | Path, stem: str = "protection_zones") -> list[Path]:

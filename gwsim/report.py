@@ -100,6 +100,15 @@ def _why_lines(src) -> list[str]:
             f"(closure {c.error_pct:+.1f} %); cut-off f* = {c.cutoff:.2f} "
             f"({c.outside:.0f} m³/d of the captured water enters where less of it reaches the wells)"
         )
+    captured = sum(c.captured for c in src.closure)
+    if captured > 0:
+        in_zone = sum(c.in_zone for c in src.closure)
+        lines.append(
+            f"  - all entries: the wells capture {captured:.0f} m³/d of entering water "
+            f"({100 * captured / pumped:.0f} % of the pumping; the rest is storage in transient "
+            f"flow, or lattice error); {in_zone:.0f} m³/d enters the outer zone: closure "
+            f"{100 * (in_zone / captured - 1):+.1f} %"
+        )
     distance, direction = src.reach
     edges = src.truncated["quasi"]
     end = (
