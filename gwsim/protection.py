@@ -280,9 +280,7 @@ class ProtectionZones:
                         "zone_inflow_m3_per_d": round(c.in_zone, 1),
                         "closure_pct": round(c.error_pct, 1),
                         "zone_entry_area_ha": round(c.area_ha, 2),
-                        "zone_rate_mm_per_a": round(c.rate_mm_a, 1)
-                        if c.kind == "recharge"
-                        else None,
+                        "zone_rate_mm_per_a": round(c.rate_mm_a, 1) if c.kind == "recharge" else "",
                         "cutoff_fraction": round(c.cutoff, 3),
                         "captured_outside_m3_per_d": round(c.outside, 1),
                     }
