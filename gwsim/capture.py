@@ -270,7 +270,7 @@ def _warn_if_incomplete(flow, ends, n, what, cycle_days):
         )
         when = f"when the transient flow simulation ended (t = {flow.times[-1]:g} d)"
     else:
-        hint = "Raise max_cycles or check for water trapped in slow cells"
+        hint = "Check for water trapped in slow cells, or track a steady flow field as well"
         when = f"after the last {cycle_days:g}-day cycle was repeated {ends.cycles} times"
     warnings.warn(
         f"{ends.moving} of {n} {what} were still moving {when}: zones for longer travel times, "

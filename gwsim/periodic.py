@@ -8,8 +8,8 @@ through it again: the periodic flow field repeated in time, without re-running t
 
 The repetition stops when the water still moving is less than ``tolerance`` of the water captured
 so far (whatever it does, the zones cannot change by more), or when two cycles in a row each add less
-than ``tolerance`` of the captured water (the zones stopped changing), or after ``max_cycles``
-repetitions.
+than ``tolerance`` per year of the captured water (the zones stopped changing), or after
+``max_years`` of repetitions.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from gwsim.flowfield import FlowField
 from gwsim.tracking import Status, track
 
 CAPTURED = (Status.SINK, Status.WEAK_SINK)
-TOLERANCE = 0.005  # relative growth of the captured water over one cycle counted as converged
-MAX_CYCLES = 40
+TOLERANCE = 0.005  # relative growth of the captured water per year counted as converged
+MAX_YEARS = 40.0  # of repeated cycles
 
 
 @dataclass
@@ -95,7 +95,7 @@ def track_periodic(
     weight: np.ndarray | None = None,
     kept: np.ndarray | None = None,
     tolerance: float = TOLERANCE,
-    max_cycles: int = MAX_CYCLES,
+    max_years: float = MAX_YEARS,
 ) -> PeriodicEnds:
     """Track forward; with ``cycle_days``, repeat the last cycle for particles still moving.
 
@@ -127,6 +127,8 @@ def track_periodic(
     def captured_water():
         return float(weight[np.isin(status, CAPTURED) & captured_node[cell]].sum())
 
+    max_cycles = int(np.ceil(max_years * 365.25 / cycle_days))
+    per_cycle = tolerance * min(1.0, cycle_days / 365.25)
     cycles, converged, quiet = 0, False, 0
     while moving.any() and cycles < max_cycles:
         before = captured_water()
@@ -151,7 +153,7 @@ def track_periodic(
         cycles += 1
         moving = status == Status.END_OF_FLOW
         after = captured_water()
-        quiet = quiet + 1 if after - before <= tolerance * after else 0
+        quiet = quiet + 1 if after - before <= per_cycle * after else 0
         if quiet >= 2 or weight[moving].sum() <= tolerance * after:
             converged = True
             break
