@@ -168,11 +168,33 @@ def _overlaps(box, boxes) -> bool:
     return any(box.overlaps(other) for other in boxes)
 
 
+def _overlap_area(box, boxes) -> float:
+    """Summed overlap (pixels²) of a text box with others."""
+    area = 0.0
+    for other in boxes:
+        w = min(box.x1, other.x1) - max(box.x0, other.x0)
+        h = min(box.y1, other.y1) - max(box.y0, other.y0)
+        area += max(w, 0.0) * max(h, 0.0)
+    return area
+
+
+def _text_box(note, renderer):
+    """The box of an annotation's text (without its leader line), padded by 2 pixels."""
+    from matplotlib.text import Text
+
+    note.update_positions(renderer)  # where the text goes for the current offset
+    return Text.get_window_extent(note, renderer).padded(2)
+
+
+def _inside(box, frame) -> bool:
+    return frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
+
+
 def place_labels(ax, labels: list[dict], avoid=()) -> list:
     """Annotate points without overlaps: each label tries offsets around its point (with a leader
     line when moved away) and takes the first that overlaps no label placed before it, nothing in
-    ``avoid`` (artists) and stays inside the axes. ``labels``: dicts of ``text``, ``xy`` and
-    annotate keywords. Returns the annotations."""
+    ``avoid`` (artists) and stays inside the axes, or, when none does, the one overlapping least.
+    ``labels``: dicts of ``text``, ``xy`` and annotate keywords. Returns the annotations."""
     fig = ax.figure
     fig.canvas.draw()  # lays the figure out, so extents are final
     renderer = fig.canvas.get_renderer()
@@ -184,6 +206,7 @@ def place_labels(ax, labels: list[dict], avoid=()) -> list:
     placed = []
     for item in labels:
         style = {k: v for k, v in item.items() if k not in ("text", "xy")}
+        best, best_cost = None, np.inf
         for i, (dx, dy) in enumerate(offsets):
             note = ax.annotate(
                 item["text"], item["xy"], xytext=(dx, dy), textcoords="offset points",
@@ -192,13 +215,18 @@ def place_labels(ax, labels: list[dict], avoid=()) -> list:
                 arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "0.2"} if i >= 6 else None,
                 zorder=10, **style,
             )  # fmt: skip
-            box = note.get_window_extent(renderer)
-            fits = inside.contains(box.x0, box.y0) and inside.contains(box.x1, box.y1)
-            if (fits and not _overlaps(box, taken)) or i == len(offsets) - 1:
-                taken.append(box)
-                placed.append(note)
+            box = _text_box(note, renderer)
+            cost = _overlap_area(box, taken) + (0.0 if _inside(box, inside) else box.width * 1e3)
+            if cost < best_cost:
+                if best is not None:
+                    best.remove()
+                best, best_cost = note, cost
+            else:
+                note.remove()
+            if cost == 0.0:
                 break
-            note.remove()
+        taken.append(_text_box(best, renderer))
+        placed.append(best)
     return placed
 
 

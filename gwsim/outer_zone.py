@@ -29,6 +29,8 @@ import shapely
 from gwsim.capture import CaptureZone, mask_to_polygon
 from gwsim.flowfield import FlowField
 
+MIN_FRACTION = 1e-6  # an entry sending less of its water to the wells sends none
+MIN_SHARE = 1e-3  # a kind of entry supplying less of the captured water gets no zone of its own
 COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")
 
 
@@ -63,11 +65,12 @@ def flux_zone(capture: CaptureZone, flow: FlowField) -> tuple[object, dict[str, 
     cutoffs = {}
     if entries is None:
         return shapely.Polygon(), cutoffs
+    total = float(np.sum(entries.inflow * entries.fraction))
     for kind in dict.fromkeys(entries.kind):
-        idx = np.flatnonzero((entries.kind == kind) & (entries.fraction > 0))
-        if idx.size == 0:
-            continue
+        idx = np.flatnonzero((entries.kind == kind) & (entries.fraction > MIN_FRACTION))
         target = float(np.sum(entries.inflow[idx] * entries.fraction[idx]))
+        if idx.size == 0 or target <= MIN_SHARE * total:
+            continue  # this kind sends the wells no water worth a zone
         order = idx[np.argsort(-entries.fraction[idx], kind="stable")]
         reached = np.cumsum(entries.inflow[order]) >= target * (1 - 1e-9)
         taken = order[: int(np.argmax(reached)) + 1 if reached.any() else order.size]
@@ -84,8 +87,16 @@ def _tidy(zone, width: float, hole_area: float):
     if zone.is_empty:
         return zone
     closed = zone.buffer(width, join_style="mitre").buffer(-width, join_style="mitre")
+    return fill_small_holes(closed, hole_area)
+
+
+def fill_small_holes(zone, hole_area: float):
+    """The zone with its holes smaller than ``hole_area`` (m²) filled (a sub-cell a lattice
+    missed is not a gap a planner can map)."""
+    if zone.is_empty:
+        return zone
     parts = []
-    for poly in getattr(closed, "geoms", [closed]):
+    for poly in getattr(zone, "geoms", [zone]):
         keep = [r for r in poly.interiors if shapely.Polygon(r).area >= hole_area]
         parts.append(shapely.Polygon(poly.exterior, keep))
     return shapely.union_all(parts)

@@ -31,7 +31,7 @@ from gwsim.mapping import (
     place_labels,
     unique_legend,
 )
-from gwsim.protection import METHOD_NAMES, label
+from gwsim.names import METHOD_NAMES, label
 
 _BOUNDARY_STYLE = {
     "wel": {"marker": "o", "color": "crimson", "label": "pumping well"},

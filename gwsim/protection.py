@@ -18,12 +18,14 @@ Two methods, side by side per source:
 * **numerical (数值法)**: capture zones from particle tracking on the flow model
   (:func:`gwsim.capture_zone`) at 100 d and 1000 d, and the outer zone by flux.
 
-Class 1 ⊂ class 2 ⊂ outer zone holds by construction (each zone is joined with the one inside it).
+Class 1 ⊂ class 2 ⊂ outer zone holds by construction (each zone is joined with the one inside it);
+holes smaller than four model cells are filled (a sub-cell the lattice missed is no gap to map).
 Zones carry Chinese and English names (:data:`ZONE_NAMES`) in the GeoJSON and the tables.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,9 +46,17 @@ from gwsim.empirical import (
     rounded_radius,
     well_parameters,
 )
-from gwsim.errors import ProtectionZoneError
+from gwsim.errors import ProtectionZoneError, TruncatedZoneWarning
 from gwsim.flowfield import FlowField
-from gwsim.outer_zone import Closure, closures, edges_reached, flux_zone, reach
+from gwsim.names import LANGUAGES, METHOD_NAMES, ZONE_NAMES, label
+from gwsim.outer_zone import (
+    Closure,
+    closures,
+    edges_reached,
+    fill_small_holes,
+    flux_zone,
+    reach,
+)
 from gwsim.writers import write_geojson, write_table
 
 __all__ = [
@@ -67,22 +77,6 @@ __all__ = [
 ]
 
 ZONES = ("class1", "class2", "quasi")
-ZONE_NAMES = {  # zone -> (Chinese, English), HJ 338-2018's terms
-    "class1": ("一级保护区", "class 1 protection zone"),
-    "class2": ("二级保护区", "class 2 protection zone"),
-    "quasi": ("准保护区", "outer protection zone"),
-}
-METHOD_NAMES = {
-    "numerical": ("数值法", "numerical model"),
-    "empirical": ("经验公式法", "R = αKIT/n"),
-}
-LANGUAGES = ("zh", "en", "both")
-
-
-def label(names: tuple[str, str], language: str) -> str:
-    """A (Chinese, English) pair as one label: "zh", "en" or "both" ("中文 English")."""
-    zh, en = names
-    return {"zh": zh, "en": en}.get(language, f"{zh} {en}" if zh != en else en)
 
 
 @dataclass
@@ -374,20 +368,30 @@ def protection_zones(
         cz = capture_zone(
             flow,
             wells,
-            (CLASS1_DAYS, CLASS2_DAYS, np.inf),
+            (CLASS1_DAYS, CLASS2_DAYS),
             subdivisions=subdivisions,
             cycle_days=cycle_days,
             progress=progress,
         )
         params = well_parameters(flow, cz, k, gradient, porosity, alpha)
-        class1 = cz.polygons[CLASS1_DAYS]
-        class2 = shapely.union_all([cz.polygons[CLASS2_DAYS], class1])
+        hole = 4 * float(flow.grid.cell_area.max())
+        class1 = fill_small_holes(cz.polygons[CLASS1_DAYS], hole)
+        class2 = fill_small_holes(shapely.union_all([cz.polygons[CLASS2_DAYS], class1]), hole)
         recharge, cutoffs = flux_zone(cz, flow)
         quasi = shapely.union_all([recharge, class2])
         e1 = circles(params, "radius_class1")
         e2 = shapely.union_all([circles(params, "radius_class2"), e1])
         sub = 0.5 * min(np.diff(cz.subcell_edges[0]).min(), -np.diff(cz.subcell_edges[1]).max())
         given = names.get(name, {})
+        edges = edges_reached(flow, quasi, sub)
+        if edges:
+            warnings.warn(
+                f"the outer zone of {name} reaches the model's {' and '.join(edges)} edge: water "
+                "enters there through a boundary and the recharge area continues beyond the "
+                "model. Extend the model to natural boundaries (divides, rivers)",
+                TruncatedZoneWarning,
+                stacklevel=2,
+            )
         results.append(
             SourceZones(
                 name=name,
@@ -400,7 +404,7 @@ def protection_zones(
                     "class2": sorted(
                         set(cz.truncated[CLASS2_DAYS]) | set(cz.truncated[CLASS1_DAYS])
                     ),
-                    "quasi": edges_reached(flow, quasi, sub),
+                    "quasi": edges,
                 },
                 medium=media.get(name),
                 names=(given.get("zh", name), given.get("en", name)),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gwsim.flowfield import FlowField
-from gwsim.protection import ZONE_NAMES, label
+from gwsim.names import ZONE_NAMES, label
 from gwsim.sensitivity import most_sensitive
 from gwsim.writers import atomic_path, markdown_table
 

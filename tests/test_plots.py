@@ -78,6 +78,7 @@ def test_map_labels_do_not_overlap(tmp_path):
     """Place names are moved until they overlap neither each other nor the scale bar and north
     arrow."""
     import matplotlib.pyplot as plt
+    from matplotlib.text import Text
 
     from gwsim.mapping import place_labels
 
@@ -85,8 +86,9 @@ def test_map_labels_do_not_overlap(tmp_path):
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 10)
     placed = place_labels(ax, [{"text": f"label {i}", "xy": (5, 5)} for i in range(4)])
+    fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    boxes = [p.get_window_extent(renderer) for p in placed]
+    boxes = [Text.get_window_extent(p, renderer) for p in placed]  # the texts, not leaders
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     plt.close(fig)
 
@@ -121,3 +123,16 @@ def test_vector_layer_in_longitude_latitude_is_reprojected(tmp_path):
     (read,) = read_vector_layer(path, "EPSG:4548")
     assert read["geometry"].x == pytest.approx(500000.0, abs=1e-3)
     assert read["properties"]["name_zh"] == "查家"
+
+
+def test_demo_layers_in_the_model_crs_are_read_as_they_are():
+    """The demo's illustrative villages are in EPSG:4548 already: no reprojection."""
+    from pathlib import Path
+
+    from gwsim.mapping import read_vector_layer
+
+    path = Path(__file__).parents[1] / "scenarios" / "demo_layers" / "villages.geojson"
+    points = read_vector_layer(path, "EPSG:4548")
+    first = points[0]["geometry"]
+    assert (first.x, first.y) == (556450.0, 3123650.0)
+    assert {p["properties"]["name_zh"] for p in points} == {"上村", "河口村", "下屋"}

@@ -49,8 +49,9 @@ from gwsim.config import check_keys, number, read_toml
 from gwsim.engines import FLOW_ENGINES, run_flow
 from gwsim.errors import SpecError
 from gwsim.mapping import save_figure
+from gwsim.names import LANGUAGES
 from gwsim.plots import plot_entry_fractions, plot_head_map
-from gwsim.protection import LANGUAGES, protection_zones
+from gwsim.protection import protection_zones
 from gwsim.provenance import hash_inputs
 from gwsim.report import write_report
 from gwsim.sensitivity import PARAMETERS, zone_sensitivity
