@@ -15,6 +15,7 @@ from gwsim.errors import (
     SpecError,
 )
 from gwsim.flowfield import FlowField
+from gwsim.monitoring import NetworkDesign, attribute_source, design_network
 from gwsim.protection import ProtectionZones, protection_zones
 from gwsim.risk import Contaminant, Enterprise, LeakCase, Receptor, assess_enterprise_risk
 from gwsim.solute import DualDomain, Plume, Source, transport
@@ -32,6 +33,7 @@ __all__ = [
     "GwsimError",
     "GwsimWarning",
     "LeakCase",
+    "NetworkDesign",
     "Plume",
     "ProtectionZones",
     "Receptor",
@@ -40,7 +42,9 @@ __all__ = [
     "TrackResult",
     "__version__",
     "assess_enterprise_risk",
+    "attribute_source",
     "capture_zone",
+    "design_network",
     "protection_zones",
     "track",
     "transport",

@@ -19,8 +19,8 @@ from gwsim.scenario import SiteModel
 MODELS = Path(__file__).resolve().parent
 # site folder -> (source wells, vertical exaggeration, title)
 SECTIONS = {
-    "valley_porous": ("chajia_wells", 50.0, "Chajia valley, across the valley through a well"),
-    "redbed_fracture": ("nancun_wells", 5.0, "Nancun red-bed slope, up the slope through a well"),
+    "valley_porous": ("chajia_wells", 10.0, "Chajia valley, divide to divide through a well"),
+    "redbed_fracture": ("nancun_wells", 5.0, "Nancun catchment, divide to divide through a well"),
 }
 
 

@@ -2,7 +2,7 @@
 
 Run from the repository root: ``.venv/bin/python scenarios/keyzones_pilot_layers.py``; it writes
 ``scenarios/keyzones_pilot/`` (layers.nc, enterprises.csv, protection_zones.geojson,
-monitoring.csv, counties.geojson).
+monitoring.csv, counties.geojson, land_use.geojson, springs.geojson).
 
 Nothing here is surveyed. The pilot area is a made-up 12 km x 11 km block, placed near Dongxiang
 (Fuzhou, Jiangxi) in CGCS2000 / 3-degree GK CM 117E (EPSG:4548) at an approximate position, that
@@ -21,7 +21,8 @@ typical ranges (themselves marked "verify"):
 - protection zones: HJ 338-2018 empirical circles R = alpha K I T / n around each production well
   (alpha = 1.5, T = 100 d class 1, 1000 d class 2), and an illustrative outer (quasi) zone: a
   circle of radius 2 R2 centred 1.5 R2 upgradient, joined with the class-2 zone;
-- enterprises, monitoring results and the two districts are invented to exercise every zone kind.
+- enterprises, monitoring results, land use (area sources), a famous spring and the two districts
+  are invented to exercise every zone kind.
 """
 
 from __future__ import annotations
@@ -245,6 +246,33 @@ MONITORING = [  # well, x, y (local m), parameter, concentration mg/L
 ]
 
 
+LAND_USE = [  # land use, local box (x0, y0, x1, y1) m; listed first wins where they overlap
+    ("industrial_land", (4700, 6500, 5900, 7300)),  # around chemical plant B
+    ("livestock", (7200, 2200, 8100, 3000)),  # around pig farm E
+    ("residential", (3300, 4700, 4600, 5400)),  # a village between the valley wells
+]
+SPRING = ("famous spring (illustrative)", 2200.0, 2600.0, 300.0)  # name, local x, y, radius m
+
+
+def land_use_features() -> list[dict]:
+    """Area sources: the boxes above, then the valley floor as farmland."""
+    areas = [(use, shapely.box(X0 + a, Y0 + b, X0 + c, Y0 + d)) for use, (a, b, c, d) in LAND_USE]
+    xl = np.linspace(0.0, 12000.0, 49)
+    river = shapely.LineString(
+        [(X0 + a, Y0 + 6000.0 + 400.0 * math.sin(2 * math.pi * a / 12000.0)) for a in xl]
+    )
+    valley = river.buffer(1200.0, cap_style="flat")
+    areas.append(("farmland", valley))
+    return [
+        {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(geometry),
+            "properties": {"land_use": use},
+        }
+        for use, geometry in areas
+    ]
+
+
 def write(folder: Path) -> list[Path]:
     """Write every pilot input into ``folder``; return the paths."""
     attrs = provenance_attrs(hash_inputs([Path(__file__)]))
@@ -281,6 +309,19 @@ def write(folder: Path) -> list[Path]:
         paths.append(write_geojson(folder / name, features, CRS, {"note": NOTE, **attrs}))
 
     write_features("protection_zones.geojson", protection_features())
+    write_features("land_use.geojson", land_use_features())
+    name, sx, sy, radius = SPRING
+    spring = shapely.Point(X0 + sx, Y0 + sy).buffer(radius)
+    write_features(
+        "springs.geojson",
+        [
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(spring),
+                "properties": {"name": name, "kind": "famous spring"},
+            }
+        ],
+    )
     split = [(X0 + 6500 + 400 * math.sin(k / 3), SOUTH + k * 1000.0) for k in range(12)]
     west = shapely.Polygon([(X0, SOUTH), *split, (X0, Y0 + 9000.0)])
     east = shapely.Polygon([*split, (X0 + 12000.0, Y0 + 9000.0), (X0 + 12000.0, SOUTH)])

@@ -141,7 +141,7 @@ def test_missing_site_model_is_named(tmp_path, capsys):
 
 def test_every_registered_kind_follows_the_scenario_protocol():
     """from_dict(data, path) as a classmethod, inputs_hash as a property, run(out, log)."""
-    assert set(SCENARIO_KINDS) == {"flow", "keyzones", "enterprise_risk"}
+    assert set(SCENARIO_KINDS) == {"flow", "keyzones", "enterprise_risk", "monitoring"}
     for kind, cls in SCENARIO_KINDS.items():
         assert isinstance(cls.__dict__["from_dict"], classmethod), kind
         assert isinstance(cls.__dict__["inputs_hash"], property), kind

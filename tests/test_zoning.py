@@ -1,7 +1,9 @@
 """Key-zone delineation: DRASTIC, grading, load, value and the overlay on small synthetic grids.
 
 DRASTIC references are worked by hand from the published rating tables (Aller et al. 1987,
-converted to metric in gwsim/zoning/data/drastic.toml); they are exact (integer ratings).
+converted to metric in gwsim/zoning/data/drastic.toml); they are exact (integer ratings). The
+overlay tests state the 2023 guide's rules as the ministry pages and a municipal draft plan quote
+them (DOMAIN.md); the wave-1 matrix tests run on the 2014 scheme, which keeps that matrix shape.
 """
 
 import math
@@ -18,10 +20,20 @@ from gwsim.standards import class3_limits
 from gwsim.zoning.drastic import drastic_index, drastic_ratings, drastic_table, index_range
 from gwsim.zoning.grading import grade
 from gwsim.zoning.layers import as_layer, check_aligned, layers_from_flow, read_layer
-from gwsim.zoning.load import PollutionSource, load_factors, source_hazard, spread_load
-from gwsim.zoning.overlay import Sample, delineate, zone_codes
+from gwsim.zoning.load import (
+    PollutionSource,
+    land_use_load,
+    load_factors,
+    source_hazard,
+    spread_load,
+)
+from gwsim.zoning.model_layers import from_model_options, layers_from_model
+from gwsim.zoning.monitoring import Sample, quality_map
+from gwsim.zoning.overlay import delineate, zone_codes
 from gwsim.zoning.scheme import scheme_from_dict
 from gwsim.zoning.value import ProtectionZone, groundwater_value
+
+SCHEME_2014 = {"scheme": "2014"}
 
 CRS = "EPSG:4548"
 X = np.array([500050.0, 500150.0])
@@ -169,10 +181,11 @@ def test_geotiff_without_rioxarray_names_the_package(tmp_path, monkeypatch):
         read_layer(tmp_path / "k.tif", "k")
 
 
-def test_layers_from_a_flow_field():
+def two_layer_flow(head_top: float = 24.0) -> tuple[FlowField, np.ndarray]:
+    """2 x 3 columns of a 5 m/d layer (30-20 m) over a 50 m/d layer (20-0 m); 1 mm/d recharge."""
     nlay, nrow, ncol = 2, 2, 3
     head = np.full((1, nlay, nrow, ncol), 18.0)
-    head[0, 0] = 24.0
+    head[0, 0] = head_top
     head[0, 0, 1, 2] = np.nan  # layer 0 dry in one column: the water table is in layer 1
     k = np.stack([np.full((nrow, ncol), 5.0), np.full((nrow, ncol), 50.0)])
     rch = np.zeros((1, nlay, nrow, ncol))
@@ -201,6 +214,11 @@ def test_layers_from_a_flow_field():
         sources={"rain": rch},
         source_types={"rain": "RCH"},
     )
+    return flow, k
+
+
+def test_layers_from_a_flow_field():
+    flow, k = two_layer_flow()
     layers = layers_from_flow(flow, k)
     assert layers["head"].values.tolist() == [[24.0, 24.0, 24.0], [24.0, 24.0, 18.0]]
     assert layers["k"].values[1].tolist() == [5.0, 5.0, 50.0]
@@ -208,6 +226,32 @@ def test_layers_from_a_flow_field():
     np.testing.assert_allclose(layers["recharge"].values, 365.25)
     assert layers["top"].y.values.tolist() == [3100075.0, 3100025.0]
     assert layers["top"].x.values.tolist() == [500050.0, 500150.0, 500250.0]
+
+
+def test_layers_from_a_model_take_the_main_aquifer_media_and_a_thiem_yield():
+    flow, k = two_layer_flow(head_top=29.0)  # water table 1 m below land in layer 0
+    media = [
+        {"aquifer": "massive_shale", "soil": "silty_loam", "vadose": "silt_clay"},
+        {"aquifer": "sand_and_gravel", "soil": "sand", "vadose": "sand_and_gravel"},
+    ]
+    options = from_model_options({"media": media}, flow.grid.nlay)
+    layers = layers_from_model(flow, k, options)
+    # transmissivity: layer 0 5 m/d x 9 m = 45, layer 1 50 m/d x 18 m = 900 m2/d -> main aquifer 1
+    assert layers["k"].values.tolist() == [[50.0] * 3, [50.0] * 3]
+    names = str(layers["aquifer_media"].attrs["flag_meanings"]).split()
+    assert {names[int(c) - 1] for c in layers["aquifer_media"].values.ravel()} == {
+        "sand_and_gravel"
+    }
+    vadose = str(layers["vadose_zone_media"].attrs["flag_meanings"]).split()
+    assert vadose[int(layers["vadose_zone_media"].values[0, 0]) - 1] == "silt_clay"
+    # the dry column: water table at 18 m in layer 1, so 10 m of layer 0 and 2 m of layer 1
+    # are unsaturated -> layer 0's vadose medium
+    assert vadose[int(layers["vadose_zone_media"].values[1, 2]) - 1] == "silt_clay"
+    # Thiem: Q = 2 pi T s / ln(R / r_w), T = 945 m2/d, s = 3 m, R = 300 m, r_w = 0.15 m
+    expected = 2 * math.pi * 945.0 * 3.0 / math.log(300.0 / 0.15)
+    assert layers["yield"].values[0, 0] == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(SpecError, match=r"layers\.from_model\.media.*one .* per model layer \(2\)"):
+        from_model_options({"media": media[:1]}, 2)
 
 
 # ----------------------------------------------------------------------------- load
@@ -262,35 +306,114 @@ def test_groundwater_value_from_yield_use_and_zones():
 
 
 # ----------------------------------------------------------------------------- overlay
-def test_overlay_matrix_on_a_small_grid():
-    scheme = scheme_from_dict({})
-    vulnerability = np.array([[4, 0, 2], [2, 2, -1]])
-    load = np.array([[2, 0, 1], [1, 1, 0]])
-    value = np.array([[2, 2, 0], [0, 2, 2]])
-    none = np.zeros((2, 3), bool)
-    risk, zone = zone_codes(
-        vulnerability, load, value, {"protection": none, "treatment": none}, scheme
-    )
+def codes_of(scheme) -> dict[str, int]:
+    return {name: kind["code"] for name, kind in scheme.kinds.items()}
+
+
+def test_overlay_follows_the_2023_guide():
+    """Value high and vulnerability high -> control-type; high load -> 一级管控区; the same cell
+    with low value -> 一般区; any cell in a recharge area is protection-type whatever its layers."""
+    scheme = scheme_from_dict({})  # the default: the 2023 guide
+    code = codes_of(scheme)
+    assert scheme.kinds["control_1"]["name_zh"] == "一级管控区"
+    assert scheme.kinds["general"]["name_zh"] == "一般区"
+    # cells: high value / very high vulnerability / high load; the same with low value; high
+    # value and high vulnerability with low load; high load and vulnerability but medium value;
+    # high value and load but medium vulnerability; no data at all
+    classes = {
+        "value": np.array([[2, 0, 2, 1, 2, -1]]),
+        "vulnerability": np.array([[4, 4, 3, 4, 2, -1]]),
+        "load": np.array([[2, 2, 0, 2, 2, -1]]),
+    }
+    none = {mask: np.zeros((1, 6), bool) for mask in scheme.precedence}
+    first, zone = zone_codes(classes, none, scheme)
+    assert first.tolist() == [[1, 0, 1, 0, 0, -1]]  # control-type screen
+    assert zone.tolist() == [
+        [code["control_1"], code["general"], code["control_2"], code["general"], code["general"], 0]
+    ]
+    # a recharge area over every cell, including the one without data: all protection-type
+    masks = dict(none, recharge_area=np.ones((1, 6), bool))
+    _, zone = zone_codes(classes, masks, scheme)
+    assert zone.tolist() == [[code["recharge_area"]] * 6]
+    assert scheme.kinds["recharge_area"]["group"] == "protection"
+    # protection-type parts keep their order: class 1 inside the recharge area stays class 1
+    masks["class1"] = np.array([[True, False, False, False, False, False]])
+    _, zone = zone_codes(classes, masks, scheme)
+    assert zone[0, :2].tolist() == [code["source_class1"], code["recharge_area"]]
+    # no treatment zone in the 2023 scheme
+    assert scheme.treatment_radius_m is None and "treatment" not in scheme.kinds
+
+
+def test_2014_scheme_keeps_risk_then_value_and_treatment():
+    scheme = scheme_from_dict(SCHEME_2014)
+    code = codes_of(scheme)
+    classes = {
+        "vulnerability": np.array([[4, 0, 2], [2, 2, -1]]),
+        "load": np.array([[2, 0, 1], [1, 1, 0]]),
+        "value": np.array([[2, 2, 0], [0, 2, 2]]),
+    }
+    none = {mask: np.zeros((2, 3), bool) for mask in scheme.precedence}
+    risk, zone = zone_codes(classes, none, scheme)
     # risk: very_high x high -> high; very_low x low -> low; medium x medium -> medium
     assert risk.tolist() == [[2, 0, 1], [1, 1, -1]]
-    code = {name: kind["code"] for name, kind in scheme.kinds.items()}
     assert zone.tolist() == [
-        [code["priority_control"], code["key_control"], code["general_control"]],
+        [code["key_control"], code["general_control"], code["general_control"]],
         [code["general_control"], code["key_control"], 0],
     ]
-    protection = np.array([[False, True, False], [False, False, True]])
-    treatment = np.array([[False, True, True], [False, False, False]])
-    _, zone = zone_codes(
-        vulnerability, load, value, {"protection": protection, "treatment": treatment}, scheme
+    masks = dict(none)
+    masks["class2"] = np.array([[False, True, False], [False, False, True]])
+    masks["treatment"] = np.array([[False, True, True], [False, False, False]])
+    _, zone = zone_codes(classes, masks, scheme)
+    # protection wins over treatment; protection holds on the no-data cell too
+    assert zone.tolist()[0] == [code["key_control"], code["protection"], code["treatment"]]
+    assert zone[1, 2] == code["protection"]
+    flipped = scheme_from_dict(
+        {**SCHEME_2014, "overlay": {"precedence": ["treatment", "class1", "class2", "quasi"]}}
     )
-    # protection wins over treatment; no-data cells stay outside (0)
-    assert zone[0].tolist() == [code["priority_control"], code["protection"], code["treatment"]]
-    assert zone[1, 2] == 0
-    flipped = scheme_from_dict({"overlay": {"precedence": ["treatment", "protection"]}})
-    _, zone = zone_codes(
-        vulnerability, load, value, {"protection": protection, "treatment": treatment}, flipped
-    )
+    _, zone = zone_codes(classes, masks, flipped)
     assert zone[0, 1] == code["treatment"]
+
+
+def test_a_scenario_can_replace_the_zone_kinds():
+    kind = {
+        "name_en": "watch",
+        "name_zh": "关注区",
+        "colour": "#ff0000",
+        "group": "control",
+        "requirements_en": ["watch"],
+        "requirements_zh": ["关注"],
+    }
+    replaced = scheme_from_dict(
+        {
+            "kinds": {"replace": True, "watch": {**kind, "code": 1}, "rest": {**kind, "code": 2}},
+            "overlay": {
+                "precedence": [],
+                "mask_kind": {},
+                "zone_matrix": {
+                    "not_control": ["rest", "rest", "rest"],
+                    "control": ["watch", "watch", "watch"],
+                },
+            },
+        }
+    )
+    assert sorted(replaced.kinds) == ["rest", "watch"]
+    assert replaced.kinds["watch"]["source"] == "scenario file"
+    merged = scheme_from_dict({"kinds": {"watch": {**kind, "code": 99}}})
+    assert "watch" in merged.kinds and "control_1" in merged.kinds
+
+
+def test_every_default_threshold_names_its_source():
+    for data in ({}, SCHEME_2014):
+        scheme = scheme_from_dict(data)
+        from gwsim.zoning.scheme import threshold_rows
+
+        rows = threshold_rows(data, scheme)
+        assert rows and all(r["source"] and r["source"] != "scenario file" for r in rows)
+        assert all(kind["source"] for kind in scheme.kinds.values())
+    edited = {"load": {"breaks": [2.0, 6.0]}}
+    rows = {r["key"]: r for r in threshold_rows(edited, scheme_from_dict(edited))}
+    assert rows["load.breaks"]["source"] == "scenario file"
+    assert rows["load.classes"]["source"] == "gwsim default"
 
 
 def test_changing_a_weight_or_threshold_changes_the_result_as_expected():
@@ -326,12 +449,13 @@ def test_delineate_on_a_synthetic_grid():
     )
     zone = ProtectionZone("w", "class2", shapely.Point(502500, 3101000).buffer(220.0), {})
     sample = Sample("mw", 500250.0, 3101750.0, "nitrate_n", 25.0)
-    ds = delineate(layers, scheme_from_dict({}), [source], [zone], [sample])
-    code = {name: kind["code"] for name, kind in scheme_from_dict({}).kinds.items()}
+    scheme = scheme_from_dict(SCHEME_2014)
+    ds = delineate(layers, scheme, [source], [zone], [sample])
+    code = codes_of(scheme)
     # hazard: T = 1 + log10(1000 / 0.01) = 6, Q(150 t) = 4, L = 0.7 -> 16.8
     assert float(ds["hazard"][0]) == pytest.approx(16.8)
     row, col = 10, 10  # the source's cell: high load on a high-vulnerability valley
-    assert ds["zone"].values[row, col] == code["priority_control"]
+    assert ds["zone"].values[row, col] == code["key_control"]
     assert ds["zone"].values[10, 25] == code["protection"]
     assert ds["zone"].values[2, 2] == code["treatment"]
     assert ds["zone"].values[0, 29] == code["key_control"]  # no load, high vulnerability and yield
@@ -351,19 +475,75 @@ def test_delineate_on_a_synthetic_grid():
         ("vulnerability", {"breaks": [1, 2]}, "vulnerability.breaks"),
         ("load", {"breaks": [5.0, 1.0]}, "load.breaks"),
         ("load", {"colour": "red"}, "load.colour"),
-        ("overlay", {"risk_matrix": {"low": ["low"]}}, "overlay.risk_matrix"),
+        ("overlay", {"first_matrix": {"low": ["not_control"] * 5}}, "overlay.first_matrix"),
         (
             "overlay",
-            {"zone_matrix": {"low": ["a", "b", "c"], "medium": [], "high": []}},
+            {"zone_matrix": {"not_control": ["a", "b", "c"], "control": []}},
             "zone_matrix",
         ),
         ("value", {"zone_class": {"class3": "high"}}, "value.zone_class.class3"),
-        ("treatment", {"ignore_parameters": ["radon"]}, "treatment.ignore_parameters"),
+        ("quality", {"ignore_parameters": ["radon"]}, "quality.ignore_parameters"),
+        ("treatment", {"radius_m": 250.0}, "treatment: this scheme has no such section"),
     ],
 )
 def test_bad_scheme_entries_are_named(section, bad, key):
     with pytest.raises(SpecError, match=key.replace(".", r"\.")):
         scheme_from_dict({section: bad})
+
+
+def test_a_matrix_missing_a_class_and_an_unknown_zone_kind_are_named():
+    missing = {"overlay": {"first_matrix": {"low": ["not_control"] * 5, "medium": ["control"] * 5}}}
+    with pytest.raises(SpecError, match=r"overlay\.first_matrix: has no row for class 'high'"):
+        scheme_from_dict(missing)
+    matrix = {"not_control": ["general"] * 3, "control": ["control_2", "priority_control", "x"]}
+    with pytest.raises(
+        SpecError, match=r"overlay\.zone_matrix\.control: entry 'priority_control' unknown"
+    ):
+        scheme_from_dict({"overlay": {"zone_matrix": matrix}})
+    with pytest.raises(
+        SpecError, match=r"overlay\.mask_kind\.quasi: zone kind 'protection' unknown"
+    ):
+        scheme_from_dict({"overlay": {"mask_kind": {"quasi": "protection"}}})
+    with pytest.raises(SpecError, match=r"overlay\.precedence: lists treatment"):
+        scheme_from_dict(
+            {"overlay": {"precedence": ["treatment"], "mask_kind": {"treatment": "general"}}}
+        )
+    with pytest.raises(SpecError, match=r"scheme file not found"):
+        scheme_from_dict({"scheme": "2019"})
+
+
+def test_natural_breaks_split_clear_groups():
+    from gwsim.zoning.grading import natural_breaks
+
+    values = np.array([1.0, 1.0, 2.0, 2.0, 10.0, 11.0, 12.0, 30.0, 31.0, np.nan])
+    # three obvious groups (by eye, and the Fisher-Jenks optimum): {1, 2}, {10-12}, {30, 31}
+    assert grade(values, natural_breaks(values, 3, "load.breaks")).tolist() == [
+        0, 0, 0, 0, 1, 1, 1, 2, 2, -1,
+    ]  # fmt: skip
+    with pytest.raises(SpecError, match=r"load\.breaks: natural breaks need at least 3"):
+        natural_breaks(np.array([1.0, 1.0, 2.0]), 3, "load.breaks")
+
+
+def test_water_quality_caps_the_value_and_land_use_adds_load():
+    yields = layer([[2000.0, 2000.0], [2000.0, 2000.0]], "yield")
+    scheme = scheme_from_dict({})
+    # wells: one at the top-left cell meeting Class III, one at the bottom-right above it
+    samples = [
+        Sample("a", 500050.0, 3100150.0, "nitrate_n", 5.0),
+        Sample("b", 500150.0, 3100050.0, "nitrate_n", 25.0),
+    ]
+    quality = quality_map(samples, LIMITS, [], 60.0, yields)
+    assert quality.tolist() == [[3, 0], [0, 4]]  # 0 = no well within 60 m
+    value = groundwater_value(
+        yields, scheme.yield_breaks, quality=quality, quality_class=scheme.quality_class
+    )
+    assert value.values.tolist() == [[2, 2], [2, 1]]  # worse than Class III -> medium at most
+    areas = [("livestock", shapely.box(500000, 3100100, 500100, 3100200))]
+    areas.append(("farmland", shapely.box(500000, 3100000, 500200, 3100200)))
+    load = land_use_load(areas, scheme.load_factors["land_use_load"], yields)
+    assert load.tolist() == [[6.0, 1.5], [1.5, 1.5]]  # the first polygon wins where they overlap
+    with pytest.raises(SpecError, match=r"load\.land_use: land use 'quarry' has no load"):
+        land_use_load([("quarry", areas[0][1])], scheme.load_factors["land_use_load"], yields)
 
 
 def test_inventory_geojson_without_crs_is_lon_lat_and_is_transformed(tmp_path):

@@ -132,7 +132,7 @@ def _point_in_grid(spec: ModelSpec, xy, where: str) -> tuple[int, int]:
     return rc
 
 
-def _geometry(spec: ModelSpec, table: dict, where: str):
+def footprint_from_table(spec: ModelSpec, table: dict, where: str):
     """A footprint: ``footprint`` polygon (>= 3 points) or ``point``; every vertex in the grid."""
     given = [k for k in ("footprint", "point") if k in table]
     if len(given) != 1:
@@ -158,7 +158,7 @@ def _enterprise(spec: ModelSpec, table: dict, where: str) -> Enterprise:
     if "name" not in table:
         raise SpecError(f"{where}.name", "missing", 'add name = "..."')
     where = f"enterprises.{table['name']}"
-    footprint = _geometry(spec, table, where)
+    footprint = footprint_from_table(spec, table, where)
     contaminants = []
     for j, c in enumerate(table.get("contaminants", [])):
         w = f"{where}.contaminants[{j}]"

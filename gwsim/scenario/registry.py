@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gwsim.config import read_toml
 from gwsim.errors import SpecError
+from gwsim.monitoring.scenario import MonitoringScenario
 from gwsim.risk.scenario import EnterpriseRiskScenario
 from gwsim.scenario.flow import FlowScenario
 from gwsim.scenario.kind import ScenarioKind
@@ -21,6 +22,7 @@ SCENARIO_KINDS: dict[str, type[ScenarioKind]] = {
     "flow": FlowScenario,
     "keyzones": KeyZoneScenario,
     "enterprise_risk": EnterpriseRiskScenario,
+    "monitoring": MonitoringScenario,
 }
 
 

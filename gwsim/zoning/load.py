@@ -16,8 +16,11 @@ the source::
 
 with a and t the distances (m) along and across the downgradient direction from the nearest point
 of the source (the cell centres inside a footprint polygon, or the point); a flat water table
-(|∇h| < 1e-9) gives a round kernel of radius L_t. The load of a cell is Σ H_s·w_s (hazard units),
-then graded into classes.
+(|∇h| < 1e-9) gives a round kernel of radius L_t. The load of a cell is Σ H_s·w_s (hazard units).
+
+Area sources by land use (farmland, livestock, industrial land...) add a load per cell inside their
+polygons, ``land_use_load[category]`` (hazard units, ``data/source_load.toml``, gwsim defaults to
+verify), unspread: diffuse sources load the ground where they lie. The total is then graded.
 """
 
 from __future__ import annotations
@@ -161,6 +164,37 @@ def check_inside(named: Sequence[tuple[str, object]], template: xr.DataArray, wh
                 f"lies outside the area (near x={x[0]:.0f}, y={y[0]:.0f})",
                 "check its coordinates and CRS, or remove it",
             )
+
+
+def read_land_use(path: str | Path, crs: str, key: str = "land_use") -> list[tuple[str, object]]:
+    """(category, polygon) of each feature of a land-use GeoJSON (category in property ``key``)."""
+    where = "load.land_use"
+    areas = []
+    for n, (geometry, props) in enumerate(read_features(path, crs, where), start=1):
+        if key not in props or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+            raise SpecError(f"{where} feature {n}", f"needs a Polygon and a {key!r} property", "")
+        areas.append((str(props[key]), geometry))
+    return areas
+
+
+def land_use_load(
+    areas: Sequence[tuple[str, object]], table: Mapping[str, float], template: xr.DataArray
+) -> np.ndarray:
+    """(ny, nx) load of area sources: ``table[category]`` in cells whose centre is in a polygon
+    (the first polygon listed wins where they overlap); 0 elsewhere."""
+    load = np.zeros(template.shape)
+    taken = np.zeros(template.shape, bool)
+    for category, geometry in areas:
+        if category not in table:
+            raise SpecError(
+                "load.land_use",
+                f"land use {category!r} has no load",
+                f"use one of {sorted(table)} or add it under [load.land_use_load]",
+            )
+        cells = geometry_mask(geometry, template) & ~taken
+        load[cells] = float(table[category])
+        taken |= cells
+    return load
 
 
 def spread_load(

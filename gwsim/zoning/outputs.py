@@ -1,4 +1,5 @@
-"""Key-zone outputs: zone raster (netCDF), zone polygons (GeoJSON), area tables, requirements.
+"""Key-zone outputs: zone raster (netCDF, GeoTIFF), zone polygons (GeoJSON), area tables,
+management requirements (both languages wherever zones are shown).
 
 Every writer takes provenance attributes (:func:`gwsim.provenance.provenance_attrs`) and writes
 atomically (:func:`gwsim.writers.atomic_path`). Areas are cell counts × cell area (ha), each
@@ -21,7 +22,7 @@ from gwsim.zoning.layers import cell_area_m2, cell_boxes, geometry_mask
 from gwsim.zoning.scheme import KeyZoneScheme
 
 M2_PER_HA = 1e4
-AREA_COLUMNS = ("county", "zone", "name", "name_zh", "cells", "area_ha", "percent")
+AREA_COLUMNS = ("county", "zone", "name_en", "name_zh", "group", "cells", "area_ha", "percent")
 
 
 def write_zone_netcdf(ds: xr.Dataset, path: Path, attrs: dict) -> Path:
@@ -44,9 +45,24 @@ def write_zone_netcdf(ds: xr.Dataset, path: Path, attrs: dict) -> Path:
     return path
 
 
+def write_zone_geotiff(ds: xr.Dataset, path: Path, attrs: dict) -> Path:
+    """The zone raster (int8 kind codes, 0 outside) as a GeoTIFF with its CRS (``rioxarray``)."""
+    import rioxarray  # noqa: F401  (registers the .rio accessor)
+
+    zone = ds["zone"].astype(np.int8)
+    zone.attrs = {
+        "long_name": zone.attrs.get("long_name", ""),
+        **{k: str(v) for k, v in attrs.items()},
+    }
+    zone = zone.rio.write_crs(crs_wkt(ds.attrs["crs"])).rio.write_nodata(0)
+    with atomic_path(path) as tmp:
+        zone.rio.to_raster(tmp, driver="GTiff", compress="deflate")
+    return path
+
+
 def zone_features(ds: xr.Dataset, scheme: KeyZoneScheme) -> list[dict]:
-    """One GeoJSON feature per zone kind present: the union of its cells, with its name,
-    Chinese name, area (ha) and control requirements."""
+    """One GeoJSON feature per zone kind present: the union of its cells, with its names and
+    management requirements in English and Chinese, group, area (ha) and source."""
     boxes = cell_boxes(ds["zone"])
     area = cell_area_m2(ds["zone"])
     features = []
@@ -62,10 +78,13 @@ def zone_features(ds: xr.Dataset, scheme: KeyZoneScheme) -> list[dict]:
                 "properties": {
                     "zone": name,
                     "code": kind["code"],
-                    "name": kind["name"],
+                    "name_en": kind["name_en"],
                     "name_zh": kind["name_zh"],
+                    "group": kind["group"],
                     "area_ha": round(float(cells.sum() * area / M2_PER_HA), 2),
-                    "requirements": kind["requirements"],
+                    "requirements_en": kind["requirements_en"],
+                    "requirements_zh": kind["requirements_zh"],
+                    "source": kind["source"],
                 },
             }
         )
@@ -95,7 +114,8 @@ def area_table(
     """Area (ha) and share of the mapped area (%) of each zone kind, per county when given.
 
     Rows for each county (cells outside every county under ``"(outside counties)"``), then for
-    ``"all"``; kinds with no cells are listed with zero area.
+    ``"all"``; kinds with no cells are listed with zero area; each group ends with the totals of
+    protection-type areas, control-type areas and key zones (both).
     """
     zone = ds["zone"].values
     area = cell_area_m2(ds["zone"])
@@ -109,14 +129,24 @@ def area_table(
     rows = []
     for county, mask in groups:
         mapped = int((mask & (zone > 0)).sum())
-        for name, kind in sorted(scheme.kinds.items(), key=lambda kv: kv[1]["code"]):
-            cells = int((mask & (zone == kind["code"])).sum())
+        kinds = sorted(scheme.kinds.items(), key=lambda kv: kv[1]["code"])
+        lines = [
+            (name, kind["name_en"], kind["name_zh"], kind["group"], [kind["code"]])
+            for name, kind in kinds
+        ]
+        for group, (name_en, name_zh) in scheme.group_names.items():
+            members = ("protection", "control") if group == "key" else (group,)
+            codes = [k["code"] for _, k in kinds if k["group"] in members]
+            lines.append((f"total_{group}", name_en, name_zh, "total", codes))
+        for zone_name, name_en, name_zh, group, codes in lines:
+            cells = int((mask & np.isin(zone, codes)).sum())
             rows.append(
                 {
                     "county": county,
-                    "zone": name,
-                    "name": kind["name"],
-                    "name_zh": kind["name_zh"],
+                    "zone": zone_name,
+                    "name_en": name_en,
+                    "name_zh": name_zh,
+                    "group": group,
                     "cells": cells,
                     "area_ha": round(cells * area / M2_PER_HA, 2),
                     "percent": round(100.0 * cells / mapped, 2) if mapped else 0.0,
@@ -126,11 +156,13 @@ def area_table(
 
 
 def write_requirements(scheme: KeyZoneScheme, path: Path, attrs: dict) -> Path:
-    """The control requirements of every zone kind (text from the scheme's data) as Markdown."""
-    lines = ["# Control requirements by zone kind", ""]
+    """The management requirements of every zone kind, in Chinese and English, as Markdown."""
+    lines = [f"# 分区管控要求 / Management requirements by zone kind ({scheme.title})", ""]
     for name, kind in sorted(scheme.kinds.items(), key=lambda kv: kv[1]["code"]):
-        lines += [f"## {kind['name']} ({kind['name_zh']}, `{name}`, code {kind['code']})", ""]
-        lines += [f"- {text}" for text in kind["requirements"]] + [""]
+        lines += [f"## {kind['name_zh']} / {kind['name_en']} (`{name}`, code {kind['code']})", ""]
+        lines += [f"Group: {kind['group']}; source: {kind['source']}.", ""]
+        lines += [f"- {text}" for text in kind["requirements_zh"]] + [""]
+        lines += [f"- {text}" for text in kind["requirements_en"]] + [""]
     lines += ["Provenance:", ""] + [f"- {k}: {v}" for k, v in attrs.items()]
     with atomic_path(path) as tmp:
         tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")

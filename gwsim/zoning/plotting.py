@@ -16,11 +16,11 @@ from matplotlib.patches import Patch
 from gwsim.mapping import add_north_arrow, add_scale_bar, km_axes
 from gwsim.zoning.layers import cell_size
 from gwsim.zoning.load import PollutionSource
-from gwsim.zoning.overlay import Sample
+from gwsim.zoning.monitoring import Sample
 from gwsim.zoning.scheme import KeyZoneScheme
 from gwsim.zoning.value import ProtectionZone
 
-_ZONE_LINES = {"class1": "-", "class2": "--", "quasi": ":"}
+_ZONE_LINES = {"class1": "-", "class2": "--", "quasi": ":", "recharge_area": "-.", "special": "-"}
 
 
 def _edges(layer: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
@@ -71,11 +71,11 @@ def plot_key_zones(
     ax.pcolormesh(xe, ye, ds["zone"].values, cmap=cmap, norm=BoundaryNorm(bounds, cmap.N))
     present = set(np.unique(ds["zone"].values))
     handles = [
-        Patch(facecolor=k["colour"], edgecolor="0.3", label=f"{k['name']} ({name})")
+        Patch(facecolor=k["colour"], edgecolor="0.3", label=f"{k['name_zh']} {k['name_en']}")
         for name, k in kinds
         if k["code"] in present
     ]
-    for kind in ("class1", "class2", "quasi"):
+    for kind in _ZONE_LINES:
         shown = [z for z in zones if z.zone == kind]
         for z in shown:
             _outline(ax, z.geometry, color="navy", lw=1.0, ls=_ZONE_LINES[kind])
