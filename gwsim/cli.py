@@ -1,27 +1,52 @@
 """The ``gwsim`` command line.
 
-``gwsim run SCENARIO.toml [--out DIR]`` runs a scenario end to end; ``gwsim install-exes`` installs
-the MODFLOW programs; ``gwsim exes`` lists them. Errors print as one line naming the problem and
-the fix, with exit status 2 (bad input) or 1 (a failed run).
+``gwsim check SCENARIO.toml`` checks a scenario and everything it names without running or writing
+anything; ``gwsim run SCENARIO.toml [--out DIR]`` does the same checks, then runs the scenario into
+a fresh folder that replaces ``DIR`` only when the run succeeded; ``gwsim install-exes`` installs
+the MODFLOW programs; ``gwsim exes`` lists them.
+
+Exit status: 0 done; 2 bad input (one line per problem, each naming the key and the fix, nothing
+written); 1 a failed run (a MODFLOW error, or an unexpected error: one line with the path of the
+log file that holds the full traceback, in ``$GWSIM_LOG_DIR`` or the system's temporary folder).
+No traceback reaches the terminal.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
+import os
 import sys
+import tempfile
 import time
+import traceback
 import warnings
+from pathlib import Path
 
 from gwsim import __version__
-from gwsim.errors import EngineError, GwsimError
+from gwsim.errors import EngineError, GwsimError, SpecErrors
+
+
+def _print_warnings(warning_lines: list[str]) -> None:
+    for line in warning_lines:
+        print(f"warning: {line}", file=sys.stderr)
+
+
+def _check(args) -> int:
+    from gwsim.check import check_scenario
+
+    result = check_scenario(args.scenario, args.out)
+    _print_warnings(result.warnings)
+    print(result.summary)
+    return 0
 
 
 def _run(args) -> int:
-    from gwsim.scenario import load_scenario
+    from gwsim.scenario.runner import run_scenario
 
-    scenario = load_scenario(args.scenario)
     start = time.perf_counter()
-    written = scenario.run(args.out)
+    result, written = run_scenario(args.scenario, args.out)
+    _print_warnings(result.warnings)
     print(f"done in {time.perf_counter() - start:.1f} s; wrote:")
     for path in written:
         print(f"  {path}")
@@ -54,7 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gwsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run a scenario file end to end")
+    check = sub.add_parser("check", help="check a scenario file; runs and writes nothing")
+    check.add_argument("scenario", help="scenario TOML file")
+    check.add_argument("--out", default=None, help="output folder a run would use")
+    check.set_defaults(func=_check)
+    run = sub.add_parser("run", help="check, then run a scenario file end to end")
     run.add_argument("scenario", help="scenario TOML file")
     run.add_argument("--out", default=None, help="output folder (default out/<scenario name>/)")
     run.set_defaults(func=_run)
@@ -67,6 +96,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def log_folder() -> Path:
+    """Where unexpected errors are logged: ``$GWSIM_LOG_DIR`` or ``<temp>/gwsim-logs``."""
+    return Path(os.environ.get("GWSIM_LOG_DIR") or Path(tempfile.gettempdir()) / "gwsim-logs")
+
+
+def _log_unexpected(argv: list[str] | None) -> Path:
+    """Write the current exception's traceback to a new log file; return its path."""
+    folder = log_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = folder / f"gwsim-{stamp}-{os.getpid()}.log"
+    path.write_text(
+        f"gwsim {__version__}, command: gwsim {' '.join(argv if argv is not None else sys.argv[1:])}\n"
+        + traceback.format_exc()
+    )
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     warnings.simplefilter("default")
@@ -76,9 +123,27 @@ def main(argv: list[str] | None = None) -> int:
     except EngineError as exc:
         print(f"gwsim: error: {exc}", file=sys.stderr)
         return 1
+    except SpecErrors as exc:
+        for error in exc.errors:
+            print(f"gwsim: error: {error}", file=sys.stderr)
+        return 2
     except GwsimError as exc:
         print(f"gwsim: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("gwsim: interrupted; the output folder is as it was", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        try:
+            where = f"the full traceback is in {_log_unexpected(argv)}"
+        except OSError as log_error:
+            where = f"no log could be written ({log_error})"
+        print(
+            f"gwsim: internal error: {type(exc).__name__}: {exc}; {where} "
+            "(the output folder is as it was; please report this with the log)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

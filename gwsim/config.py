@@ -13,28 +13,44 @@ pair, so a value is never silently taken in the wrong unit.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import math
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
-from gwsim.errors import SpecError
+from gwsim.errors import SpecError, SpecErrors
 
 # (from, to) -> factor: value_to = value_from * factor
 CONVERSIONS = {
+    # recharge, rainfall and K (length per time)
     ("mm/a", "m/d"): 1.0 / 365.25 / 1000.0,
+    ("mm/d", "m/d"): 1.0 / 1000.0,
     ("m/a", "m/d"): 1.0 / 365.25,
     ("cm/s", "m/d"): 864.0,
     ("m/s", "m/d"): 86400.0,
+    ("m/d", "mm/a"): 365.25 * 1000.0,
+    # well rates (volume per time): m3/h is the usual well-yield unit in China
+    ("m3/h", "m3/d"): 24.0,
     ("l/s", "m3/d"): 86.4,
+    ("m3/s", "m3/d"): 86400.0,
     ("m3/a", "m3/d"): 1.0 / 365.25,
     ("km", "m"): 1000.0,
     ("%", "-"): 0.01,
 }
-_SPELLINGS = {"m³/d": "m3/d", "m²/d": "m2/d", "m³/a": "m3/a", "1": "-", "": "-"}
+_SPELLINGS = {
+    "m³/d": "m3/d",
+    "m³/h": "m3/h",
+    "m³/s": "m3/s",
+    "m²/d": "m2/d",
+    "m³/a": "m3/a",
+    "m/day": "m/d",
+    "1": "-",
+    "": "-",
+}
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
@@ -74,6 +90,38 @@ def package_table(package: str, name: str) -> dict:
     ``"gwsim.zoning"``), freshly parsed, so callers may change it."""
     text = resources.files(package).joinpath("data", name).read_text("utf-8")
     return parse_toml(text, f"{package.replace('.', '/')}/data/{name}")
+
+
+# ---------------------------------------------------------------------- problems
+class Problems:
+    """Collects input problems so a check reports all of them, not just the first.
+
+    ``with problems.collect(): ...`` records a :class:`SpecError` (or every error of a
+    :class:`~gwsim.errors.SpecErrors`) raised in the block and carries on after it;
+    :meth:`raise_any` then raises the one problem, or all of them as a ``SpecErrors``.
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[SpecError] = []
+
+    @contextlib.contextmanager
+    def collect(self) -> Iterator[None]:
+        try:
+            yield
+        except SpecErrors as exc:
+            self.errors += exc.errors
+        except SpecError as exc:
+            self.errors.append(exc)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_any(self) -> None:
+        """Raise the collected problem(s), if any."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise SpecErrors(self.errors)
 
 
 # ---------------------------------------------------------------------- keys
@@ -120,7 +168,7 @@ def number(
     value = table.get(key, default)
     if value is None:
         return None
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    ok = is_number(value)
     if ok and minimum is not None:
         ok = value >= minimum
     if ok and above is not None:
@@ -137,11 +185,43 @@ def number(
     return float(value)
 
 
+def is_number(value) -> bool:
+    """True for a finite int or float (not a bool, not NaN or infinite)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def numbers(value, where: str, *, integer: bool = False, shape_hint: str = "a number"):
+    """``value`` (a number or a nested list of numbers) checked: every entry a finite number
+    (an integer if ``integer``); else :class:`SpecError` naming ``where`` and the first bad entry
+    (``where[1]``), e.g. a string such as ``"60 m/d"`` inside a list of numbers."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            numbers(item, f"{where}[{i}]", integer=integer, shape_hint=shape_hint)
+        return value
+    ok = is_number(value) and (not integer or isinstance(value, int))
+    if not ok:
+        what = "an integer" if integer else "a finite number"
+        fix = f"give {shape_hint}"
+        if isinstance(value, str):
+            fix += (
+                " without a unit (values in this table are in m and d; units go only in"
+                " { value = ..., unit = '...' } overrides)"
+            )
+        raise SpecError(where, f"{value!r} is not {what}", fix)
+    return value
+
+
 def normalise_unit(unit: str) -> str:
     """A unit spelling gwsim compares on (``"m³/d"`` -> ``"m3/d"``, ``"L/s"`` -> ``"l/s"``)."""
     unit = unit.strip()
     unit = _SPELLINGS.get(unit, unit)
     return unit.lower() if unit.lower() in ("l/s",) else unit
+
+
+def known_units(to: str) -> list[str]:
+    """The units gwsim converts to ``to`` (``to`` itself first)."""
+    to = normalise_unit(to)
+    return [to, *sorted(a for a, b in CONVERSIONS if b == to)]
 
 
 def convert(value, unit: str, to: str, where: str):
@@ -155,7 +235,7 @@ def convert(value, unit: str, to: str, where: str):
         raise SpecError(
             where,
             f"unit {unit!r} cannot be converted to the expected {to!r}",
-            f"give the value in {to}",
+            f"give the value in one of {known_units(to)}",
         )
     if isinstance(value, list):
         return [v * factor for v in value]

@@ -25,6 +25,20 @@ class SpecError(GwsimError, ValueError):
         super().__init__(message)
 
 
+class SpecErrors(SpecError):
+    """Several input problems found at once (``errors``, each a :class:`SpecError`); the message
+    has one line per problem. ``field``, ``problem`` and ``fix`` are the first problem's."""
+
+    def __init__(self, errors: list[SpecError]):
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.field, first.problem, first.fix)
+        self.args = ("\n".join(str(e) for e in self.errors),)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
 class ExecutableError(GwsimError):
     """A MODFLOW-family executable is missing, will not run, or could not be installed."""
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from gwsim.config import check_keys, convert, normalise_unit, read_toml
+from gwsim.config import Problems, check_keys, convert, is_number, normalise_unit, read_toml
 from gwsim.errors import SpecError
 
 
@@ -91,22 +91,66 @@ def load_params(path: str | Path) -> dict[str, Param]:
 
 
 def apply_overrides(params: dict[str, Param], overrides: dict, where: str) -> dict[str, Param]:
-    """Parameters with ``overrides`` ({key: {value, unit}}) applied, units checked/converted."""
+    """Parameters with ``overrides`` ({key: {value, unit}}) applied, units checked/converted.
+
+    An override must match its parameter's shape (a number for a number, a list of the same length
+    for a list: one rate per well) and hold finite numbers where the file does. The override's
+    original value and unit are kept in the parameter's source (e.g. ``"scenario override: 2 L/s =
+    172.8 m3/d"``), so the report shows them. Every bad override is reported, not just the first
+    (:class:`~gwsim.errors.SpecErrors` when there are several).
+    """
     result = dict(params)
-    check_keys(overrides, params, where, "parameter")
+    problems = Problems()
+    if not isinstance(overrides, dict):
+        raise SpecError(where, "must be a table", '[model.overrides] "key" = { value, unit }')
     for key, item in overrides.items():
-        name = f"{where}.{key}"
-        if not isinstance(item, dict) or "value" not in item:
+        with problems.collect():
+            check_keys({key: item}, params, where, "parameter")
+            result[key] = _override(params[key], item, f"{where}.{key}")
+    problems.raise_any()
+    return result
+
+
+def _override(param: Param, item, name: str) -> Param:
+    """``param`` with the override ``item`` ({value, unit[, source]}) applied and checked."""
+    if not isinstance(item, dict) or "value" not in item:
+        raise SpecError(
+            name, "needs a value and its unit", f'write {{ value = ..., unit = "{param.unit}" }}'
+        )
+    if "unit" not in item:
+        raise SpecError(name, "value without a unit", f'add unit = "{param.unit}"')
+    check_keys(item, {"value", "unit", "source"}, name)
+    value, unit = item["value"], item["unit"]
+    if not isinstance(unit, str):
+        raise SpecError(f"{name}.unit", f"{unit!r} is not a unit", f'write unit = "{param.unit}"')
+    _check_shape(param.value, value, name)
+    converted = convert(value, unit, param.unit, name)
+    shown = f"{value} {unit}"
+    if normalise_unit(unit) != param.unit:
+        shown += f" = {_rounded(converted)} {param.unit}"
+    source = str(item.get("source", f"scenario override: {shown}"))
+    new = replace(param, value=converted, source=source)
+    new.check(name)
+    return new
+
+
+def _check_shape(original, value, name: str) -> None:
+    """``value`` has the type and length of ``original`` (a number, a list or a string)."""
+    if isinstance(original, list):
+        if not isinstance(value, list) or len(value) != len(original):
+            got = f"{len(value)} values" if isinstance(value, list) else "one value"
             raise SpecError(
                 name,
-                "needs a value and its unit",
-                f'write {{ value = ..., unit = "{params[key].unit}" }}',
+                f"has {got} for a parameter of {len(original)}",
+                f"give a list of {len(original)} values (one per entry, as in the parameter file)",
             )
-        if "unit" not in item:
-            raise SpecError(name, "value without a unit", f'add unit = "{params[key].unit}"')
-        check_keys(item, {"value", "unit", "source"}, name)
-        value = convert(item["value"], str(item["unit"]), params[key].unit, name)
-        source = str(item.get("source", f"scenario override ({item['value']} {item['unit']})"))
-        result[key] = replace(params[key], value=value, source=source)
-        result[key].check(name)
-    return result
+        for i, (o, v) in enumerate(zip(original, value, strict=True)):
+            _check_shape(o, v, f"{name}[{i}]")
+    elif is_number(original) and not is_number(value):
+        raise SpecError(name, f"{value!r} is not a finite number", "give a number, e.g. 1.5")
+    elif isinstance(original, str) and not isinstance(value, str):
+        raise SpecError(name, f"{value!r} is not text", f'give a string, e.g. "{original}"')
+
+
+def _rounded(value):
+    return [float(f"{v:.6g}") for v in value] if isinstance(value, list) else float(f"{value:.6g}")

@@ -162,10 +162,12 @@ def write_report(
     zones=None,
     sensitivity: list[dict] | None = None,
     figures: dict[str, str] | None = None,
+    checks: list[str] | None = None,
 ) -> Path:
     """Write the scenario report as Markdown (atomically); returns its path.
 
-    ``figures`` maps a caption to an image file name beside the report.
+    ``figures`` maps a caption to an image file name beside the report; ``checks`` are the input
+    checks' lines (plausibility warnings, converted units) to record.
     """
     lines = [f"# {title}", "", description, ""]
     lines += [
@@ -187,6 +189,8 @@ def write_report(
         lines += ["## Sensitivity (one at a time)", "", markdown_table(sensitivity)]
     for caption, name in (figures or {}).items():
         lines += [f"![{caption}]({name})", ""]
+    if checks:
+        lines += ["## Input checks", "", *[f"- {line}" for line in checks], ""]
     lines += ["## Assumptions that matter most", ""]
     lines += [
         f"{i}. {note}" for i, note in enumerate(_assumptions(flow, params, zones, sensitivity), 1)

@@ -15,9 +15,10 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from gwsim.config import check_keys
+from gwsim.config import Problems, check_keys
 from gwsim.errors import SpecError
 from gwsim.params import apply_overrides, load_params
+from gwsim.plausibility import params_findings
 from gwsim.spec import ModelSpec
 
 
@@ -32,6 +33,7 @@ class SiteModel:
     folder: Path
     variant: str
     params: dict
+    overridden: tuple[str, ...] = ()  # keys the scenario's [model.overrides] changed
 
     @property
     def params_file(self) -> Path:
@@ -41,7 +43,11 @@ class SiteModel:
     def from_table(cls, model: dict, base: Path) -> SiteModel:
         """The site model of a ``[model]`` table; ``site`` is relative to the folder ``base``."""
         check_keys(model, {"site", "variant", "overrides"}, "model")
-        folder = (base / str(model["site"])).resolve()
+        if not isinstance(model["site"], str):
+            raise SpecError(
+                "model.site", f"{model['site']!r} is not a path", 'site = "../models/…"'
+            )
+        folder = (base / model["site"]).resolve()
         if not (folder / "build.py").is_file() or not (folder / "params.toml").is_file():
             raise SpecError(
                 "model.site",
@@ -50,7 +56,7 @@ class SiteModel:
             )
         builder = cls._module(folder)
         variant = model.get("variant", builder.VARIANTS[0])
-        if variant not in builder.VARIANTS:
+        if not isinstance(variant, str) or variant not in builder.VARIANTS:
             raise SpecError(
                 "model.variant",
                 f"unknown variant {variant!r}",
@@ -59,7 +65,10 @@ class SiteModel:
         params = apply_overrides(
             load_params(folder / "params.toml"), model.get("overrides", {}), "model.overrides"
         )
-        return cls(folder, variant, params)
+        problems = Problems()
+        problems.errors += params_findings(params).errors  # before build.py sees them
+        problems.raise_any()
+        return cls(folder, variant, params, tuple(model.get("overrides", {})))
 
     @staticmethod
     def _module(folder: Path):
@@ -70,8 +79,27 @@ class SiteModel:
         return module
 
     def build(self, params: dict | None = None) -> ModelSpec:
-        """The validated spec of this site (from ``params``, default the scenario's)."""
-        return self._module(self.folder).build_spec(params or self.params, self.variant).validate()
+        """The validated spec of this site (from ``params``, default the scenario's).
+
+        ``build.py`` is the site's own code: when the scenario overrides parameters, an error it
+        raises (a value it cannot use that :func:`~gwsim.params.apply_overrides` and the
+        plausibility bounds let through, e.g. an unknown CRS) is reported as a :class:`SpecError`
+        naming the overrides, not as a traceback. Without overrides it is a bug and propagates.
+        """
+        module = self._module(self.folder)
+        try:
+            spec = module.build_spec(params or self.params, self.variant)
+        except Exception as exc:
+            if isinstance(exc, SpecError) or not self.overridden:
+                raise
+            raise SpecError(
+                "model.overrides",
+                f"the site model {self.folder.name} cannot be built from these parameters "
+                f"({type(exc).__name__}: {exc})",
+                f"check the overrides {list(self.overridden)} against {self.params_file} (units, "
+                "list lengths, signs)",
+            ) from exc
+        return spec.validate()
 
 
 def read_model_table(model: dict, path: Path) -> tuple[ModelSpec, Path | None, SiteModel | None]:
@@ -86,6 +114,8 @@ def read_model_table(model: dict, path: Path) -> tuple[ModelSpec, Path | None, S
     if "spec" in model:
         if set(model) != {"spec"}:
             raise SpecError("model", "gives spec and inline tables", "give one or the other")
+        if not isinstance(model["spec"], str):
+            raise SpecError("model.spec", f"{model['spec']!r} is not a path", 'spec = "model.toml"')
         spec_file = (path.parent / model["spec"]).resolve()
         return ModelSpec.from_toml(spec_file), spec_file, None
     return ModelSpec.from_dict(model), None, None

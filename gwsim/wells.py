@@ -49,7 +49,7 @@ def resolve_wells(flow: FlowField, wells: Sequence, step: int = -1) -> list[Well
     Raises
     ------
     WellError : an unknown name, a point outside the grid or over an inactive column, or a well
-        that pumps nothing at ``step``.
+        that injects or pumps nothing at ``step``.
     """
     wells = _as_list(wells)
     if len(wells) == 0:
@@ -74,6 +74,12 @@ def resolve_wells(flow: FlowField, wells: Sequence, step: int = -1) -> list[Well
             cells = _column_cells(flow, total, well, i)
             name = f"well_{i + 1}"
         rate = -float(sum(q[tuple(c)] for c in cells))
+        injected = float(q[q > 0].sum()) if isinstance(well, str) else 0.0
+        if injected > 0 and rate <= 0:
+            raise WellError(
+                f"wells[{i}] ({name}) injects {injected:g} m³/d (positive WEL rate) at the chosen "
+                "time step: a capture zone needs a pumping well (negative WEL rate) there"
+            )
         if len(cells) == 0 or rate <= 0:
             raise WellError(
                 f"wells[{i}] ({name}) pumps nothing at the chosen time step: a capture zone needs a "

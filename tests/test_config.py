@@ -57,9 +57,30 @@ def test_units_convert_by_known_factors_and_unknown_pairs_are_refused():
     assert convert(1000.0, "mm/a", "m/d", "rch") == pytest.approx(1 / 365.25, rel=1e-12)
     assert convert(5.0, "m/d", "m/d", "k") == 5.0
     with pytest.raises(SpecError) as err:
-        convert(30.0, "m3/h", "m3/d", "wells.rate")
+        convert(30.0, "m3/h", "m/d", "wells.rate")
     assert err.value.field == "wells.rate"
-    assert "'m3/h' cannot be converted to the expected 'm3/d'" in err.value.problem
+    assert "'m3/h' cannot be converted to the expected 'm/d'" in err.value.problem
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "to", "expected"),
+    [
+        # issue 12's units; factors from the definitions: 1 h = 1/24 d, 1 L = 1e-3 m3,
+        # 1 d = 86400 s, 1 a = 365.25 d (Julian year), 1 mm = 1e-3 m
+        (30.0, "m3/h", "m3/d", 720.0),
+        (30.0, "m³/h", "m3/d", 720.0),
+        (2.0, "L/s", "m3/d", 172.8),
+        (600.0, "m3/d", "m3/d", 600.0),
+        (1e-4, "m/s", "m/d", 8.64),
+        (1e-2, "cm/s", "m/d", 8.64),
+        (60.0, "m/d", "m/d", 60.0),
+        (365.25, "mm/a", "m/d", 1e-3),
+        (2.0, "mm/d", "m/d", 2e-3),
+        (1e-3, "m/d", "m/d", 1e-3),
+    ],
+)
+def test_issue12_units_for_rates_k_and_recharge(value, unit, to, expected):
+    assert convert(value, unit, to, "x") == pytest.approx(expected, rel=1e-12)
 
 
 @pytest.mark.parametrize("value", [True, math.nan, math.inf, "60 m/d", -1.0, 0.0])

@@ -62,7 +62,7 @@ def test_demo_scenario_writes_heads_map_budget_and_zones(tmp_path, capsys):
     [
         ('engine = "mf6"', 'engine = "mf2005"', "engine"),
         ("heads_netcdf = true", "heads_netcdf = true\nhead_maps = true", "outputs.head_maps"),
-        ("head_map_layer = 2", "head_map_layer = 7", "outputs.head_map_layer"),
+        ("head_map_layer = 1", "head_map_layer = 7", "outputs.head_map_layer"),
         ("rate = -600.0", "rate = -600.0\nunits = 'm3/d'", "boundaries[5].units"),
         ("cond = 20.0", "cond = -20.0", "boundary 'north_hills'.cond"),
         ('name = "demo_wellfield"', 'name = "demo_wellfield"\ncolour = "red"', "colour"),

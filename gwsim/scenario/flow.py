@@ -17,7 +17,7 @@ and the outputs to write into the output folder (default ``out/<scenario name>/`
     [outputs]
     heads_netcdf = true           # heads.nc (CF, CRS, provenance)
     head_map = true               # head_map.png
-    head_map_layer = 2            # 1-based layer shown on the map
+    head_map_layer = 1            # layer shown on the map (0-based, as every index in scenario files)
     language = "both"             # labels of maps and tables: "zh", "en" or "both"
     map_layers = [                # optional GeoJSON drawn under the protection map
       { path = "villages.geojson", name_zh = "村庄", name_en = "villages" },
@@ -34,8 +34,10 @@ and the outputs to write into the output folder (default ``out/<scenario name>/`
     parameters = ["k", "porosity", "recharge", "river_cond"]
     factors = { k = [0.5, 2.0], porosity = [0.25, 0.5, 2.0], river_cond = [0.1, 10.0] }
 
-The whole scenario is read and validated before anything is written; the MODFLOW files go to
-``<out>/model/`` and every output file is written atomically with provenance attributes.
+The whole scenario is read and validated before anything is written (every problem found is
+reported: wells of a source must pump, media must be HJ 338's); the MODFLOW files go to
+``<out>/model/`` and every output file is written atomically with provenance attributes. Every index
+in the file counts from 0, ``head_map_layer`` too.
 """
 
 from __future__ import annotations
@@ -45,13 +47,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gwsim.config import check_keys, number, read_toml
+from gwsim.config import Problems, check_keys, is_number, number, read_toml
 from gwsim.engines import FLOW_ENGINES, run_flow
 from gwsim.errors import SpecError
 from gwsim.mapping import save_figure
 from gwsim.names import LANGUAGES
 from gwsim.plots import plot_entry_fractions, plot_head_map
-from gwsim.protection import protection_zones
+from gwsim.protection import EMPIRICAL_RADII_M, protection_zones
 from gwsim.provenance import hash_inputs
 from gwsim.report import write_report
 from gwsim.sensitivity import PARAMETERS, zone_sensitivity
@@ -84,7 +86,7 @@ _PROTECTION_KEYS = {
 _OUTPUT_DEFAULTS = {
     "heads_netcdf": True,
     "head_map": True,
-    "head_map_layer": 1,
+    "head_map_layer": 0,
     "report": True,
     "language": "both",
     "map_layers": [],
@@ -105,6 +107,7 @@ class FlowScenario:
     protection: dict | None = None  # keyword arguments of gwsim.protection.protection_zones
     site: SiteModel | None = None  # the site model folder, parameters and variant, if any
     sensitivity: dict | None = None  # {"parameters": [...], "factors": [...]}
+    checks: list[str] = field(default_factory=list)  # input-check lines for the report
 
     @property
     def inputs_hash(self) -> str:
@@ -118,32 +121,54 @@ class FlowScenario:
 
     @classmethod
     def from_dict(cls, data: dict, path: Path) -> FlowScenario:
-        """Validate a flow scenario's table; raises :class:`SpecError` naming the bad key."""
+        """Validate a flow scenario's table; raises :class:`SpecError` naming the bad key, or
+        :class:`~gwsim.errors.SpecErrors` listing every problem found in independent parts."""
         check_keys(data, _TOP_KEYS, "", "scenario key")
-        if "name" not in data:
-            raise SpecError("name", "missing", 'add name = "..." (it names the output folder)')
+        problems = Problems()
+        with problems.collect():
+            name = scenario_name(data)
         engine = data.get("engine", "mf6")
-        if engine not in FLOW_ENGINES:
-            raise SpecError("engine", f"unknown engine {engine!r}", f"use one of {FLOW_ENGINES}")
-        model = data.get("model")
-        if not isinstance(model, dict):
-            raise SpecError("model", "missing", "add a [model] table with spec = 'file.toml'")
-        outputs = {
-            **_OUTPUT_DEFAULTS,
-            **check_keys(data.get("outputs", {}), _OUTPUT_DEFAULTS, "outputs"),
-        }
-        spec, spec_file, site = read_model_table(model, path)
-        layer = outputs["head_map_layer"]
-        if not (isinstance(layer, int) and 1 <= layer <= spec.grid.nlay):
-            raise SpecError(
-                "outputs.head_map_layer", f"{layer!r} is not a layer", f"use 1..{spec.grid.nlay}"
+        if not isinstance(engine, str) or engine not in FLOW_ENGINES:
+            problems.errors.append(
+                SpecError("engine", f"unknown engine {engine!r}", f"use one of {FLOW_ENGINES}")
             )
-        _check_map_options(outputs, path)
-        protection = _protection_options(data.get("protection"), spec)
-        sensitivity = _sensitivity_options(data.get("sensitivity"), protection)
+        outputs = dict(_OUTPUT_DEFAULTS)
+        with problems.collect():
+            outputs.update(check_keys(data.get("outputs", {}), _OUTPUT_DEFAULTS, "outputs"))
+            for key in ("heads_netcdf", "head_map", "report"):
+                if not isinstance(outputs[key], bool):
+                    raise SpecError(f"outputs.{key}", f"{outputs[key]!r}", "write true or false")
+        with problems.collect():
+            _check_map_options(outputs, path)
+        spec = spec_file = site = None
+        with problems.collect():
+            model = data.get("model")
+            if not isinstance(model, dict):
+                raise SpecError("model", "missing", "add a [model] table with spec = 'file.toml'")
+            spec, spec_file, site = read_model_table(model, path)
+        protection = sensitivity = None
+        if spec is not None:
+            with problems.collect():
+                layer = outputs["head_map_layer"]
+                nlay = spec.grid.nlay
+                if not (
+                    isinstance(layer, int) and not isinstance(layer, bool) and 0 <= layer < nlay
+                ):
+                    raise SpecError(
+                        "outputs.head_map_layer",
+                        f"{layer!r} is not a layer",
+                        f"use 0..{nlay - 1} (0-based, like every index in scenario files)",
+                    )
+            with problems.collect():
+                protection = _protection_options(data.get("protection"), spec)
+        with problems.collect():
+            _check_media(data.get("protection"))
+        with problems.collect():
+            sensitivity = _sensitivity_options(data.get("sensitivity"), data.get("protection"))
+        problems.raise_any()
         return cls(
-            name=str(data["name"]),
-            description=data.get("description", ""),
+            name=name,
+            description=str(data.get("description", "")),
             engine=engine,
             spec=spec,
             source=path,
@@ -159,41 +184,137 @@ class FlowScenario:
         return run_flow_scenario(self, Path(out or Path("out") / self.name), log)
 
 
+def scenario_name(data: dict) -> str:
+    """The scenario's ``name``, checked to be usable as the output folder's name."""
+    if "name" not in data:
+        raise SpecError("name", "missing", 'add name = "..." (it names the output folder)')
+    name = data["name"]
+    if not (
+        isinstance(name, str) and name.strip() and not set(name) & set("/\\:") and name[0] != "."
+    ):
+        raise SpecError(
+            "name",
+            f"{name!r} cannot name an output folder",
+            'use letters, digits, _ or -, e.g. name = "chajia_protection"',
+        )
+    return name
+
+
 def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
-    """Validated keyword arguments for protection_zones from a [protection] table."""
+    """Validated keyword arguments for protection_zones from a [protection] table: every source
+    names pumping wells of the model (or [x, y] positions over one), every medium is one of
+    HJ 338's, and the formula's numbers are positive."""
     if table is None:
         return None
     check_keys(table, _PROTECTION_KEYS, "protection")
+    problems = Problems()
     sources = table.get("sources")
     if not isinstance(sources, dict) or not sources:
         raise SpecError(
             "protection.sources", "missing or empty", 'add sources = { name = ["well"] }'
         )
-    wells = {b.name.lower() for b in spec.boundaries if b.kind == "wel"}
+    wells = {b.name.lower(): b for b in spec.boundaries if b.kind == "wel"}
     for name, members in sources.items():
-        if not isinstance(members, list) or not members:
-            raise SpecError(f"protection.sources.{name}", "must be a non-empty list of wells", "")
-        for member in members:
-            if isinstance(member, str) and member.lower() not in wells:
-                raise SpecError(
-                    f"protection.sources.{name}",
-                    f"{member!r} is not a well boundary of the model",
-                    f"use one of {sorted(wells)} or an [x, y] position",
-                )
+        with problems.collect():
+            _check_source(f"protection.sources.{name}", members, wells, spec)
     options = {k: v for k, v in table.items() if k != "sources"}
     for key in ("alpha", "k", "gradient", "porosity", "cycle_days"):
-        number(options, key, "protection", above=0)
-    for name, given in options.get("names", {}).items():
+        with problems.collect():
+            number(options, key, "protection", above=0)
+    for name, given in (options.get("names") or {}).items():
         if name not in sources or not isinstance(given, dict) or set(given) - {"zh", "en"}:
-            raise SpecError(
-                f"protection.names.{name}",
-                "must name a source with { zh = ..., en = ... }",
-                f"use one of {sorted(sources)}",
+            problems.errors.append(
+                SpecError(
+                    f"protection.names.{name}",
+                    "must name a source with { zh = ..., en = ... }",
+                    f"use one of {sorted(sources)}",
+                )
             )
+    subdivisions = options.get("subdivisions", 2)
+    if not (isinstance(subdivisions, int) and not isinstance(subdivisions, bool)) or not (
+        1 <= subdivisions <= 10
+    ):
+        problems.errors.append(
+            SpecError("protection.subdivisions", f"is {subdivisions!r}", "give an integer 1..10")
+        )
+    problems.raise_any()
     options["sources"] = {
         n: [m if isinstance(m, str) else tuple(m) for m in v] for n, v in sources.items()
     }
     return options
+
+
+def _check_media(table) -> None:
+    """Every ``protection.media`` entry names a source and one of HJ 338-2018's media (checked
+    whether or not the model could be read, so a run never fails on it after MODFLOW)."""
+    if not isinstance(table, dict) or "media" not in table:
+        return
+    media = table["media"]
+    sources = table.get("sources") if isinstance(table.get("sources"), dict) else {}
+    check_keys(media, sources, "protection.media", "source")
+    problems = Problems()
+    for name, medium in media.items():
+        if not isinstance(medium, str) or medium not in EMPIRICAL_RADII_M:
+            problems.errors.append(
+                SpecError(
+                    f"protection.media.{name}",
+                    f"{medium!r} is not an aquifer medium of HJ 338-2018's table",
+                    f"use one of {sorted(EMPIRICAL_RADII_M)}",
+                )
+            )
+    problems.raise_any()
+
+
+def _check_source(where: str, members, wells: dict, spec: ModelSpec) -> None:
+    """A source's members: well boundaries that pump (negative rates) in every stress period, or
+    [x, y] positions over a column where a well pumps."""
+    if not isinstance(members, list) or not members:
+        raise SpecError(where, "must be a non-empty list of wells", 'e.g. ["wellfield"]')
+    for i, member in enumerate(members):
+        if isinstance(member, str):
+            if member.lower() not in wells:
+                raise SpecError(
+                    where,
+                    f"{member!r} is not a well boundary of the model",
+                    f"use one of {sorted(wells)} or an [x, y] position",
+                )
+            _check_pumps(where, wells[member.lower()], len(spec.periods))
+            continue
+        if not (isinstance(member, list) and len(member) == 2 and all(map(is_number, member))):
+            raise SpecError(f"{where}[{i}]", f"{member!r}", "give a well name or [x, y] in m")
+        cell = spec.grid.cell_of_point(*member)
+        pumped = [
+            b
+            for b in wells.values()
+            if cell is not None and any((r, c) == cell for _, r, c in b.cells)
+        ]
+        if cell is None or not pumped:
+            raise SpecError(
+                f"{where}[{i}]",
+                f"no well of the model at {member} ({'outside the grid' if cell is None else 'cell (row, col) ' + str(cell)})",
+                "give the position of a pumping well of the model, or its name",
+            )
+
+
+def _check_pumps(where: str, well, nper: int) -> None:
+    """A source well must pump: its total rate is negative in every stress period."""
+    for period in range(nper):
+        total = float(well.values_in_period(period)["rate"].sum())
+        if total > 0:
+            raise SpecError(
+                where,
+                f"well {well.name!r} injects {total:g} m³/d (positive rate) in stress period "
+                f"{period}: a protection zone needs a pumping well",
+                "give pumping rates as negative numbers (m³/d) in the model, or remove the well "
+                "from the source",
+            )
+        if total == 0:
+            raise SpecError(
+                where,
+                f"well {well.name!r} has a zero rate in stress period {period}: a protection "
+                "zone needs a pumping well",
+                "give its pumping rate (negative, m³/d)",
+            )
 
 
 def _sensitivity_options(table: dict | None, protection: dict | None) -> dict | None:
@@ -206,6 +327,10 @@ def _sensitivity_options(table: dict | None, protection: dict | None) -> dict | 
             "sensitivity", "needs a [protection] section", "add [protection] sources = ..."
         )
     parameters = table.get("parameters", list(PARAMETERS))
+    if not isinstance(parameters, list):
+        raise SpecError(
+            "sensitivity.parameters", f"{parameters!r}", f"give a list from {list(PARAMETERS)}"
+        )
     bad = [p for p in parameters if p not in PARAMETERS]
     if bad:
         raise SpecError(
@@ -218,9 +343,15 @@ def _sensitivity_options(table: dict | None, protection: dict | None) -> dict | 
             raise SpecError(
                 f"sensitivity.factors.{name}", "unknown parameter", f"use {list(PARAMETERS)}"
             )
-        if not values or not all(isinstance(f, (int, float)) and f > 0 and f != 1 for f in values):
+        if not (
+            isinstance(values, list)
+            and values
+            and all(is_number(f) and 0 < f <= 1000 and f != 1 for f in values)
+        ):
             raise SpecError(
-                "sensitivity.factors", f"{values!r} must be positive numbers other than 1", ""
+                "sensitivity.factors",
+                f"{values!r} must be a list of positive numbers other than 1",
+                "e.g. factors = [0.5, 2.0], or { porosity = [0.25, 0.5, 2.0] } per parameter",
             )
     return {
         "parameters": list(parameters),
@@ -232,12 +363,14 @@ def _check_map_options(outputs: dict, path: Path) -> None:
     """Validate outputs.language and outputs.map_layers (GeoJSON files relative to the scenario)."""
     if outputs["language"] not in LANGUAGES:
         raise SpecError("outputs.language", f"{outputs['language']!r}", f"use one of {LANGUAGES}")
+    if not isinstance(outputs["map_layers"], list):
+        raise SpecError("outputs.map_layers", "must be a list of tables", "")
     layers = []
     for i, layer in enumerate(outputs["map_layers"]):
         if not isinstance(layer, dict) or "path" not in layer:
             raise SpecError(f"outputs.map_layers[{i}]", "needs path = 'file.geojson'", "")
         check_keys(layer, {"path", "name_zh", "name_en", "color"}, f"outputs.map_layers[{i}]")
-        file = (path.parent / layer["path"]).resolve()
+        file = (path.parent / str(layer["path"])).resolve()
         if not file.is_file():
             raise SpecError(f"outputs.map_layers[{i}].path", f"{file} not found", "")
         layers.append({**layer, "path": file})
@@ -250,16 +383,17 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
     flow = run_flow(scenario.spec, out / "model", engine=scenario.engine)
     flow.attrs["inputs_sha256"] = scenario.inputs_hash
     flow.attrs["scenario_file"] = str(scenario.source)
+    flow.attrs["source_model"] = "model (in the output folder)"  # the run folder is swapped in
     written = []
     if scenario.outputs["heads_netcdf"]:
         written.append(flow.to_netcdf(out / "heads.nc"))
     if scenario.outputs["head_map"]:
-        layer = scenario.outputs["head_map_layer"] - 1
+        layer = scenario.outputs["head_map_layer"]
         ax = plot_head_map(
             flow,
             layer=layer,
             boundaries=scenario.spec.boundaries,
-            title=f"{scenario.name}: heads in layer {layer + 1}",
+            title=f"{scenario.name}: heads in layer {layer} (0-based)",
         )
         written.append(save_figure(ax.figure, out / "head_map.png"))
     zones, rows, figures = None, None, {}
@@ -300,6 +434,7 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
                 zones=zones,
                 sensitivity=rows,
                 figures=figures,
+                checks=scenario.checks,
             )
         )
     summary = {

@@ -24,6 +24,11 @@ class ScenarioKind(Protocol):
        provenance, and returns the paths written; ``log`` takes progress lines.
     3. ``inputs_hash`` is the SHA-256 of the scenario file and every input file, recorded in the
        outputs' provenance.
+
+    ``gwsim run`` (:func:`gwsim.scenario.runner.run_scenario`) wraps every kind the same way: the
+    checks of :mod:`gwsim.check` first, then ``run`` into a fresh staging folder that is swapped
+    in on success. A kind with a ``checks`` attribute (a list) gets the check's warning and note
+    lines there before ``run``, to record in its report.
     """
 
     name: str  # names the default output folder

@@ -227,7 +227,14 @@ def grid_origin_at(
 
 def layered(value, shape, name: str) -> np.ndarray:
     """A scalar, one value per layer, or a full array, as a float array of ``shape``."""
-    arr = np.asarray(value, dtype=float)
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise SpecError(
+            name,
+            "is not a number or a regular array of numbers",
+            f"give a scalar, {shape[0]} values (one per layer) or an array shaped {shape}",
+        ) from exc
     if arr.ndim == 1 and arr.size == shape[0]:
         arr = arr[:, None, None]
     try:

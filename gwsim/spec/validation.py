@@ -19,6 +19,7 @@ from gwsim.spec.components import (
 )
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,15}$")
+MAX_CELLS = 20_000_000  # a FlowField of more cells exceeds a workstation's memory
 
 
 def _first_bad(mask: np.ndarray) -> str:
@@ -42,6 +43,13 @@ def validate_grid(grid: Grid) -> None:
         value = getattr(grid, name)
         if not isinstance(value, int) or value < 1:
             raise SpecError(f"grid.{name}", f"must be a positive integer, got {value!r}", "")
+    if grid.nlay * grid.nrow * grid.ncol > MAX_CELLS:
+        raise SpecError(
+            "grid",
+            f"{grid.nlay} × {grid.nrow} × {grid.ncol} cells is more than gwsim can hold in memory "
+            f"({MAX_CELLS:,} cells)",
+            "use fewer, larger cells",
+        )
     for name, n in (("delr", grid.ncol), ("delc", grid.nrow)):
         arr = np.asarray(getattr(grid, name), float)
         if arr.ndim > 0 and arr.size != n:

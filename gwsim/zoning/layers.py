@@ -40,6 +40,7 @@ import xarray as xr
 
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
+from gwsim.grid import StructuredGrid
 
 DIMS = ("y", "x")
 DAYS_PER_YEAR = 365.25
@@ -291,10 +292,63 @@ def categories(
     return names
 
 
+def regular_refinement(delr: np.ndarray, delc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Model row and column under each cell of the regular grid of the smallest cell widths.
+
+    Key-zone layers share one regular raster; a model grid whose row and column widths are whole
+    multiples of the smallest (e.g. 25 m rows in a valley, 50 m on its hillslopes) maps onto that
+    raster exactly by repeating rows and columns. Raises :class:`SpecError` otherwise.
+    """
+
+    def index(widths: np.ndarray, axis: str) -> np.ndarray:
+        ratio = widths / widths.min()
+        if not np.allclose(ratio, np.round(ratio), rtol=0.0, atol=1e-6):
+            raise SpecError(
+                "model",
+                f"the {axis} widths {sorted({float(w) for w in widths})} m are not whole "
+                "multiples of the smallest, so the model has no regular raster",
+                "give the key-zone layers as files, or use widths that are multiples of the finest",
+            )
+        return np.repeat(np.arange(widths.size), np.round(ratio).astype(int))
+
+    return index(np.asarray(delc, float), "row"), index(np.asarray(delr, float), "column")
+
+
+def on_regular_grid(
+    layers: Mapping[str, xr.DataArray], grid: StructuredGrid
+) -> dict[str, xr.DataArray]:
+    """Layers on a model's cells (unrotated) moved onto its regular raster
+    (:func:`regular_refinement`); unchanged when the model grid is regular already."""
+    rows, cols = regular_refinement(grid.delr, grid.delc)
+    if rows.size == grid.nrow and cols.size == grid.ncol:
+        return dict(layers)
+    dx, dy = float(grid.delr.min()), float(grid.delc.min())
+    x = grid.xorigin + (np.arange(cols.size) + 0.5) * dx
+    y = grid.yorigin + float(grid.delc.sum()) - (np.arange(rows.size) + 0.5) * dy
+    return {
+        name: xr.DataArray(
+            da.values[np.ix_(rows, cols)],
+            dims=DIMS,
+            coords={"y": ("y", y), "x": ("x", x)},
+            name=da.name,
+            attrs=da.attrs,
+        )
+        for name, da in layers.items()
+    }
+
+
 def layers_from_flow(
     flow: FlowField, k: np.ndarray, time_index: int = -1
 ) -> dict[str, xr.DataArray]:
-    """The layers a gwsim flow model already knows, at one saved time step.
+    """The layers a gwsim flow model already knows, at one saved time step, on its regular raster
+    (:func:`on_regular_grid`)."""
+    return on_regular_grid(model_cell_layers(flow, k, time_index), flow.grid)
+
+
+def model_cell_layers(
+    flow: FlowField, k: np.ndarray, time_index: int = -1
+) -> dict[str, xr.DataArray]:
+    """The layers a gwsim flow model already knows, at one saved time step, on the model's cells.
 
     Parameters
     ----------

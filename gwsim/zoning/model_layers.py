@@ -31,7 +31,7 @@ from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
 from gwsim.grid import StructuredGrid
 from gwsim.spec import ModelSpec
-from gwsim.zoning.layers import as_layer, layers_from_flow
+from gwsim.zoning.layers import as_layer, model_cell_layers, on_regular_grid
 
 PROTECTION_KEYS = {"sources", "method", "alpha", "media", "subdivisions"}
 MEDIA_KEYS = {"aquifer": "aquifer_media", "soil": "soil_media", "vadose": "vadose_zone_media"}
@@ -71,7 +71,10 @@ def grid_template(grid: StructuredGrid) -> xr.DataArray:
     if not grid.crs:
         raise SpecError("model", "the model grid has no CRS", "give the model grid a crs")
     shape = grid.xcenters.shape
-    return as_layer(np.full(shape, np.nan), grid.xcenters[0], grid.ycenters[:, 0], grid.crs, "top")
+    template = as_layer(
+        np.full(shape, np.nan), grid.xcenters[0], grid.ycenters[:, 0], grid.crs, "top"
+    )
+    return on_regular_grid({"top": template}, grid)["top"]
 
 
 def _categorical(index: np.ndarray, valid: np.ndarray, names: list[str], template, name: str):
@@ -95,7 +98,7 @@ def _like(template: xr.DataArray, values: np.ndarray, name: str) -> xr.DataArray
 
 def layers_from_model(flow: FlowField, k: np.ndarray, options: dict, time_index: int = -1):
     """The key-zone layers of the module docstring from a flow result and its K (m/d)."""
-    layers = layers_from_flow(flow, k, time_index)
+    layers = model_cell_layers(flow, k, time_index)
     grid = flow.grid
     head = flow.head[time_index]
     valid = np.isfinite(layers["head"].values)
@@ -136,7 +139,7 @@ def layers_from_model(flow: FlowField, k: np.ndarray, options: dict, time_index:
         f"R = {thiem['radius_of_influence_m']:g} m, r_w = {thiem['well_radius_m']:g} m "
         "(gwsim defaults)",
     )
-    return layers
+    return on_regular_grid(layers, grid)
 
 
 def yield_rows(from_model: dict | None) -> list[dict]:
