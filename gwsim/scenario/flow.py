@@ -72,6 +72,7 @@ _TOP_KEYS = {
     "sensitivity",
 }
 _SENSITIVITY_KEYS = {"parameters", "factors"}
+MAX_CYCLE_DAYS = 3660.0  # protection.cycle_days: a seasonal cycle of up to ten years
 _PROTECTION_KEYS = {
     "sources",
     "media",
@@ -221,6 +222,15 @@ def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
     for key in ("alpha", "k", "gradient", "porosity", "cycle_days"):
         with problems.collect():
             number(options, key, "protection", above=0)
+    cycle = options.get("cycle_days")
+    if is_number(cycle) and not 1.0 <= cycle <= MAX_CYCLE_DAYS:
+        problems.errors.append(
+            SpecError(
+                "protection.cycle_days",
+                f"{cycle!r} d is not a seasonal cycle",
+                f"give the length of the model's repeating cycle, 1-{MAX_CYCLE_DAYS:g} d (e.g. 365)",
+            )
+        )
     for name, given in (options.get("names") or {}).items():
         if name not in sources or not isinstance(given, dict) or set(given) - {"zh", "en"}:
             problems.errors.append(
