@@ -244,26 +244,53 @@ def params_findings(params: dict) -> Findings:
     parameter as the quantity its unit (or, without a unit, its key) names in
     ``[parameter_units]`` / ``[parameter_names]`` of the bounds table; unitless integers as counts.
     """
-    by_unit, by_name = parameter_quantities()
     found = Findings()
     for key, p in params.items():
         values = p.value if isinstance(p.value, list) else [p.value]
         if not values or not all(is_number(v) for v in values):
             continue
-        leaf = key.rsplit(".", 1)[-1]
         overridden = p.source.startswith("scenario override")
         where = f"model.overrides.{key}" if overridden else f"parameter {key}"
-        named = [q for end, q in by_name.items() if leaf.endswith(end)]
-        if p.unit in by_unit:
-            quantity = by_unit[p.unit]
-            values = convert(values, p.unit, bounds()[quantity].unit, where)
-        elif p.unit == "-" and named:
-            quantity = named[0]
-        elif p.unit == "-" and all(float(v).is_integer() for v in values):
-            quantity = "count"
-        else:
-            continue
-        found.judge(quantity, values, where, None, "; see [model.overrides] and params.toml")
+        judged = _as_quantity(key, p.unit, values, where)
+        if judged is not None:
+            found.judge(*judged, where, None, "; see [model.overrides] and params.toml")
+    return found
+
+
+def _as_quantity(key: str, unit: str, values, where: str):
+    """(quantity, values in its unit) a site parameter is judged as, or None (see
+    :func:`params_findings`)."""
+    by_unit, by_name = parameter_quantities()
+    leaf = key.rsplit(".", 1)[-1]
+    named = [q for end, q in by_name.items() if leaf.endswith(end)]
+    if unit in by_unit:
+        quantity = by_unit[unit]
+        return quantity, convert(values, unit, bounds()[quantity].unit, where)
+    if unit == "-" and named:
+        return named[0], values
+    if unit == "-" and all(float(v).is_integer() for v in values):
+        return "count", values
+    return None
+
+
+def ensemble_findings(scenario) -> Findings:
+    """Uncertainty inputs (a scenario with an ensemble ``plan``): each sampled site parameter's
+    possible draws judged as that parameter, and each ln-K field's variance, lengths and angle."""
+    found = Findings()
+    plan = scenario.plan
+    params = plan.site.params if plan.site is not None else {}
+    for key, dist in plan.parameters.items():
+        where = f"uncertainty.parameters.{key}"
+        ends = list(dist.support())  # unbounded ones are judged by the reader (params min/max)
+        if key in params and np.isfinite(ends).all():
+            judged = _as_quantity(key, params[key].unit, ends, where)
+            if judged is not None:
+                found.judge(*judged, where)
+    for unit in plan.fields:
+        where = f"uncertainty.fields.{unit.name}"
+        found.judge("lnk_variance", unit.variance, f"{where}.variance")
+        found.judge("length", unit.len_scale, f"{where}.len_scale")
+        found.judge("angle", unit.angle, f"{where}.angle")
     return found
 
 
@@ -319,6 +346,8 @@ def scenario_findings(scenario) -> Findings:
                 found.judge(quantity, protection[key], f"protection.{key}")
     if spec is not None:
         found.extend(_transport_findings(scenario, spec))
+    if getattr(scenario, "plan", None) is not None:
+        found.extend(ensemble_findings(scenario))
     if spec is not None and getattr(scenario, "detection", None) is not None:
         found.extend(_monitoring_findings(scenario, spec))
     found.extend(_zoning_findings(scenario))
