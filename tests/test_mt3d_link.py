@@ -21,7 +21,6 @@ import flopy
 import mt3d_link_models as models
 import numpy as np
 import pytest
-from gwsim.engines.solute import SoluteProblem
 
 from gwsim import FlowField
 from gwsim.engines.mt3d_link import write_link_file
@@ -31,6 +30,7 @@ from gwsim.engines.mt3d_on_flow import (
     build_mt3d_on_link,
     run_mt3d_on_flow,
 )
+from gwsim.engines.transport_interface import SoluteProblem
 from gwsim.errors import GwsimError
 
 FLOW_TOL = 1e-6  # of the step's largest face flow

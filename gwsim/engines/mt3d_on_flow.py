@@ -22,7 +22,8 @@ import flopy
 import numpy as np
 
 from gwsim.engines.mt3d_link import LinkInfo, write_link_file
-from gwsim.engines.solute import SoluteProblem
+from gwsim.engines.program import run_program
+from gwsim.engines.transport_interface import SoluteProblem, TransportRun
 from gwsim.errors import GwsimError
 from gwsim.executables import find_executable
 from gwsim.flowfield import FlowField
@@ -181,18 +182,18 @@ def _check_schedule(spec: Mt3dFlowSpec) -> None:
         )
 
 
-def run_mt3d_on_flow(spec: Mt3dFlowSpec, workspace: str | Path):
+def run_mt3d_on_flow(spec: Mt3dFlowSpec, workspace: str | Path) -> TransportRun:
     """Write the link file, build and run MT3D-USGS for ``spec`` in ``workspace``; read results.
 
-    Returns an :class:`gwsim.engines.mt3d.Mt3dResult` (saved concentrations, NaN where inactive
-    or dry, and MT3D's largest mass-balance discrepancy).
+    Returns a :class:`~gwsim.engines.transport_interface.TransportRun` (saved concentrations, NaN
+    where inactive or dry, and MT3D's largest mass-balance discrepancy).
 
     Raises
     ------
     EngineError
         When MT3D-USGS stops with an error; the message carries the end of its listing.
     """
-    from gwsim.engines.mt3d import Mt3dResult, _run, read_mass_discrepancy
+    from gwsim.engines.mt3d import read_mass_discrepancy
 
     _check_schedule(spec)
     workspace = Path(workspace)
@@ -203,7 +204,9 @@ def run_mt3d_on_flow(spec: Mt3dFlowSpec, workspace: str | Path):
     link = write_link_file(spec.flow, workspace / LINK_FILE, spec.steps)
     mt = build_mt3d_on_link(spec, link, workspace)
     mt.write_input()
-    _run("mt3dusgs", mt.namefile, workspace, "program completed", workspace / f"{MT3D_NAME}.list")
+    run_program(
+        "mt3dusgs", [mt.namefile], workspace, "program completed", [workspace / f"{MT3D_NAME}.list"]
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)  # flopy's file-type probe leaks a handle
         conc_file = flopy.utils.UcnFile(str(ucn), precision="single")
@@ -214,6 +217,10 @@ def run_mt3d_on_flow(spec: Mt3dFlowSpec, workspace: str | Path):
         conc_file.close()
     mask_dry(conc)
     conc[:, spec.flow.grid.idomain <= 0] = np.nan
-    return Mt3dResult(
-        times=times, concentration=conc, percent_discrepancy=read_mass_discrepancy(mas)
+    return TransportRun(
+        concentration=conc,
+        times=times,
+        percent_discrepancy=read_mass_discrepancy(mas),
+        workspace=workspace,
+        executables=("mt3dusgs",),
     )
