@@ -252,7 +252,6 @@ def test_failing_run_raises_engine_error(tmp_path):
         ([Source(5.0, 0.25, mass_rate=1.0)], {"dispersivity": (1, -1, 0)}, r"dispersivity\[1\]"),
         ([Source(5.0, 0.25, mass_rate=1.0)], {"times": [0.0, 10.0]}, "times: "),
         ([Source(5.0, 0.25, mass_rate=1.0)], {"times": []}, "times: "),
-        ([Source(5.0, 0.25, mass_rate=1.0)], {"engine": "mt3d"}, "not yet available"),
         ([Source(5.0, 0.25, mass_rate=1.0)], {"engine": "fehm"}, "engine: "),
     ],
 )

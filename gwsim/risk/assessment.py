@@ -16,13 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
 from gwsim.risk.leak_transport import RunResult, receptor_summary, rounded, run_leak
 from gwsim.risk.leaks import Enterprise, check_case, check_contaminant, leak_cells
 from gwsim.risk.receptors import Receptor, receptor_probe
 from gwsim.risk.screening import Screening, screen_enterprise
-from gwsim.spec import ModelSpec
 
 
 @dataclass
@@ -48,7 +46,6 @@ def assess_enterprise_risk(
     times,
     *,
     engine: str = "mf6",
-    spec: ModelSpec | None = None,
     dispersivity=(10.0, 1.0, 0.1),
     subdivisions: int = 3,
     log: Callable = print,
@@ -70,9 +67,7 @@ def assess_enterprise_risk(
         Transport engine (:func:`gwsim.transport`). MODFLOW 6.4.1's GWT computes velocity-dependent
         dispersion wrongly when flow is oblique to the grid (modflow6 issue #2826, fixed after
         6.4.1 by PR #2849), spreading plumes across the flow nearly as much as along it and giving
-        peaks 30-50 % low, which would understate the risk: use ``"mt3d"`` where ``spec`` exists.
-    spec : ModelSpec, optional
-        The model ``flow`` was run from; ``engine="mt3d"`` needs it (MODFLOW-NWT reruns it).
+        peaks 30-50 % low, which would understate the risk: use ``"mt3d"``.
     dispersivity : (float, float, float)
         α_L, α_TH, α_TV, m.
     subdivisions : int
@@ -86,12 +81,6 @@ def assess_enterprise_risk(
         Runs ordered by rank: largest peak/limit ratio at any source well first, ties (and
         enterprises that reach no source) by the largest ratio at any receptor.
     """
-    if engine == "mt3d" and spec is None:
-        raise SpecError(
-            "spec",
-            "engine='mt3d' reruns the flow model with MODFLOW-NWT and needs the spec it came from",
-            "pass spec=<the ModelSpec the flow field was run from>, or use engine='mf6'",
-        )
     times = np.unique(np.asarray(times, float))
     probes = [receptor_probe(flow, r, f"receptors[{i}]") for i, r in enumerate(receptors)]
     footprints = {}
@@ -123,7 +112,6 @@ def assess_enterprise_risk(
                         probes,
                         times,
                         engine=engine,
-                        spec=spec,
                         dispersivity=dispersivity,
                         where=f"enterprises[{i}] ({e.name})",
                     )

@@ -45,8 +45,7 @@ the worst-ranked (or a named) enterprise::
     containment = { wells = [[x, y, 300.0]] }             # m, m, m3/d pumped
     reactive_barrier = { polygon = [[x, y], ...], decay = 0.1 }   # 1/d
 
-The transport engine defaults to MT3D-USGS (:data:`DEFAULT_ENGINE`): the scenario builds its flow
-model from a spec, which MT3D's MODFLOW-NWT rerun needs, and MODFLOW 6.4.1's GWT computes
+The transport engine defaults to MT3D-USGS (:data:`DEFAULT_ENGINE`): MODFLOW 6.4.1's GWT computes
 velocity-dependent dispersion wrongly when flow is oblique to the grid (modflow6 issue #2826, fixed
 after 6.4.1 by PR #2849), giving peaks 30-50 % low, which would understate the risk.
 
@@ -351,7 +350,6 @@ class EnterpriseRiskScenario:
             self.receptors,
             self.times,
             engine=self.engine,
-            spec=self.spec,
             dispersivity=self.dispersivity,
             log=log,
         )
@@ -379,7 +377,7 @@ class EnterpriseRiskScenario:
             )
         attrs = provenance_attrs(
             self.inputs_hash,
-            executables=["mf6"] + (["mfnwt", "mt3dusgs"] if self.engine == "mt3d" else []),
+            executables=["mf6"] + (["mt3dusgs"] if self.engine == "mt3d" else []),
         )
         attrs.update(scenario=self.name, scenario_file=str(self.source))
         written = write_risk_outputs(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,9 +20,6 @@ from gwsim.solute.inputs import DualDomain, Source
 from gwsim.solute.plume import Plume, plume_of_run
 from gwsim.solute.schedule import step_schedule
 from gwsim.solute.stresses import cell_stresses
-
-if TYPE_CHECKING:
-    from gwsim.spec import ModelSpec
 
 ENGINES = TRANSPORT_ENGINES
 GRAIN_DENSITY = 2650.0  # kg/m³, quartz; bulk density = (1 - n) * GRAIN_DENSITY
@@ -44,7 +40,6 @@ def transport(
     dual_domain: DualDomain | None = None,
     courant: float = 0.5,
     numerical_dispersion: float = 0.05,
-    spec: ModelSpec | None = None,
 ) -> Plume:
     """Simulate solute transport from ``sources`` on a flow field (MODFLOW 6 GWT or MT3D-USGS).
 
@@ -75,22 +70,18 @@ def transport(
     retardation : float
         Retardation factor R ≥ 1.
     engine : {"mf6", "mt3d"}
-        Transport code: MODFLOW 6 GWT on the flow field's files, or MODFLOW-NWT + MT3D-USGS,
-        which reruns the flow from ``spec`` on the transport periods with the same modelling
-        choices (:mod:`gwsim.engines.mt3d`).
+        Transport code: MODFLOW 6 GWT on the flow field's files, or MT3D-USGS on the link file
+        gwsim writes from the flow field (:mod:`gwsim.engines.mt3d`), which chooses its own steps
+        by its Courant control (``numerical_dispersion`` limits MODFLOW 6's implicit steps only).
     workspace : str or pathlib.Path, optional
         Folder for the engine's files; default a temporary folder, removed afterwards.
     dual_domain : DualDomain, optional
         Immobile pore space and mass-transfer rate (fractured rock).
     courant : float
-        Largest Courant number of a time step (steady flow).
+        Largest Courant number of a time step (steady flow; MT3D-USGS: of its advection steps).
     numerical_dispersion : float
-        Largest ratio of the time-stepping numerical dispersion v²Δt/2R to α_L·v (steady flow).
-    spec : gwsim.spec.ModelSpec, optional
-        The model ``flow`` was run from (:func:`gwsim.engines.run_flow`); required by
-        ``engine="mt3d"``, which reruns it with MODFLOW-NWT to write MT3D-USGS's link file, and
-        unused by ``engine="mf6"``. Temporary: it goes once gwsim writes the link file from any
-        flow field (issue 14).
+        Largest ratio of the time-stepping numerical dispersion v²Δt/2R to α_L·v (steady flow,
+        ``engine="mf6"``).
 
     Returns
     -------
@@ -99,16 +90,13 @@ def transport(
     Raises
     ------
     SpecError
-        For a bad source or parameter, or ``engine="mt3d"`` without ``spec``; the message names
-        it and the fix.
+        For a bad source or parameter; the message names it and the fix.
     GwsimError
-        When the flow field cannot drive a transport run, or ``engine="mt3d"`` gets a spec
-        MODFLOW-NWT cannot represent.
+        When the flow field cannot drive a transport run.
     EngineError
-        When MODFLOW 6, MODFLOW-NWT or MT3D-USGS fails; the message carries the end of its
-        listing.
+        When MODFLOW 6 or MT3D-USGS fails; the message carries the end of its listing.
     """
-    check_transport_engine(engine, spec)
+    check_transport_engine(engine)
     times = checks.check_times(times)
     t_end = float(times.max())
     porosity = flow.porosity if porosity is None else checked_porosity(porosity, flow.shape)
@@ -163,9 +151,9 @@ def transport(
     )
     if workspace is None:
         with tempfile.TemporaryDirectory(prefix=f"gwsim-{engine}-") as tmp:
-            run = run_transport(engine, flow, problem, schedule, tmp, spec=spec)
+            run = run_transport(engine, flow, problem, schedule, tmp)
     else:
-        run = run_transport(engine, flow, problem, schedule, workspace, spec=spec)
+        run = run_transport(engine, flow, problem, schedule, workspace)
     check_discrepancy(
         run.percent_discrepancy,
         DISCREPANCY_WARN,
