@@ -8,6 +8,8 @@ transport engine a :class:`~gwsim.engines.transport_interface.TransportRun`.
 * :mod:`.mf6_gwt`: MODFLOW 6 transport (GWT) on a flow field's head and budget files;
 * :mod:`.mt3d`: MT3D-USGS transport on the flow-transport link file :mod:`.mt3d_link` writes
   from any flow field;
+* :mod:`.transport_choice`: which transport engine ``"auto"`` runs, and the MODFLOW 6
+  dispersion-bug warning (:mod:`.mf6_probe`);
 * :mod:`.transport_interface`: what every transport engine receives (SoluteProblem,
   StepSchedule) and returns (TransportRun);
 * :mod:`.program`: running a program, reporting its failure, checking its budget.
@@ -29,6 +31,7 @@ if TYPE_CHECKING:  # FlowField.from_mf6 imports engines.mf6_output: no import ba
 
 FLOW_ENGINES = ("mf6",)
 TRANSPORT_ENGINES = ("mf6", "mt3d")
+TRANSPORT_ENGINE_CHOICES = ("auto", *TRANSPORT_ENGINES)  # "auto": see .transport_choice
 
 
 def run_flow(
@@ -43,10 +46,12 @@ def run_flow(
 
 
 def check_transport_engine(engine: str) -> None:
-    """Raise SpecError unless ``engine`` is a transport engine."""
-    if engine not in TRANSPORT_ENGINES:
+    """Raise SpecError unless ``engine`` is ``"auto"`` or a transport engine."""
+    if engine not in TRANSPORT_ENGINE_CHOICES:
         raise SpecError(
-            "engine", f"{engine!r} is not a transport engine", f"use one of {TRANSPORT_ENGINES}"
+            "engine",
+            f"{engine!r} is not a transport engine",
+            f"use one of {TRANSPORT_ENGINE_CHOICES}",
         )
 
 
@@ -63,7 +68,8 @@ def run_transport(
     field's head and budget files) or ``"mt3d"`` (MT3D-USGS on the link file gwsim writes from
     the flow field).
     """
-    check_transport_engine(engine)
+    if engine not in TRANSPORT_ENGINES:
+        raise GwsimError(f"run_transport needs one of {TRANSPORT_ENGINES}, not {engine!r}")
     if engine == "mf6":
         from gwsim.engines import mf6_gwt
 

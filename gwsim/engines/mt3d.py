@@ -244,9 +244,11 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
     ucn, mas = workspace / "MT3D001.UCN", workspace / "MT3D001.MAS"
     for stale in (ucn, mas, workspace / LINK_FILE):
         stale.unlink(missing_ok=True)
-    link = write_link_file(spec.flow, workspace / LINK_FILE, spec.steps)
-    mt = build_mt3d(spec, link, workspace)
+    written = workspace / f"{LINK_FILE}.part"
+    link = write_link_file(spec.flow, written, spec.steps)
+    mt = build_mt3d(spec, link, workspace)  # before the link file is in place: flopy leaves it open
     mt.write_input()
+    written.replace(workspace / LINK_FILE)
     run_program(
         EXECUTABLE, [mt.namefile], workspace, "program completed", [workspace / f"{MT3D_NAME}.list"]
     )

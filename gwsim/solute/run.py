@@ -9,8 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from gwsim.engines import TRANSPORT_ENGINES, check_transport_engine, run_transport
+from gwsim.engines import TRANSPORT_ENGINE_CHOICES, check_transport_engine, run_transport
 from gwsim.engines.program import check_discrepancy
+from gwsim.engines.transport_choice import choose_transport_engine, warn_if_mirrored
 from gwsim.engines.transport_interface import SoluteProblem
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField, checked_porosity
@@ -21,7 +22,7 @@ from gwsim.solute.plume import Plume, plume_of_run
 from gwsim.solute.schedule import step_schedule
 from gwsim.solute.stresses import cell_stresses
 
-ENGINES = TRANSPORT_ENGINES
+ENGINES = TRANSPORT_ENGINE_CHOICES
 GRAIN_DENSITY = 2650.0  # kg/m³, quartz; bulk density = (1 - n) * GRAIN_DENSITY
 DISCREPANCY_WARN = 1.0  # %, mass-balance discrepancy above which transport() warns
 
@@ -34,7 +35,7 @@ def transport(
     dispersivity=(10.0, 1.0, 0.1),
     decay: float | np.ndarray = 0.0,
     retardation: float = 1.0,
-    engine: str = "mf6",
+    engine: str = "auto",
     workspace: str | Path | None = None,
     *,
     dual_domain: DualDomain | None = None,
@@ -69,10 +70,13 @@ def transport(
         (nlay, nrow, ncol), e.g. a permeable reactive barrier as a zone of fast decay.
     retardation : float
         Retardation factor R ≥ 1.
-    engine : {"mf6", "mt3d"}
+    engine : {"auto", "mf6", "mt3d"}
         Transport code: MODFLOW 6 GWT on the flow field's files, or MT3D-USGS on the link file
         gwsim writes from the flow field (:mod:`gwsim.engines.mt3d`), which chooses its own steps
         by its Courant control (``numerical_dispersion`` limits MODFLOW 6's implicit steps only).
+        ``"auto"``: MODFLOW 6 GWT when the installed mf6 passed gwsim's dispersion probe, MT3D-USGS
+        otherwise (:mod:`gwsim.engines.transport_choice`); the Plume's attrs ``transport_engine``
+        and ``transport_engine_reason`` say which ran and why.
     workspace : str or pathlib.Path, optional
         Folder for the engine's files; default a temporary folder, removed afterwards.
     dual_domain : DualDomain, optional
@@ -95,6 +99,12 @@ def transport(
         When the flow field cannot drive a transport run.
     EngineError
         When MODFLOW 6 or MT3D-USGS fails; the message carries the end of its listing.
+
+    Warns
+    -----
+    Mf6DispersionWarning
+        When MODFLOW 6 GWT ran (``engine="mf6"``) on an mf6 that failed gwsim's dispersion probe
+        and the plume reached flow with qy < 0 oblique to the grid, where that mf6 is wrong.
     """
     check_transport_engine(engine)
     times = checks.check_times(times)
@@ -119,6 +129,7 @@ def transport(
     checks.check_flow(flow)
     cells = [checks.source_cell(flow, i, src) for i, src in enumerate(sources)]
 
+    choice = choose_transport_engine(engine)
     schedule = step_schedule(
         flow, sources, times, porosity, retardation, alphas[0], courant, numerical_dispersion
     )
@@ -146,21 +157,24 @@ def transport(
             retardation,
             repr(dual_domain),
             schedule.nstp,
-            engine,
+            choice.engine,
         ]
     )
     if workspace is None:
-        with tempfile.TemporaryDirectory(prefix=f"gwsim-{engine}-") as tmp:
-            run = run_transport(engine, flow, problem, schedule, tmp)
+        with tempfile.TemporaryDirectory(prefix=f"gwsim-{choice.engine}-") as tmp:
+            run = run_transport(choice.engine, flow, problem, schedule, tmp)
     else:
-        run = run_transport(engine, flow, problem, schedule, workspace)
+        run = run_transport(choice.engine, flow, problem, schedule, workspace)
+    warn_if_mirrored(choice, flow, run.concentration)
     check_discrepancy(
         run.percent_discrepancy,
         DISCREPANCY_WARN,
         "transport mass-balance",
         "check the flow model's convergence or shorten the steps",
     )
-    return plume_of_run(flow, run, times, workspace, inputs_hash)
+    plume = plume_of_run(flow, run, times, workspace, inputs_hash)
+    plume.attrs.update(transport_engine=choice.engine, transport_engine_reason=choice.reason)
+    return plume
 
 
 def sorption_parameters(porosity: np.ndarray, retardation: float):
