@@ -26,6 +26,8 @@ import pytest
 
 from gwsim import FlowField
 from gwsim.analytic.transport import point_source_2d
+from gwsim.engines import transport_choice
+from gwsim.engines.mf6_probe import DispersionProbe
 from gwsim.engines.transport_choice import mf6_verdict
 from gwsim.errors import Mf6DispersionWarning
 from gwsim.executables import find_executable
@@ -154,3 +156,20 @@ def test_forced_mf6_that_fails_the_probe_warns_where_qy_is_negative(flows):
     with warnings.catch_warnings():
         warnings.simplefilter("error", Mf6DispersionWarning)
         run(flows["NE"], *DIRECTIONS["NE"], "mf6")
+
+
+@pytest.mark.parametrize(
+    ("verdict", "engine"),
+    [
+        (DispersionProbe(True, 1e-11, 1e-3), "mf6"),
+        (DispersionProbe(False, 0.3, 1e-3), "mt3d"),
+        (None, "mt3d"),
+    ],
+)
+def test_auto_follows_the_probe_verdict(monkeypatch, verdict, engine):
+    """auto: MODFLOW 6 only for an mf6 that passed the probe; the reason says why."""
+    monkeypatch.setattr(transport_choice, "mf6_verdict", lambda: verdict)
+    choice = transport_choice.choose_transport_engine("auto")
+    assert choice.engine == engine
+    assert choice.reason.startswith(f"auto: {transport_choice.ENGINE_NAMES[engine]}")
+    assert transport_choice.choose_transport_engine("mt3d").engine == "mt3d"
