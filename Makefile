@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.gwsim-installed
 EXES   := $(VENV)/share/gwsim/bin/manifest.json
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup browser demo test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,22 @@ $(EXES): $(STAMP)
 
 setup: $(STAMP) $(EXES)
 
+# The page tests (tests/test_portal.py) open report.html in Debian's chromium through Playwright
+# (pip; its own browser download needs the internet). chromium and a CJK font come from apt only
+# when we are root and apt-get exists; otherwise those tests are skipped, saying why.
+BROWSER_STAMP := $(VENV)/.gwsim-browser
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,browser]"
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y -q chromium fonts-noto-cjk || \
+		{ apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk; } || \
+		echo "make browser: apt-get could not install chromium: the browser tests will be skipped"; \
+	else echo "make browser: not root or no apt-get: the browser tests will be skipped"; fi
+	touch $(BROWSER_STAMP)
+
+browser: $(BROWSER_STAMP)
+
 demo: setup
 	$(BIN)/gwsim run scenarios/chajia_protection.toml --out out/demo
 
@@ -28,7 +44,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: setup lint
+test: setup browser lint
 	$(BIN)/python -m pytest -m "not slow"
 
 # Benchmarks: the tests marked slow, then the scripts in benchmarks/. The tracking benchmark

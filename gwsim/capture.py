@@ -22,8 +22,10 @@ and robust where wells compete or sit in weak sinks:
 Recharge area: particles are released where water enters the aquifer (the top face of recharge
 cells, cells of losing rivers and of inflowing head boundaries, injection wells), each carrying its
 share of that inflow (m³/d), and tracked forward. The areas whose water the wells capture, and the
-share of the pumped water from each kind of entry, make the recharge area. Shares that do not add up
-to 100 % reveal water released from storage (transient flow) or lattice error.
+share of the pumped water from each kind of entry, make the recharge area: every place that sends
+any water to the wells. ``CaptureZone.entries`` keeps each entry point's inflow and the fraction of
+it the wells capture, from which :mod:`gwsim.protection` draws the outer zone by flux. Shares that
+do not add up to 100 % reveal water released from storage (transient flow) or lattice error.
 
 Per-well attribution: each captured particle ends in one well's cells, so competing wells split the
 zone; ``CaptureZone.owner`` maps sub-cells to the well that captures them.
@@ -31,7 +33,9 @@ zone; ``CaptureZone.owner`` maps sub-cells to the well that captures them.
 Transient flow fields are tracked from the start of the simulation with the flows of each step;
 after the last step a steady last step extends in time (see :func:`gwsim.track`). A transient last
 step does not: particles still moving then are not counted, and :class:`IncompleteZoneWarning`
-says how many (the zones of longer travel times are then too small).
+says how many (the zones of longer travel times are then too small), unless ``cycle_days`` says
+the last part of the simulation is one seasonal cycle: then it is repeated until the zones
+converge (:mod:`gwsim.periodic`).
 """
 
 from __future__ import annotations
@@ -49,8 +53,9 @@ from tqdm import tqdm
 
 from gwsim.errors import CaptureZoneError, IncompleteZoneWarning, TruncatedZoneWarning
 from gwsim.flowfield import FlowField
+from gwsim.periodic import CAPTURED, cycle_start_step, track_periodic
 from gwsim.provenance import provenance_attrs
-from gwsim.tracking import Status, track
+from gwsim.tracking import track
 from gwsim.tracking.startpoints import cell_face_points, cell_lattice_points
 from gwsim.wells import Well, resolve_wells, well_of_node
 from gwsim.writers import write_geojson
@@ -62,7 +67,25 @@ INFLOW_KINDS = {
     "CHD": "boundary",
     "WEL": "injection",
 }
-CAPTURED = (Status.SINK, Status.WEAK_SINK)
+
+
+@dataclass
+class RechargeEntries:
+    """Every point where water enters the aquifer (one per sub-cell and kind of entry).
+
+    ``x, y`` model coordinates (m) and ``row, col`` the sub-cell; ``kind`` as in
+    :data:`INFLOW_KINDS`; ``inflow`` the water entering there (m³/d); ``fraction`` the share of it
+    that reaches the wells (0-1: the kept fractions of the cells its path crosses, 0 if not
+    captured). ``inflow * fraction`` summed over a kind is that kind's share of the pumping.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    row: np.ndarray
+    col: np.ndarray
+    kind: np.ndarray
+    inflow: np.ndarray
+    fraction: np.ndarray
 
 
 @dataclass
@@ -78,6 +101,10 @@ class CaptureZone:
     recharge_sources : {kind: (geometry, share of the pumped water)}; kinds ``recharge``, ``river``,
         ``boundary``, ``injection``.
     truncated : {travel time: [edges the zone reaches]} ("north", "south", "east", "west").
+    entries : :class:`RechargeEntries`, where water enters and how much of it the wells capture
+        (None when nothing enters).
+    cycles : times the last seasonal cycle was repeated (0 without ``cycle_days``);
+        ``still_moving`` particles still moving at the end (lattice and entry particles).
     travel_time : (nrow·s, ncol·s) shortest travel time to the wells from each sub-cell, d (inf where
         the water never reaches them); ``owner``: index into ``wells`` (-1 where not captured).
     """
@@ -93,6 +120,9 @@ class CaptureZone:
     subcell_edges: tuple[np.ndarray, np.ndarray]  # grid-local x and y edges of the sub-cells, m
     crs: str | None = None
     attrs: dict[str, str] = field(default_factory=dict)
+    entries: RechargeEntries | None = None
+    cycles: int = 0
+    still_moving: int = 0
 
     @property
     def travel_times(self) -> list[float]:
@@ -202,33 +232,53 @@ def _wet_cells(flow: FlowField, step: int = 0) -> np.ndarray:
     return np.argwhere((flow.grid.idomain > 0) & (flow.saturation[step] > 0))
 
 
-def _forward_lattice(flow, wells, s, node_owner, progress, iface):
+def _forward_lattice(flow, wells, s, node_owner, progress, cycle_days, iface):
     """Shortest captured travel time and owner per sub-cell, from a forward-tracked lattice."""
     cells = _wet_cells(flow)
     xyz = cell_lattice_points(flow, cells, n=(s, s, 1))
     if progress:
         tqdm.write(f"capture zone: tracking {len(xyz):,} lattice particles forward")
-    res = track(flow, xyz, "forward", stop_cells=np.flatnonzero(node_owner >= 0), iface=iface)
-    unfinished = int(np.count_nonzero(res.status == Status.END_OF_FLOW))
-    if unfinished:
-        warnings.warn(
-            f"{unfinished} of {len(xyz)} lattice particles were still moving when the transient "
-            f"flow simulation ended (t = {flow.times[-1]:g} d): zones for longer travel times, "
-            "the steady-state zone included, miss the water they carry. Extend the simulation "
-            "(a steady last period) or use a steady flow field",
-            IncompleteZoneWarning,
-            stacklevel=3,
-        )
-    captured = np.isin(res.status, CAPTURED) & (node_owner[res.cell] >= 0)
+    ends = track_periodic(
+        flow,
+        xyz,
+        node_owner >= 0,
+        stop_cells=np.flatnonzero(node_owner >= 0),
+        cycle_days=cycle_days,
+        iface=iface,
+    )
+    _warn_if_incomplete(flow, ends, len(xyz), "lattice particles", cycle_days)
+    captured = np.isin(ends.status, CAPTURED) & (node_owner[ends.cell] >= 0)
     row, col = subcell_index(flow, s, xyz[:, 0], xyz[:, 1])
     shape = (flow.grid.nrow * s, flow.grid.ncol * s)
     tt = np.full(shape, np.inf)
     owner = np.full(shape, -1)
     idx = np.flatnonzero(captured)
-    order = idx[np.argsort(-res.t[idx])]  # longest first, so the shortest time is written last
-    tt[row[order], col[order]] = res.t[order]
-    owner[row[order], col[order]] = node_owner[res.cell[order]]
-    return tt, owner
+    order = idx[np.argsort(-ends.t[idx])]  # longest first, so the shortest time is written last
+    tt[row[order], col[order]] = ends.t[order]
+    owner[row[order], col[order]] = node_owner[ends.cell[order]]
+    return tt, owner, ends
+
+
+def _warn_if_incomplete(flow, ends, n, what, cycle_days):
+    """IncompleteZoneWarning when tracked water was still moving and the zones had not converged."""
+    if ends.converged or not ends.moving:
+        return
+    if cycle_days is None:
+        hint = (
+            "Extend the simulation (a steady last period), use a steady flow field, or, when the "
+            "last part of the simulation is one seasonal cycle, give cycle_days (e.g. 365) so it "
+            "is repeated until the zones converge"
+        )
+        when = f"when the transient flow simulation ended (t = {flow.times[-1]:g} d)"
+    else:
+        hint = "Check for water trapped in slow cells, or track a steady flow field as well"
+        when = f"after the last {cycle_days:g}-day cycle was repeated {ends.cycles} times"
+    warnings.warn(
+        f"{ends.moving} of {n} {what} were still moving {when}: zones for longer travel times, "
+        f"the steady-state zone included, miss the water they carry. {hint}",
+        IncompleteZoneWarning,
+        stacklevel=4,
+    )
 
 
 def _backward_paths(flow, wells, s, t_limit, progress, iface):
@@ -258,15 +308,20 @@ def _water_table_layer(flow: FlowField, step: int) -> np.ndarray:
     return np.where(wet.any(axis=0), wet.argmax(axis=0), -1)
 
 
-def _recharge_particles(flow, s, step):
-    """Start points where water enters the aquifer, each with its inflow (m³/d) and kind."""
+def _recharge_particles(flow, s, step, first=None):
+    """Start points where water enters the aquifer at ``step``, each with its inflow (m³/d) and
+    kind; with ``first``, the inflow is the time-weighted mean over steps ``first``..``step`` (a
+    seasonal cycle), so the particles carry a whole cycle's water."""
     points, weights, kinds = [], [], []
+    steps = np.arange(step if first is None else first, step + 1)
+    dt = flow.times[steps] - flow.step_start_times[steps]
     for name, q in flow.sources.items():
         kind = INFLOW_KINDS.get(flow.source_types[name])
         if kind is None:
             continue
-        cells = np.argwhere((q[step] > 0) & (flow.grid.idomain > 0))
-        inflow = q[step][tuple(cells.T)]
+        q_in = np.tensordot(dt / dt.sum(), np.maximum(q[steps], 0.0), axes=1)
+        cells = np.argwhere((q_in > 0) & (flow.grid.idomain > 0))
+        inflow = q_in[tuple(cells.T)]
         if kind == "recharge":  # it reaches the water table, in a lower layer below dry cells
             cells[:, 0] = _water_table_layer(flow, step)[cells[:, 1], cells[:, 2]]
         wet = (cells[:, 0] >= 0) & (flow.saturation[step][tuple(cells.T)] > 0)
@@ -306,41 +361,39 @@ def _kept_fraction(flow: FlowField, step: int, wells: np.ndarray) -> np.ndarray:
     return np.where(inflow > 0, np.clip(1.0 + sinks / np.maximum(inflow, 1e-300), 0.0, 1.0), 1.0)
 
 
-def _recharge_area(flow, wells, s, node_owner, progress, iface):
-    """Where the captured water enters, and the share of the pumping from each kind of entry.
+def _recharge_area(flow, wells, s, node_owner, progress, cycle_days, iface):
+    """Where the captured water enters, the share of the pumping from each kind of entry, and
+    every entry point with its inflow and the fraction of it the wells capture.
 
-    Each particle carries its inflow (m³/d); passing through a cell with a sink (a gaining river
-    reach, a drain) it keeps only the share of that cell's water that flows on, so the shares
-    are flux-weighted (MODPATH 7's pass-through, with the sinks' water taken out).
+    Each particle carries its inflow (m³/d; over a seasonal cycle, the cycle's mean); passing
+    through a cell with a sink (a gaining river reach, a drain) it keeps only the share of that
+    cell's water that flows on, so the shares are flux-weighted (MODPATH 7's pass-through, with
+    the sinks' water taken out). Particles start at the start of the last step.
     """
     step = flow.ntimes - 1
-    xyz, weight, kind = _recharge_particles(flow, s, step)
+    cyclic = cycle_days is not None and not flow.steady
+    first = cycle_start_step(flow, cycle_days) if cyclic else None
+    xyz, weight, kind = _recharge_particles(flow, s, step, first)
     xe, ye = subcell_edges(flow, s)
     pumped = sum(w.rate for w in wells)
     if len(xyz) == 0:
-        return shapely.Polygon(), {}
+        return shapely.Polygon(), {}, None, None
     if progress:
         tqdm.write(f"capture zone: tracking {len(xyz):,} particles from where water enters")
     well_nodes = np.flatnonzero(node_owner >= 0)
-    res = track(
+    ends = track_periodic(
         flow,
         xyz,
-        "forward",
-        pathlines=True,
+        node_owner >= 0,
         stop_cells=well_nodes,
         release_time=flow.step_start_times[step],
+        cycle_days=cycle_days,
+        weight=weight,
+        kept=_kept_fraction(flow, step, well_nodes),
         iface=iface,
     )
-    captured = np.isin(res.status, CAPTURED) & (node_owner[res.cell] >= 0)
-    path = res.pathlines
-    cells = path.cell
-    first = np.zeros(cells.size, bool)
-    first[path.offsets[:-1]] = True
-    new_cell = first | np.concatenate([[True], cells[1:] != cells[:-1]])
-    log_kept = np.where(
-        new_cell, np.log(np.maximum(_kept_fraction(flow, step, well_nodes)[cells], 1e-300)), 0.0
-    )
-    kept = np.exp(np.add.reduceat(log_kept, path.offsets[:-1]))
+    captured = np.isin(ends.status, CAPTURED) & (node_owner[ends.cell] >= 0)
+    fraction = np.where(captured, np.exp(ends.log_kept), 0.0)
     row, col = subcell_index(flow, s, xyz[:, 0], xyz[:, 1])
     sources = {}
     for k in dict.fromkeys(kind):
@@ -349,10 +402,13 @@ def _recharge_area(flow, wells, s, node_owner, progress, iface):
             continue
         mask = np.zeros((ye.size - 1, xe.size - 1), bool)
         mask[row[hit], col[hit]] = True
-        share = float((weight[hit] * kept[hit]).sum() / pumped)
+        share = float((weight[hit] * fraction[hit]).sum() / pumped)
         sources[k] = (mask_to_polygon(flow, mask, xe, ye), share)
     area = shapely.union_all([g for g, _ in sources.values()]) if sources else shapely.Polygon()
-    return area, sources
+    entries = RechargeEntries(
+        x=xyz[:, 0], y=xyz[:, 1], row=row, col=col, kind=kind, inflow=weight, fraction=fraction
+    )
+    return area, sources, entries, ends
 
 
 # ---------------------------------------------------------------------- public
@@ -362,6 +418,7 @@ def capture_zone(
     travel_times: Sequence[float] = (100, 1000),
     *,
     subdivisions: int = 2,
+    cycle_days: float | None = None,
     progress: bool = True,
     iface: dict[str, int] | None = None,
 ) -> CaptureZone:
@@ -374,6 +431,10 @@ def capture_zone(
         positions in model coordinates; a position takes every pumping cell of its column.
     travel_times : travel times in days; ``inf`` (or ``None``) asks for the steady-state zone.
     subdivisions : lattice particles per cell side (the zone is resolved to 1/subdivisions of a cell).
+    cycle_days : for a transient flow field whose last ``cycle_days`` are one seasonal cycle of a
+        periodic regime: particles still moving at the end are tracked through that cycle again
+        and again until the zones converge (:mod:`gwsim.periodic`); ``CaptureZone.cycles`` says
+        how many repetitions that took.
     progress : print what is being tracked.
     iface : which face each package's flow crosses, as :func:`gwsim.track` (MODPATH 7's
         DEFAULTIFACE; default recharge and ET through the top face, ``{}`` spreads them).
@@ -392,10 +453,14 @@ def capture_zone(
         raise CaptureZoneError("no travel times given: e.g. travel_times=(100, 1000)")
     if not (isinstance(subdivisions, int) and subdivisions >= 1):
         raise CaptureZoneError(f"subdivisions must be an integer >= 1, not {subdivisions!r}")
+    if cycle_days is not None and not flow.steady:
+        cycle_start_step(flow, float(cycle_days))  # refuses a cycle the saved steps do not have
     s = subdivisions
     resolved = resolve_wells(flow, wells)
     node_owner = well_of_node(flow, resolved)
-    tt, owner = _forward_lattice(flow, resolved, s, node_owner, progress, iface)
+    tt, owner, lattice = _forward_lattice(
+        flow, resolved, s, node_owner, progress, cycle_days, iface
+    )
     finite = [t for t in times if np.isfinite(t)]
     if finite:
         tb, rb, cb = _backward_paths(flow, resolved, s, max(finite), progress, iface)
@@ -419,7 +484,10 @@ def capture_zone(
                 TruncatedZoneWarning,
                 stacklevel=2,
             )
-    recharge, sources = _recharge_area(flow, resolved, s, node_owner, progress, iface)
+    recharge, sources, entries, entry_ends = _recharge_area(
+        flow, resolved, s, node_owner, progress, cycle_days, iface
+    )
+    ends = [e for e in (lattice, entry_ends) if e is not None]
     return CaptureZone(
         wells=resolved,
         polygons=polygons,
@@ -432,4 +500,7 @@ def capture_zone(
         subcell_edges=(xe, ye),
         crs=flow.grid.crs,
         attrs=provenance_attrs(flow.attrs.get("inputs_sha256", ""), executables=["mf6"]),
+        entries=entries,
+        cycles=max(e.cycles for e in ends),
+        still_moving=sum(e.moving for e in ends),
     )

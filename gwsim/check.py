@@ -48,9 +48,13 @@ class CheckResult:
             parts.append(f"HJ 338 protection zones for {sources}")
         sensitivity = getattr(s, "sensitivity", None)
         if sensitivity:
+            factors = sensitivity["factors"]  # {parameter: [factors]}
             parts.append(
-                f"zone sensitivity to {', '.join(sensitivity['parameters'])} × "
-                f"{', '.join(f'{f:g}' for f in sensitivity['factors'])}"
+                "zone sensitivity to "
+                + "; ".join(
+                    f"{p} × {', '.join(f'{f:g}' for f in factors.get(p, ()))}"
+                    for p in sensitivity["parameters"]
+                )
             )
         enterprises = getattr(s, "enterprises", None)
         if enterprises and not isinstance(s, EnterpriseRiskScenario):

@@ -2,8 +2,9 @@
 
 ``gwsim check SCENARIO.toml`` checks a scenario and everything it names without running or writing
 anything; ``gwsim run SCENARIO.toml [--out DIR]`` does the same checks, then runs the scenario into
-a fresh folder that replaces ``DIR`` only when the run succeeded; ``gwsim install-exes`` installs
-the MODFLOW programs; ``gwsim exes`` lists them.
+a fresh folder that replaces ``DIR`` only when the run succeeded (with ``report.html``);
+``gwsim portal DIR... --out site/`` writes one page of several run folders; ``gwsim install-exes``
+installs the MODFLOW programs; ``gwsim exes`` lists them.
 
 Exit status: 0 done; 2 bad input (one line per problem, each naming the key and the fix, nothing
 written); 1 a failed run (a MODFLOW error, or an unexpected error: one line with the path of the
@@ -54,11 +55,12 @@ def _run(args) -> int:
 
 
 def _install(args) -> int:
+    from gwsim.engines.mf6_probe import probe_record
     from gwsim.executables import install_executables, register_mf6
 
-    install_executables(bindir=args.bindir, force=args.force)
+    install_executables(bindir=args.bindir, force=args.force, probe=probe_record)
     if args.mf6:
-        register_mf6(args.mf6, bindir=args.bindir)
+        register_mf6(args.mf6, bindir=args.bindir, probe=probe_record)
     return 0
 
 
@@ -71,6 +73,14 @@ def _list_exes(args) -> int:
         except GwsimError:
             path = "-"
         print(f"{name:9s} {describe_executable(name)}  [{path}]")
+    return 0
+
+
+def _portal(args) -> int:
+    from gwsim.portal import write_site
+
+    path = write_site(args.folders, args.out)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
     return 0
 
 
@@ -92,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--scheduler", default=None, help="dask scheduler tcp://host:port for ensembles"
     )
     run.set_defaults(func=_run)
+    portal = sub.add_parser("portal", help="one self-contained HTML page of several run folders")
+    portal.add_argument("folders", nargs="+", help="run folders (as `gwsim run` wrote them)")
+    portal.add_argument("--out", default="site", help="folder for index.html (default site/)")
+    portal.set_defaults(func=_portal)
     install = sub.add_parser("install-exes", help="install mf6, mfnwt, mt3dusgs and mp7")
     install.add_argument("--bindir", default=None, help="target folder (default: inside the venv)")
     install.add_argument("--force", action="store_true", help="reinstall even if present")

@@ -102,3 +102,7 @@ class Mf6DispersionWarning(GwsimWarning):
     MODFLOW 6 release from after mid-2026 (``get-modflow``, then ``gwsim install-exes --mf6
     PATH``), or ``engine="mt3d"`` (MT3D-USGS, which is right).
     """
+
+
+class MissingFontWarning(GwsimWarning):
+    """No font with Chinese glyphs was found: maps fall back to English labels."""

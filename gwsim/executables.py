@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -165,7 +166,7 @@ def describe_executable(name: str) -> str:
     for folder in manifest_folders(path):
         info = read_manifest(folder).get(name)
         if info and Path(info.path) == path:
-            probe = _describe_probe(info.dispersion_probe) if name == "mf6" else ""
+            probe = describe_probe(info.dispersion_probe) if name == "mf6" else ""
             return f"{info.version} (source {info.source}, sha256 {info.sha256[:16]}){probe}"
     try:
         return f"{program_version(path, name)} ({path})"
@@ -173,28 +174,13 @@ def describe_executable(name: str) -> str:
         return f"unknown ({path})"
 
 
-def _describe_probe(probe: dict | None) -> str:
+def describe_probe(probe: dict | None) -> str:
     if probe is None:
         return "; dispersion probe not run (gwsim install-exes runs it)"
     if "error" in probe:
         return f"; dispersion probe failed: {probe['error']}"
     verdict = "mirrors right" if probe["mirrors"] else "MIRRORS WRONGLY (modflow6 issue #2826)"
     return f"; dispersion probe: {verdict}, asymmetry {probe['asymmetry']:.2g} of the peak"
-
-
-def _probe(path: Path, log) -> dict:
-    """The dispersion-probe verdict of the mf6 at ``path`` as a dict (``{"error": ...}`` if the
-    probe cannot run)."""
-    from gwsim.engines.mf6_probe import probe_mf6_dispersion
-    from gwsim.errors import GwsimError
-
-    try:
-        probe = probe_mf6_dispersion(path)
-    except GwsimError as exc:
-        log(f"the mf6 dispersion probe did not run: {exc}")
-        return {"error": str(exc).splitlines()[0]}
-    log(f"mf6 dispersion probe{_describe_probe(probe.to_dict())}")
-    return probe.to_dict()
 
 
 def _write_manifest(bindir: Path, manifest: dict[str, ExecutableInfo]) -> None:
@@ -218,11 +204,17 @@ def record_dispersion_probe(path: Path, probe: dict) -> bool:
     return False
 
 
-def register_mf6(path: str | Path, bindir: Path | None = None, log=print) -> ExecutableInfo:
-    """Record the user's mf6 at ``path`` in the manifest, so gwsim uses it (and probe it).
+def register_mf6(
+    path: str | Path,
+    bindir: Path | None = None,
+    log=print,
+    probe: Callable[[Path, Callable], dict] | None = None,
+) -> ExecutableInfo:
+    """Record the user's mf6 at ``path`` in the manifest, so gwsim uses it.
 
-    The program is run to read its version (which also proves it is mf6), hashed, probed for the
-    dispersion bug and recorded with source ``"user: PATH"``; it stays where it is.
+    The program is run to read its version (which also proves it is mf6), hashed, checked by
+    ``probe(path, log)`` (the dispersion probe, :func:`gwsim.engines.mf6_probe.probe_record`,
+    whose verdict is recorded) and recorded with source ``"user: PATH"``; it stays where it is.
 
     Raises
     ------
@@ -236,7 +228,7 @@ def register_mf6(path: str | Path, bindir: Path | None = None, log=print) -> Exe
     bindir = Path(bindir or gwsim_bindir())
     bindir.mkdir(parents=True, exist_ok=True)
     info = ExecutableInfo(
-        "mf6", str(path), version, f"user: {path}", _sha256(path), _probe(path, log)
+        "mf6", str(path), version, f"user: {path}", _sha256(path), probe and probe(path, log)
     )
     _write_manifest(bindir, {**read_manifest(bindir), "mf6": info})
     log(f"registered mf6 {version} at {path}")
@@ -323,9 +315,12 @@ def install_executables(
     try_get_modflow: bool = True,
     timeout: float = 300.0,
     log=print,
+    probe: Callable[[Path, Callable], dict] | None = None,
 ) -> dict[str, ExecutableInfo]:
     """Install mf6, mfnwt, mt3dusgs and mp7 into ``bindir`` and write its manifest.
 
+    ``probe(path, log)`` checks the installed mf6 (the dispersion probe,
+    :func:`gwsim.engines.mf6_probe.probe_record`); its verdict goes into the manifest.
     Idempotent: programs already there and recorded in the manifest are kept unless ``force``.
     Returns the manifest. Raises :class:`ExecutableError` naming what failed if any program is
     still missing at the end.
@@ -335,7 +330,7 @@ def install_executables(
     manifest = {} if force else read_manifest(bindir)
     manifest = {k: v for k, v in manifest.items() if Path(v.path).is_file() and k in PROGRAMS}
     missing = [n for n in PROGRAMS if n not in manifest]
-    if not missing and manifest["mf6"].dispersion_probe is not None:
+    if not missing and (probe is None or manifest["mf6"].dispersion_probe is not None):
         log(f"MODFLOW programs already installed in {bindir}")
         return manifest
 
@@ -361,9 +356,9 @@ def install_executables(
         version = program_version(path, name)
         manifest[name] = ExecutableInfo(name, str(path), version, source, _sha256(path))
         log(f"installed {name} {version} from {source}")
-    if "mf6" in manifest and manifest["mf6"].dispersion_probe is None:
+    if probe is not None and "mf6" in manifest and manifest["mf6"].dispersion_probe is None:
         mf6 = manifest["mf6"]
-        manifest["mf6"] = replace(mf6, dispersion_probe=_probe(Path(mf6.path), log))
+        manifest["mf6"] = replace(mf6, dispersion_probe=probe(Path(mf6.path), log))
 
     _write_manifest(bindir, manifest)
 

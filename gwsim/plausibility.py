@@ -456,7 +456,10 @@ def _zoning_findings(scenario) -> Findings:
             ("vulnerability_breaks", "vulnerability.breaks"),
             ("load_breaks", "load.breaks"),
         ):
-            breaks = np.asarray(getattr(scheme, attr, []), float)
+            breaks = getattr(scheme, attr, [])
+            if isinstance(breaks, str):  # a grading method, e.g. "natural_breaks"
+                continue
+            breaks = np.asarray(breaks, float)
             if not np.isfinite(breaks).all():
                 found.errors.append(
                     SpecError(

@@ -13,11 +13,25 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.ticker import MaxNLocator
 
 from gwsim.errors import FlowFieldError
 from gwsim.flowfield import FlowField
-from gwsim.mapping import draw_geometry, map_frame, unique_legend
+from gwsim.fonts import cjk_family, font_families
+from gwsim.mapping import (
+    cells_polygon,
+    draw_geometry,
+    draw_vector_layers,
+    drop_hidden_labels,
+    furniture,
+    legend_below,
+    map_figure,
+    map_frame,
+    place_labels,
+    unique_legend,
+)
+from gwsim.names import METHOD_NAMES, label
 
 _BOUNDARY_STYLE = {
     "wel": {"marker": "o", "color": "crimson", "label": "pumping well"},
@@ -90,17 +104,19 @@ def plot_head_map(
     return ax
 
 
-_ZONE_STYLE = {
-    "class1": {"color": "#d7301f", "label": "class 1 (100 d)"},
-    "class2": {"color": "#fc8d59", "label": "class 2 (1000 d)"},
-    "quasi": {"color": "#fdd49e", "label": "outer zone (recharge area)"},
+_ZONE_STYLE = {  # colour, (Chinese, English) legend name
+    "class1": ("#d7301f", ("一级保护区", "class 1 (100 d)")),
+    "class2": ("#fc8d59", ("二级保护区", "class 2 (1000 d)")),
+    "quasi": ("#fdd49e", ("准保护区", "outer zone (recharge area)")),
 }
+_EMPIRICAL_EDGE = {"class1": "#67000d", "class2": "#a63603"}
 
 
-def _head_contours(ax, flow: FlowField, layer: int) -> None:
+def _head_contours(ax, flow: FlowField, layer: int) -> list:
+    """Head contours of ``layer`` at the last step; returns the contour labels (texts)."""
     head = np.ma.masked_invalid(flow.head[-1, layer])
     if head.count() == 0:
-        return
+        return []
     levels = MaxNLocator(12).tick_values(head.min(), head.max())
     lines = ax.contour(
         flow.grid.xcenters,
@@ -110,8 +126,12 @@ def _head_contours(ax, flow: FlowField, layer: int) -> None:
         colors="steelblue",
         linewidths=0.6,
         alpha=0.8,
+        zorder=2,
     )
-    ax.clabel(lines, fmt="%.1f", fontsize=6)
+    texts = ax.clabel(lines, fmt="%.1f", fontsize=6)
+    for text in texts:
+        text.set_zorder(5)  # above the zones' fill; dropped where they would hide a name
+    return list(texts)
 
 
 def _boundaries_of_type(flow: FlowField, *types: str) -> dict[str, np.ndarray]:
@@ -123,17 +143,17 @@ def _boundaries_of_type(flow: FlowField, *types: str) -> dict[str, np.ndarray]:
     }
 
 
-def _rivers(ax, flow: FlowField) -> None:
-    for cells in _boundaries_of_type(flow, "RIV", "DRN").values():
-        r, c = cells[:, 1], cells[:, 2]
-        ax.scatter(
-            flow.grid.xcenters[r, c],
-            flow.grid.ycenters[r, c],
-            s=6,
-            marker="s",
-            color="tab:blue",
-            label="river / stream",
-            zorder=2,
+def _rivers(ax, flow: FlowField, legend: str) -> None:
+    """River (RIV) cells as one connected polygon each: the river as a planner sees it."""
+    for cells in _boundaries_of_type(flow, "RIV").values():
+        draw_geometry(
+            ax,
+            cells_polygon(flow, cells),
+            facecolor="#9ecae1",
+            edgecolor="#3182bd",
+            lw=0.8,
+            zorder=3,
+            label=legend,
         )
 
 
@@ -171,48 +191,105 @@ def plot_capture_zone(zone, ax=None, flow: FlowField | None = None, layer: int |
     return ax
 
 
-def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = None):
-    """HJ 338 zones of every source: numerical filled, empirical dashed, with heads and wells."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 8), constrained_layout=True)
-    layer = int(zones.sources[0].capture.wells[0].cells[0][0])
-    _head_contours(ax, flow, layer)
-    _rivers(ax, flow)
-    for src in zones.sources:
-        for zone in ("quasi", "class2", "class1"):
-            style = _ZONE_STYLE[zone]
-            draw_geometry(
-                ax,
-                src.numerical[zone],
-                facecolor=style["color"],
-                edgecolor="k",
-                lw=0.6,
-                alpha=0.75,
-                label=f"{style['label']}, model",
-            )
-        for zone in ("class2", "class1"):
-            draw_geometry(
-                ax,
-                src.empirical[zone],
-                facecolor="none",
-                ls="--",
-                lw=1.2,
-                edgecolor=_ZONE_STYLE[zone]["color"],
-                label=f"{_ZONE_STYLE[zone]['label']}, R = αKIT/n",
-            )
-        for w in src.wells:
-            ax.plot(w.x, w.y, "o", color="black", mec="white", ms=6, zorder=4)
-        first = src.wells[0]
-        ax.annotate(
-            src.name,
-            (first.x, first.y),
-            xytext=(6, 6),
-            textcoords="offset points",
-            fontsize=9,
-            fontweight="bold",
-        )
-    map_frame(ax, flow, title or "Drinking-water source protection zones (HJ 338-2018)")
-    unique_legend(ax, "lower right")
+def _map_language(language: str) -> str:
+    """The language maps can draw: English when no font has Chinese glyphs."""
+    return language if language == "en" or cjk_family() else "en"
+
+
+def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = None, layers=()):
+    """HJ 338 zones of every source on a map that fits the model: numerical zones filled,
+    empirical circles (one per well) outlined on top, the river as a polygon, head contours, the
+    planner's vector layers underneath, names in the zones' language, labels that do not overlap
+    and the legend below the map. Returns the axes."""
+    language = _map_language(zones.language)
+
+    def name(pair) -> str:
+        return label(pair, language)
+
+    def name_of(props) -> str:
+        zh, en = props.get("name_zh"), props.get("name_en")
+        fallback = props.get("name", "")
+        return name((zh or en or fallback, en or fallback or zh or ""))
+
+    with plt.rc_context({"font.family": font_families()}):
+        if ax is None:
+            _, ax = map_figure(flow, legend_rows=3 + len(layers))
+        place = draw_vector_layers(ax, layers, flow.grid.crs, name_of)
+        layer = int(zones.sources[0].capture.wells[0].cells[0][0])
+        contour_labels = _head_contours(ax, flow, layer)
+        _rivers(ax, flow, name(("河流", "river")))
+        several = len(zones.sources) > 1
+        for src in zones.sources:
+            for zone in ("quasi", "class2", "class1"):
+                color, zone_name = _ZONE_STYLE[zone]
+                draw_geometry(ax, src.numerical[zone], facecolor=color, edgecolor="k", lw=0.6,
+                              alpha=0.6, zorder=4, gid="keep-clear" if zone == "class1" else None,
+                              label=f"{name(zone_name)} · {name(METHOD_NAMES['numerical'])}")  # fmt: skip
+            for zone in ("class2", "class1"):
+                who = f"{name(src.names)}: " if several else ""
+                draw_geometry(
+                    ax,
+                    src.empirical[zone],
+                    facecolor="none",
+                    ls=(0, (4, 2)),
+                    lw=1.6,
+                    edgecolor=_EMPIRICAL_EDGE[zone],
+                    zorder=6,
+                    path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
+                    label=f"{name(_ZONE_STYLE[zone][1])} · {who}R = αKIT/n = "
+                    f"{src.radius_text(zone)} m",
+                )
+            for w in src.wells:
+                ax.plot(w.x, w.y, "o", color="black", mec="white", ms=6, zorder=7, gid="keep-clear",
+                        label=name(("水井", "production well")))  # fmt: skip
+            x = float(np.mean([w.x for w in src.wells]))  # above the wells' class 1 zones
+            y = max(src.numerical["class1"].bounds[3], src.empirical["class1"].bounds[3])
+            halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+            place.insert(0, {"text": name(src.names), "xy": (x, y), "fontsize": 11,
+                             "path_effects": halo})  # fmt: skip
+        map_frame(ax, flow, title or name(("饮用水水源保护区（HJ 338-2018）",
+                                           "Drinking-water source protection zones (HJ 338-2018)")))  # fmt: skip
+        legend_below(ax, ncol=2)
+        clear = [a for a in ax.get_children() if a.get_gid() == "keep-clear"]
+        placed = place_labels(ax, place, avoid=furniture(ax) + clear)
+        drop_hidden_labels(ax, contour_labels, placed + furniture(ax))
+    return ax
+
+
+def plot_entry_fractions(zones, flow: FlowField, ax=None):
+    """Why the outer zone reaches where it does: the fraction f of the water entering each
+    sub-cell (rain, a losing river, a boundary) that reaches the wells, 0-1, with each source's
+    outer zone outlined and its cut-off f* in the legend. Returns the axes."""
+    language = _map_language(zones.language)
+    with plt.rc_context({"font.family": font_families()}):
+        if ax is None:
+            _, ax = map_figure(flow, legend_rows=2)
+        mesh = None
+        for src in zones.sources:
+            entries = src.capture.entries
+            if entries is None:
+                continue
+            xe, ye = src.capture.subcell_edges
+            f = np.full((ye.size - 1, xe.size - 1), np.nan)
+            order = np.argsort(entries.fraction)  # the largest fraction of a sub-cell shows
+            f[entries.row[order], entries.col[order]] = entries.fraction[order]
+            gx, gy = flow.grid.to_model(*np.meshgrid(xe, ye))
+            mesh = ax.pcolormesh(gx, gy, np.ma.masked_where(~(f > 0), f), cmap="YlGnBu",
+                                 vmin=0.0, vmax=1.0, zorder=2)  # fmt: skip
+            cut = ", ".join(f"{c.kind} f* = {c.cutoff:.2f}" for c in src.closure)
+            draw_geometry(ax, src.numerical["quasi"], facecolor="none", edgecolor="#b30000",
+                          lw=1.4, zorder=5,
+                          label=f"{label(src.names, language)}: "
+                          f"{label(_ZONE_STYLE['quasi'][1], language)} ({cut})")  # fmt: skip
+            for w in src.wells:
+                ax.plot(w.x, w.y, "o", color="black", mec="white", ms=5, zorder=7)
+        _rivers(ax, flow, label(("河流", "river"), language))
+        if mesh is not None:
+            plt.colorbar(mesh, ax=ax, shrink=0.8,
+                         label=label(("截获比例 f", "share f reaching the wells"), language))  # fmt: skip
+        map_frame(ax, flow, label(("准保护区：补给水进入含水层处", "Outer zone: where the pumped "
+                                   "water enters the aquifer"), language))  # fmt: skip
+        legend_below(ax, ncol=1)
     return ax
 
 

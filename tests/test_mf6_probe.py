@@ -42,7 +42,7 @@ def test_registered_mf6_is_verified_probed_and_used(tmp_path, monkeypatch):
     user_mf6 = tmp_path / "elsewhere" / "mf6"
     user_mf6.parent.mkdir()
     shutil.copy(installed, user_mf6)
-    info = exe.register_mf6(user_mf6, log=lambda msg: None)
+    info = exe.register_mf6(user_mf6, log=lambda msg: None, probe=mf6_probe.probe_record)
     assert info.source == f"user: {user_mf6}" and info.version == "6.4.1"
     assert info.dispersion_probe["mirrors"] is False
     assert exe.read_manifest()["mf6"] == info

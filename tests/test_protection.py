@@ -99,3 +99,46 @@ def test_bad_inputs(zones):
         protection_zones(flow, {"town": ["w1"]}, media={"town": "clay"}, progress=False)
     with pytest.raises(ProtectionZoneError, match="no sources"):
         protection_zones(flow, {}, progress=False)
+
+
+def test_outer_zone_balances_the_captured_water_and_carries_both_names(tmp_path, zones):
+    """The outer zone by flux: the water entering it equals the wells' share of each kind of
+    entry within 20 % (the issue's bound; here the only entry is the west fixed-head edge), and
+    every feature names its zone in Chinese and English."""
+    _, pz = zones
+    src = pz.sources[0]
+    assert src.closure and all(abs(c.error_pct) < 20.0 for c in src.closure)
+    total = sum(c.captured for c in src.closure)
+    assert total == pytest.approx(src.pumping, rel=0.1)
+    assert src.numerical["quasi"].buffer(1e-6).contains(src.numerical["class2"])
+    assert src.truncated["quasi"] == ["west"]  # the water enters through the west edge
+    data = json.loads(pz.to_geojson(tmp_path / "zones.geojson").read_text(encoding="utf-8"))
+    names = {(f["properties"]["zone"], f["properties"]["name_zh"]) for f in data["features"]}
+    assert ("class1", "town一级保护区") in names and ("quasi", "town准保护区") in names
+    assert {f["properties"]["name_en"] for f in data["features"]} >= {
+        "town class 1 protection zone"
+    }
+
+
+def test_one_circle_per_well_with_the_radius_the_table_prints(tmp_path):
+    """Two wells in one WEL boundary give two circles; the table prints each well's R (the same
+    rounding as the map's legend) with K, I, n and where each came from."""
+    spec = uniform_flow_spec({"w1": (0, Q)})
+    flow = run_flow(spec, tmp_path)
+    with pytest.warns(TruncatedZoneWarning):
+        pz = protection_zones(
+            flow,
+            {"town": ["w1"]},
+            names={"town": {"zh": "某镇水源地", "en": "Town"}},
+            language="zh",
+            progress=False,
+        )
+    src = pz.sources[0]
+    (row,) = pz.well_table()
+    assert row["R_class1_m"] == round(src.wells[0].radius_class1, 1)
+    assert src.radius_text("class1") == f"{row['R_class1_m']:g}"
+    assert row["K_from"].startswith("flow model K") and "|∇h|" in row["I_from"]
+    assert pz.table()[0]["zone"] == "一级保护区" and pz.table()[0]["source"] == "某镇水源地"
+    assert "numerical zones" in src.recommendation()
+    with pytest.raises(ProtectionZoneError, match="language"):
+        protection_zones(flow, {"town": ["w1"]}, language="fr", progress=False)

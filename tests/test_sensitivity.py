@@ -71,3 +71,11 @@ def test_porosity_cases_reuse_the_base_flow(tmp_path, steady_layered_spec):
     assert rows[0]["class2_change_pct"] == pytest.approx(-50.0)
     assert seen[-1].head is base_flow.head and np.all(seen[-1].porosity == 0.5)
     assert not (tmp_path / "cases").exists()
+
+
+def test_river_conductance_scales_in_every_period(steady_layered_spec):
+    spec = steady_layered_spec
+    river = scaled_spec(spec, "river_cond", 10.0).boundary("river")
+    np.testing.assert_allclose(river.values["cond"], 10.0 * spec.boundary("river").values["cond"])
+    np.testing.assert_array_equal(river.values["stage"], spec.boundary("river").values["stage"])
+    assert np.all(scaled_spec(spec, "river_cond", 10.0).boundary("ditch").values["cond"] == 300.0)

@@ -289,6 +289,7 @@ def test_valley_model_scenario_draws_protection_from_gwsim_results(tmp_path):
     assert out / "protection_zones.geojson" in written
     with xr.open_dataset(out / "keyzones.nc") as ds:
         zone = ds["zone"].load()
+        has_data = np.isfinite(ds["vulnerability_index"].values)
     code = {name: kind["code"] for name, kind in scenario.scheme.kinds.items()}
     features = json.loads((out / "protection_zones.geojson").read_text())["features"]
     import shapely
@@ -303,4 +304,4 @@ def test_valley_model_scenario_draws_protection_from_gwsim_results(tmp_path):
     )
     assert inside.any() and (zone.values[inside] == code["source_class1"]).all()
     assert (zone.values == code["recharge_area"]).any()
-    assert (zone.values > 0).all()
+    assert has_data.any() and (zone.values[has_data] > 0).all()  # the model's inactive rim: no data

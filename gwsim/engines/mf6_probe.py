@@ -27,7 +27,13 @@ from pathlib import Path
 import flopy
 import numpy as np
 
-from gwsim.errors import EngineError, Mf6DispersionWarning
+from gwsim.errors import EngineError, GwsimError, Mf6DispersionWarning
+from gwsim.executables import (
+    describe_probe,
+    find_executable,
+    manifest_folders,
+    read_manifest,
+)
 
 NCELL = 31  # cells per side (odd: the source is the centre cell)
 VELOCITY = 1.0  # m/d, seepage velocity
@@ -122,8 +128,6 @@ def _plume(workspace: Path, mf6: Path, qy_sign: int) -> np.ndarray:
 
 def probe_mf6_dispersion(mf6: str | Path | None = None) -> DispersionProbe:
     """Run the mirrored-flow probe with ``mf6`` (the one gwsim finds by default)."""
-    from gwsim.executables import find_executable
-
     mf6 = Path(mf6) if mf6 is not None else find_executable("mf6")
     with tempfile.TemporaryDirectory(prefix="gwsim-mf6-probe-") as tmp:
         north, south = (Path(tmp) / name for name in ("north", "south"))
@@ -135,10 +139,20 @@ def probe_mf6_dispersion(mf6: str | Path | None = None) -> DispersionProbe:
     return DispersionProbe(asymmetry <= TOLERANCE, asymmetry, TOLERANCE)
 
 
+def probe_record(path: Path, log=print) -> dict:
+    """The probe verdict of the mf6 at ``path`` as the manifest records it (``{"error": ...}``
+    when the probe cannot run); ``gwsim install-exes`` passes it to the installer."""
+    try:
+        probe = probe_mf6_dispersion(path)
+    except GwsimError as exc:
+        log(f"the mf6 dispersion probe did not run: {exc}")
+        return {"error": str(exc).splitlines()[0]}
+    log(f"mf6 dispersion probe{describe_probe(probe.to_dict())}")
+    return probe.to_dict()
+
+
 def installed_mf6_probe() -> DispersionProbe | None:
     """The probe verdict the manifest records for the mf6 gwsim uses (None if not recorded)."""
-    from gwsim.executables import find_executable, manifest_folders, read_manifest
-
     path = find_executable("mf6")
     for folder in manifest_folders(path):
         info = read_manifest(folder).get("mf6")

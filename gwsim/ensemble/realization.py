@@ -156,8 +156,11 @@ def zone_maps(flow: FlowField, zones) -> tuple[dict[str, np.ndarray], dict[str, 
     x, y = subcell_centres(flow, captures[0].subcell_edges)
     masks = {}
     for name, (days, _) in MAPS.items():
-        joined = shapely.union_all([c.polygons[days] for c in captures])
-        masks[name] = rasterize(joined, x, y)
+        if np.isinf(days):  # the steady zone is the lattice's captured sub-cells themselves
+            masks[name] = np.logical_or.reduce([np.isfinite(c.travel_time) for c in captures])
+        else:
+            joined = shapely.union_all([c.polygons[days] for c in captures])
+            masks[name] = rasterize(joined, x, y)
     areas = {
         f"{s.name} {zone}": s.numerical[zone].area / 1e4 for s in zones.sources for zone in ZONES
     }

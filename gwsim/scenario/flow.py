@@ -18,12 +18,22 @@ and the outputs to write into the output folder (default ``out/<scenario name>/`
     heads_netcdf = true           # heads.nc (CF, CRS, provenance)
     head_map = true               # head_map.png
     head_map_layer = 1            # layer shown on the map (0-based, as every index in scenario files)
+    language = "both"             # labels of maps and tables: "zh", "en" or "both"
+    map_layers = [                # optional GeoJSON drawn under the protection map
+      { path = "villages.geojson", name_zh = "村庄", name_en = "villages" },
+    ]
 
     [protection]                  # optional: HJ 338-2018 zones of drinking-water sources
     sources = { town = ["wellfield"] }   # source name -> well names or [x, y] positions
     media = { town = "gravel" }   # optional, to list HJ 338's tabulated radii
     alpha = 1.5                   # safety factor of R = alpha K I T / n
     iface = { RCH = 6, EVT = 6 }  # optional: face of each package's flow (gwsim.track's iface)
+    names = { town = { zh = "某水源地", en = "Town source" } }   # bilingual source names
+    cycle_days = 365              # transient models ending in one seasonal cycle: repeat it
+
+    [sensitivity]                 # one at a time; factors for all, or per parameter
+    parameters = ["k", "porosity", "recharge", "river_cond"]
+    factors = { k = [0.5, 2.0], porosity = [0.25, 0.5, 2.0], river_cond = [0.1, 10.0] }
 
 The whole scenario is read and validated before anything is written (every problem found is
 reported: wells of a source must pump, media must be HJ 338's); the MODFLOW files go to
@@ -42,7 +52,8 @@ from gwsim.config import Problems, check_keys, is_number, number, read_toml
 from gwsim.engines import FLOW_ENGINES, run_flow
 from gwsim.errors import SpecError
 from gwsim.mapping import save_figure
-from gwsim.plots import plot_head_map
+from gwsim.names import LANGUAGES
+from gwsim.plots import plot_entry_fractions, plot_head_map
 from gwsim.protection import EMPIRICAL_RADII_M, protection_zones
 from gwsim.provenance import hash_inputs
 from gwsim.report import write_report
@@ -63,6 +74,7 @@ _TOP_KEYS = {
     "sensitivity",
 }
 _SENSITIVITY_KEYS = {"parameters", "factors"}
+MAX_CYCLE_DAYS = 3660.0  # protection.cycle_days: a seasonal cycle of up to ten years
 _PROTECTION_KEYS = {
     "sources",
     "media",
@@ -72,8 +84,17 @@ _PROTECTION_KEYS = {
     "gradient",
     "porosity",
     "iface",
+    "names",
+    "cycle_days",
 }
-_OUTPUT_DEFAULTS = {"heads_netcdf": True, "head_map": True, "head_map_layer": 0, "report": True}
+_OUTPUT_DEFAULTS = {
+    "heads_netcdf": True,
+    "head_map": True,
+    "head_map_layer": 0,
+    "report": True,
+    "language": "both",
+    "map_layers": [],
+}
 
 
 @dataclass
@@ -121,6 +142,8 @@ class FlowScenario:
             for key in ("heads_netcdf", "head_map", "report"):
                 if not isinstance(outputs[key], bool):
                     raise SpecError(f"outputs.{key}", f"{outputs[key]!r}", "write true or false")
+        with problems.collect():
+            _check_map_options(outputs, path)
         spec = spec_file = site = None
         with problems.collect():
             model = data.get("model")
@@ -199,9 +222,27 @@ def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
         with problems.collect():
             _check_source(f"protection.sources.{name}", members, wells, spec)
     options = {k: v for k, v in table.items() if k != "sources"}
-    for key in ("alpha", "k", "gradient", "porosity"):
+    for key in ("alpha", "k", "gradient", "porosity", "cycle_days"):
         with problems.collect():
             number(options, key, "protection", above=0)
+    cycle = options.get("cycle_days")
+    if is_number(cycle) and not 1.0 <= cycle <= MAX_CYCLE_DAYS:
+        problems.errors.append(
+            SpecError(
+                "protection.cycle_days",
+                f"{cycle!r} d is not a seasonal cycle",
+                f"give the length of the model's repeating cycle, 1-{MAX_CYCLE_DAYS:g} d (e.g. 365)",
+            )
+        )
+    for name, given in (options.get("names") or {}).items():
+        if name not in sources or not isinstance(given, dict) or set(given) - {"zh", "en"}:
+            problems.errors.append(
+                SpecError(
+                    f"protection.names.{name}",
+                    "must name a source with { zh = ..., en = ... }",
+                    f"use one of {sorted(sources)}",
+                )
+            )
     subdivisions = options.get("subdivisions", 2)
     if not (isinstance(subdivisions, int) and not isinstance(subdivisions, bool)) or not (
         1 <= subdivisions <= 10
@@ -316,17 +357,44 @@ def _sensitivity_options(table: dict | None, protection: dict | None) -> dict | 
             "sensitivity.parameters", f"unknown parameter {bad[0]!r}", f"use {list(PARAMETERS)}"
         )
     factors = table.get("factors", [0.5, 2.0])
-    if not (
-        isinstance(factors, list)
-        and factors
-        and all(is_number(f) and 0 < f <= 1000 and f != 1 for f in factors)
-    ):
-        raise SpecError(
-            "sensitivity.factors",
-            f"{factors!r} must be a list of positive numbers other than 1",
-            "e.g. factors = [0.5, 2.0]",
-        )
-    return {"parameters": list(parameters), "factors": [float(f) for f in factors]}
+    per_parameter = factors if isinstance(factors, dict) else dict.fromkeys(parameters, factors)
+    for name, values in per_parameter.items():
+        if name not in PARAMETERS:
+            raise SpecError(
+                f"sensitivity.factors.{name}", "unknown parameter", f"use {list(PARAMETERS)}"
+            )
+        if not (
+            isinstance(values, list)
+            and values
+            and all(is_number(f) and 0 < f <= 1000 and f != 1 for f in values)
+        ):
+            raise SpecError(
+                "sensitivity.factors",
+                f"{values!r} must be a list of positive numbers other than 1",
+                "e.g. factors = [0.5, 2.0], or { porosity = [0.25, 0.5, 2.0] } per parameter",
+            )
+    return {
+        "parameters": list(parameters),
+        "factors": {p: [float(f) for f in v] for p, v in per_parameter.items()},
+    }
+
+
+def _check_map_options(outputs: dict, path: Path) -> None:
+    """Validate outputs.language and outputs.map_layers (GeoJSON files relative to the scenario)."""
+    if outputs["language"] not in LANGUAGES:
+        raise SpecError("outputs.language", f"{outputs['language']!r}", f"use one of {LANGUAGES}")
+    if not isinstance(outputs["map_layers"], list):
+        raise SpecError("outputs.map_layers", "must be a list of tables", "")
+    layers = []
+    for i, layer in enumerate(outputs["map_layers"]):
+        if not isinstance(layer, dict) or "path" not in layer:
+            raise SpecError(f"outputs.map_layers[{i}]", "needs path = 'file.geojson'", "")
+        check_keys(layer, {"path", "name_zh", "name_en", "color"}, f"outputs.map_layers[{i}]")
+        file = (path.parent / str(layer["path"])).resolve()
+        if not file.is_file():
+            raise SpecError(f"outputs.map_layers[{i}].path", f"{file} not found", "")
+        layers.append({**layer, "path": file})
+    outputs["map_layers"] = layers
 
 
 def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[Path]:
@@ -352,7 +420,7 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
     if scenario.outputs["head_map"]:
         figures["Heads"] = "head_map.png"
     if scenario.protection is not None:
-        options = dict(scenario.protection)
+        options = dict(scenario.protection, language=scenario.outputs["language"])
         sources = options.pop("sources")
 
         def zones_of(f):
@@ -361,8 +429,15 @@ def run_flow_scenario(scenario: FlowScenario, out: Path, log: Callable) -> list[
         zones = zones_of(flow)
         written.append(zones.to_geojson(out / "protection_zones.geojson"))
         written += zones.write_tables(out)
-        written.append(save_figure(zones.plot(flow).figure, out / "protection_map.png"))
+        written += zones.write_detail_tables(out)
+        ax = zones.plot(flow, layers=scenario.outputs["map_layers"])
+        written.append(save_figure(ax.figure, out / "protection_map.png"))
         figures["Protection zones"] = "protection_map.png"
+        ax = plot_entry_fractions(zones, flow)
+        written.append(save_figure(ax.figure, out / "outer_zone_fraction.png"))
+        figures["Outer zone: share of the entering water that reaches the wells"] = (
+            "outer_zone_fraction.png"
+        )
         if scenario.sensitivity is not None:
             rows = zone_sensitivity(
                 scenario.spec, flow, zones, zones_of, out / "sensitivity", **scenario.sensitivity

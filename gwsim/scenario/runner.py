@@ -15,6 +15,7 @@ from pathlib import Path
 
 from gwsim.check import CheckResult, check_scenario
 from gwsim.errors import SpecError
+from gwsim.portal import write_run_page
 from gwsim.rundir import fresh_run_folder, moved
 from gwsim.writers import atomic_path
 
@@ -63,4 +64,5 @@ def run_scenario(
     with fresh_run_folder(result.out) as staging:
         written = scenario.run(staging, log)
         written.append(write_checks(result, staging))
+        written.append(write_run_page(staging, strict=False))
     return result, moved(written, staging, result.out)
