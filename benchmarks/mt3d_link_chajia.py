@@ -38,10 +38,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-from gwsim.transport import Source, transport
 
 from gwsim.engines import mt3d, run_flow
 from gwsim.scenario import SiteModel
+from gwsim.solute import Source, transport
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 365.0
