@@ -1,55 +1,54 @@
-"""MT3D-USGS on gwsim's link file vs on MODFLOW-NWT's, on the Chajia model: same plume? how fast?
+"""MT3D-USGS on the Chajia model: where the time goes, with and without transport()'s step limit.
 
 One 20-year plume on the steady Chajia flow field (models/valley_porous, design pumping): a leak of
 100 g/d into the upper sand and gravel 300 m up-gradient of the first Chajia well (across the
 valley from the river), dispersivities 10 / 1 / 0.1 m, outputs every 5 years. Run twice through
-``gwsim.transport(engine="mt3d")``: as shipped (MODFLOW-NWT rerun + LMT link file + MT3D-USGS),
-and with the engine swapped for :func:`gwsim.engines.mt3d_on_flow.run_mt3d_on_flow` (gwsim's own
-link file from the MODFLOW 6 flow field, no MODFLOW-NWT), first with transport()'s step limit,
-then with MT3D-USGS's own Courant control of its explicit TVD step (``dt_max=None``). Prints the
-largest concentration difference relative to the peak, the concentrations at the wells, and
-where the time goes: transport steps and the CPU seconds of the programs (the machine may be
-shared, so wall times say little).
+``gwsim.transport(engine="mt3d")`` (gwsim's link file of the MODFLOW 6 flow field, no MODFLOW-NWT):
+as shipped, MT3D-USGS choosing its steps by its own Courant control of its explicit TVD step, and
+with transport()'s step limit for MODFLOW 6's implicit scheme imposed as MT3D's longest step.
+Prints the largest concentration difference relative to the peak, the concentrations at the
+wells, transport steps and the CPU seconds of MT3D-USGS (the machine may be shared, so wall times
+say little).
 
     PYTHONPATH=. .venv/bin/python benchmarks/mt3d_link_chajia.py
 
-Measured 2026-12-01 (2 shared cores, load ~10, so CPU seconds of MODFLOW-NWT + MT3D-USGS):
+Measured 2026-12-01 by the earlier version of this benchmark (2 shared cores, load ~10; CPU
+seconds of MODFLOW-NWT + MT3D-USGS), when the shipped engine still reran MODFLOW-NWT:
 
-| run | transport steps | CPU s | max abs(dc) / peak vs shipped |
+| run | transport steps | CPU s | max abs(dc) / peak vs NWT |
 |---|---|---|---|
-| MODFLOW-NWT rerun + its link file (shipped) | 22315 | 285.5 | - |
+| MODFLOW-NWT rerun + its link file (then shipped) | 22315 | 285.5 | - |
 | gwsim link file, transport()'s step limit | 22315 | 275.7 | 1.6e-3 |
-| gwsim link file, MT3D's own Courant control | 1912 | 25.8 | 1.0e-2 |
+| gwsim link file, MT3D's own Courant control (now shipped) | 1912 | 25.8 | 1.0e-2 |
 
 Peak 5.07 mg/L; well concentrations agree within 0.5 % (the 1.6e-3 is MODFLOW-NWT's UPW flow
 against MODFLOW 6's, not the link file); mass-balance discrepancies 0.045 %, 0.045 %, 0.001 %.
-The time goes into transport()'s step limit: 0.327 d, the time-stepping Peclet limit
-2·ε·α_L/|v| meant for MODFLOW 6's implicit advection, with |v| about 3 m/d beside the wells;
-MT3D's TVD step is explicit and its own Courant limit (0.5) allows 3.8 d, 11.7 times longer.
-Each MT3D step costs about 13 ms of CPU on the 28,680 active cells.
+The step limit is 0.327 d, the time-stepping Peclet limit 2·ε·α_L/|v| meant for MODFLOW 6's
+implicit advection, with |v| about 3 m/d beside the wells; MT3D's TVD step is explicit and its own
+Courant limit (0.5) allows 3.8 d, 11.7 times longer. Each MT3D step costs about 13 ms of CPU on the
+28,680 active cells.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import resource
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from gwsim.transport import Source, transport
 
 from gwsim.engines import mt3d, run_flow
-from gwsim.engines.mt3d_link import default_steps
-from gwsim.engines.mt3d_on_flow import Mt3dFlowSpec, run_mt3d_on_flow
 from gwsim.scenario import SiteModel
+from gwsim.solute import Source, transport
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 365.0
 
 
 def cpu_seconds() -> float:
-    """CPU time of the finished child processes (MODFLOW-NWT, MT3D-USGS), s."""
+    """CPU time of the finished child processes (MT3D-USGS), s."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
@@ -59,28 +58,15 @@ def transport_steps(workspace: Path) -> int:
     return listing.count("CALLS TO GCG PACKAGE")
 
 
-def link_engine(flow, own_courant: bool):
-    """A stand-in for mt3d.run_mt3d that runs MT3D-USGS on gwsim's link file of ``flow``."""
+def step_limited(spec_of):
+    """A stand-in for mt3d.mt3d_spec that imposes transport()'s step limit as MT3D's DT0."""
 
-    def run(spec: mt3d.Mt3dSpec, workspace):
-        steps = [[0]] if flow.ntimes == 1 else default_steps(flow)[: len(spec.perlen)]
-        return run_mt3d_on_flow(
-            Mt3dFlowSpec(
-                flow=flow,
-                steps=steps,
-                perlen=spec.perlen,
-                nstp=spec.nstp,
-                tsmult=spec.tsmult,
-                dt_max=None if own_courant else spec.dt_max,
-                times=spec.times,
-                problem=spec.problem,
-                courant=spec.courant,
-                cclose=spec.cclose,
-            ),
-            workspace,
+    def spec(flow, problem, schedule):
+        return dataclasses.replace(
+            spec_of(flow, problem, schedule), dt_max=schedule.longest_steps()
         )
 
-    return run
+    return spec
 
 
 def main() -> None:
@@ -115,18 +101,17 @@ def main() -> None:
 
         runs = {}
         for name, engine in (
-            ("MODFLOW-NWT rerun + its link file (shipped)", None),
-            ("gwsim link file", link_engine(flow, own_courant=False)),
-            ("gwsim link file, MT3D's own Courant control", link_engine(flow, own_courant=True)),
+            ("shipped: MT3D's own Courant control", None),
+            ("transport()'s step limit as MT3D's DT0", step_limited(mt3d.mt3d_spec)),
         ):
-            shipped = mt3d.run_mt3d
-            mt3d.run_mt3d = engine or shipped
+            shipped = mt3d.mt3d_spec
+            mt3d.mt3d_spec = engine or shipped
             cpu, wall = cpu_seconds(), time.perf_counter()
             try:
                 ws = tmp / f"run{len(runs)}"
                 plume = transport(flow, sources, times, workspace=ws, **kwargs)
             finally:
-                mt3d.run_mt3d = shipped
+                mt3d.mt3d_spec = shipped
             seconds = (cpu_seconds() - cpu, time.perf_counter() - wall)
             runs[name] = (plume, seconds, transport_steps(ws))
 

@@ -1,10 +1,10 @@
-"""Cross-check of gwsim's two transport engines: MODFLOW 6 GWT and MODFLOW-NWT + MT3D-USGS.
+"""Cross-check of gwsim's two transport engines: MODFLOW 6 GWT and MT3D-USGS.
 
-Both run through ``gwsim.transport(..., engine=..., spec=...)`` on the same gwsim spec and the same
-time-step limits (MT3D-USGS gets its flows from a MODFLOW-NWT rerun of ``spec``). For each problem one table: per receptor, the peak concentration (mg/L) over the output
+Both run through ``gwsim.transport(..., engine=...)`` on the same MODFLOW 6 flow field (MT3D-USGS
+reads gwsim's link file of it and chooses its own steps). For each problem one table: per receptor, the peak concentration (mg/L) over the output
 times and the time of the peak (d) for each engine, with the analytic solution where one exists,
-and the relative differences; then each engine's wall time (the MT3D time includes its
-MODFLOW-NWT run; the MODFLOW 6 flow run both share is timed apart).
+and the relative differences; then each engine's wall time (the MODFLOW 6 flow run both share is
+timed apart).
 
 Problems:
 
@@ -78,12 +78,12 @@ def pulse(solution, times: np.ndarray) -> np.ndarray:
     return on - off
 
 
-def run_engines(flow, spec: ModelSpec, sources, times, **kwargs) -> tuple[dict, dict]:
-    """Plumes and wall times (s) of both engines on ``flow``, run from ``spec``."""
+def run_engines(flow, sources, times, **kwargs) -> tuple[dict, dict]:
+    """Plumes and wall times (s) of both engines on ``flow``."""
     plumes, seconds = {}, {}
     for engine in ("mf6", "mt3d"):
         start = time.perf_counter()
-        plumes[engine] = transport(flow, sources, times, engine=engine, spec=spec, **kwargs)
+        plumes[engine] = transport(flow, sources, times, engine=engine, **kwargs)
         seconds[engine] = time.perf_counter() - start
     return plumes, seconds
 
@@ -116,7 +116,7 @@ def table(title: str, receptors, names, plumes, seconds, flow_seconds, exact=Non
             line += f"{peaks['mt3d'] / peaks['analytic'] - 1:>+11.1%}"
         print(line)
     print(
-        f"wall time: MF6 GWT {seconds['mf6']:.1f} s, MODFLOW-NWT + MT3D-USGS {seconds['mt3d']:.1f} s"
+        f"wall time: MF6 GWT {seconds['mf6']:.1f} s, MT3D-USGS {seconds['mt3d']:.1f} s"
         f" (shared MODFLOW 6 flow run {flow_seconds:.1f} s); largest |MT3D/MF6 - 1| {worst:.1%}"
     )
     return worst
@@ -135,7 +135,6 @@ def column(ws: Path) -> float:
     alpha = 2.0
     plumes, seconds = run_engines(
         flow,
-        spec,
         [Source(0.25, 0.25, concentration=1.0, fixed=True)],
         times,
         dispersivity=(alpha, 0.1, 0.1),
@@ -165,7 +164,6 @@ def point_source(ws: Path, angle: float) -> float:
     rate, alpha_l, alpha_t = 5.0, 4.0, 0.4
     plumes, seconds = run_engines(
         flow,
-        spec,
         [Source(x0, y0, mass_rate=rate, stop=PULSE)],
         times,
         dispersivity=(alpha_l, alpha_t, alpha_t),
@@ -210,7 +208,6 @@ def valley(ws: Path) -> float:
         points.append([leak[0] + dx, leak[1] + dy, z])
     plumes, seconds = run_engines(
         flow,
-        spec,
         [Source(*leak, z=z, mass_rate=100.0)],
         [730.0],
         dispersivity=(10.0, 1.0, 0.1),

@@ -189,6 +189,21 @@ def _write_manifest(bindir: Path, manifest: dict[str, ExecutableInfo]) -> None:
     os.replace(bindir / (MANIFEST_NAME + ".tmp"), bindir / MANIFEST_NAME)
 
 
+def record_dispersion_probe(path: Path, probe: dict) -> bool:
+    """Record ``probe`` (a DispersionProbe dict) for the mf6 at ``path`` in the manifest that lists
+    it; False when no manifest lists it or the manifest cannot be written."""
+    for folder in manifest_folders(path):
+        manifest = read_manifest(folder)
+        info = manifest.get("mf6")
+        if info and Path(info.path) == path:
+            try:
+                _write_manifest(folder, {**manifest, "mf6": replace(info, dispersion_probe=probe)})
+            except OSError:
+                return False
+            return True
+    return False
+
+
 def register_mf6(
     path: str | Path,
     bindir: Path | None = None,

@@ -6,7 +6,6 @@ The model: one confined layer 1 m thick, 21 x 40 cells of 2 m, uniform flow alon
 5 g/d of nitrite (Class III 1.0 mg/L) continuously; a monitoring well 20 m downstream.
 """
 
-import flopy
 import numpy as np
 import pytest
 import shapely
@@ -26,10 +25,9 @@ from gwsim.risk import (
     Receptor,
     compare_options,
 )
-from gwsim.solute import Source, transport
 from gwsim.spec import Boundary
 
-pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mfnwt, pytest.mark.needs_mt3d]
+pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mt3d]
 
 PLANT = Enterprise(
     "plant",
@@ -140,29 +138,3 @@ def test_bad_options_raise_clear_errors(comparison):
     ]:
         with pytest.raises(SpecError, match=match):
             option.change(spec, flow, cells)
-
-
-def test_nwt_heads_match_mf6_with_a_cutoff_wall(tmp_path):
-    """The MT3D engine's MODFLOW-NWT writes the spec's barriers (HFB6): heads agree with
-    MODFLOW 6 within 1e-3 m (the engines' cross-check tolerance), and the wall matters (the head
-    step across its upstream face is more than twice the open model's 5 cm)."""
-    spec = uniform_spec(21, 40, 2.0)
-    spec.boundaries.append(Boundary("wel", "source", [(0, 10, 30)], {"rate": -4.0}))
-    flow = run_flow(spec, tmp_path / "open")
-    cells = np.array([[0, r, c] for r in range(9, 12) for c in range(9, 12)])
-    walled = CutoffWall(k=1e-2).change(spec, flow, cells).spec
-    mf6 = run_flow(walled, tmp_path / "mf6")
-    transport(
-        mf6,
-        [Source(21.0, 21.0, mass_rate=1.0)],
-        [1.0],
-        engine="mt3d",
-        workspace=tmp_path / "nwt",
-        spec=walled,
-    )
-    heads = flopy.utils.HeadFile(str(tmp_path / "nwt" / "flow.hds"), precision="single")
-    nwt = heads.get_data(totim=heads.get_times()[-1])
-    heads.close()
-    assert np.nanmax(np.abs(nwt - mf6.head[0])) < 1e-3
-    step = mf6.head[0, 0, 10, 8] - mf6.head[0, 0, 10, 9]
-    assert step > 2 * (flow.head[0, 0, 10, 8] - flow.head[0, 0, 10, 9])

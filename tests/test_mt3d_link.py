@@ -21,16 +21,16 @@ import flopy
 import mt3d_link_models as models
 import numpy as np
 import pytest
-from gwsim.engines.solute import SoluteProblem
 
 from gwsim import FlowField
-from gwsim.engines.mt3d_link import write_link_file
-from gwsim.engines.mt3d_on_flow import (
+from gwsim.engines.mt3d import (
     LINK_FILE,
-    Mt3dFlowSpec,
-    build_mt3d_on_link,
-    run_mt3d_on_flow,
+    Mt3dSpec,
+    build_mt3d,
+    run_mt3d,
 )
+from gwsim.engines.mt3d_link import write_link_file
+from gwsim.engines.transport_interface import SoluteProblem
 from gwsim.errors import GwsimError
 
 FLOW_TOL = 1e-6  # of the step's largest face flow
@@ -59,7 +59,7 @@ def case(request, tmp_path_factory):
         mass_sources={p: [((0, 5, 2), 100.0)] for p in range(nper)},  # g/d, upgradient
         fixed_concentrations={p: [] for p in range(nper)},
     )
-    spec = Mt3dFlowSpec(
+    spec = Mt3dSpec(
         flow=flow,
         steps=steps,
         perlen=np.array(perlen),
@@ -106,12 +106,12 @@ def test_link_file_matches_modflow_nwt_record_by_record(case):
 
 def test_mt3d_gives_the_same_plume_on_both_link_files(case):
     ws, flow, spec = case
-    ours = run_mt3d_on_flow(spec, ws / "mt3d_gwsim")
+    ours = run_mt3d(spec, ws / "mt3d_gwsim")
     reference_ws = ws / "mt3d_nwt"
     reference_ws.mkdir()
     shutil.copy(ws / "nwt.ftl", reference_ws / LINK_FILE)
     link = write_link_file(flow, ws / "gwsim.ftl", spec.steps)  # same SSM sizes
-    mt = build_mt3d_on_link(spec, link, reference_ws)
+    mt = build_mt3d(spec, link, reference_ws)
     mt.write_input()
     ok, _ = mt.run_model(silent=True, normal_msg="program completed")
     assert ok
@@ -128,9 +128,7 @@ def test_pass_through_cells_and_mismatched_steps_are_refused(case):
     ws, flow, spec = case
     if flow.ntimes > 1:
         with pytest.raises(GwsimError, match="one flow-field step per MT3D flow step"):
-            run_mt3d_on_flow(
-                Mt3dFlowSpec(**{**spec.__dict__, "nstp": spec.nstp + 1}), ws / "mismatch"
-            )
+            run_mt3d(Mt3dSpec(**{**spec.__dict__, "nstp": spec.nstp + 1}), ws / "mismatch")
     flow.grid.idomain[1, 0, 0] = -1
     try:
         with pytest.raises(GwsimError, match="pass-through"):
@@ -157,7 +155,7 @@ def test_newton_model_with_rotated_anisotropy(tmp_path):
         mass_sources={0: [(source, 10.0)]},  # g/d
         fixed_concentrations={0: []},
     )
-    spec = Mt3dFlowSpec(
+    spec = Mt3dSpec(
         flow=flow,
         steps=[[0]],
         perlen=np.array([100.0]),
@@ -167,7 +165,7 @@ def test_newton_model_with_rotated_anisotropy(tmp_path):
         times=np.array([100.0]),
         problem=problem,
     )
-    result = run_mt3d_on_flow(spec, tmp_path / "mt3d")
+    result = run_mt3d(spec, tmp_path / "mt3d")
     mass = np.nan_to_num(result.concentration[-1]) * (
         flow.grid.cell_area * flow.saturated_thickness[0] * 0.25
     )  # g per cell

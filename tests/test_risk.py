@@ -29,7 +29,7 @@ from gwsim.risk import (
 )
 from gwsim.spec import Boundary
 
-pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mfnwt, pytest.mark.needs_mt3d]
+pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mt3d]
 
 NITRITE = Contaminant("nitrite_n", concentration=100.0)  # Class III limit 1.0 mg/L
 CONTINUOUS = LeakCase("continuous", seepage=0.05)  # 0.05 m³/d x 100 mg/L = 5 g/d
@@ -87,7 +87,6 @@ def test_peak_and_exceedance_match_the_analytic_point_source(plain, plain_spec):
         [receptor],
         np.arange(1.0, 31.0),
         engine="mt3d",
-        spec=plain_spec,
         dispersivity=(4.0, 1.0, 1.0),
         log=quiet,
     )
@@ -135,7 +134,6 @@ def test_source_wells_rank_first_and_screening_says_who_is_captured(wellfield, w
         receptors,
         [20.0, 40.0, 60.0],
         engine="mt3d",
-        spec=wellfield_spec,
         log=quiet,
     )
     assert [r.enterprise for r in result.runs] == ["upstream", "beside"]
@@ -207,9 +205,7 @@ def test_failing_transport_run_raises_engine_error(plain, plain_spec, monkeypatc
     monkeypatch.setattr(mt3d, "MAX_TRANSPORT_STEPS", 1)
     plant = Enterprise("plant", shapely.Point(10.5, 15.5), [NITRITE], [CONTINUOUS])
     with pytest.raises(EngineError, match=r"mt3dusgs run in .* failed"):
-        assess_enterprise_risk(
-            plain, [plant], [], [10.0], engine="mt3d", spec=plain_spec, log=quiet
-        )
+        assess_enterprise_risk(plain, [plant], [], [10.0], engine="mt3d", log=quiet)
 
 
 def _scenario(tmp_path, **changes):

@@ -1,10 +1,11 @@
 """gwsim.transport on MODFLOW 6 GWT against analytic solutions, plus validation and failures.
 
-Flow models are plain flopy GWF models in uniform flow (CHD at both ends): Darcy flux 0.25 m/d,
-porosity 0.25, hence seepage velocity v = 1 m/d along +x.
+Every run forces engine="mf6". Flow models are plain flopy GWF models in uniform flow (CHD at both
+ends): Darcy flux 0.25 m/d, porosity 0.25, hence seepage velocity v = 1 m/d along +x.
 """
 
 import dataclasses
+import functools
 import subprocess
 
 import flopy
@@ -15,9 +16,12 @@ import xarray as xr
 from gwsim import EngineError, FlowField, GwsimError, SpecError
 from gwsim.analytic.transport import ogata_banks, point_source_2d
 from gwsim.executables import find_executable
-from gwsim.solute import DualDomain, Source, transport
+from gwsim.solute import DualDomain, Source
+from gwsim.solute import transport as any_engine_transport
 
 pytestmark = pytest.mark.needs_mf6
+
+transport = functools.partial(any_engine_transport, engine="mf6")  # this module tests MODFLOW 6
 
 Q, N, V = 0.25, 0.25, 1.0  # Darcy flux m/d, porosity, seepage velocity m/d
 
@@ -252,7 +256,6 @@ def test_failing_run_raises_engine_error(tmp_path):
         ([Source(5.0, 0.25, mass_rate=1.0)], {"dispersivity": (1, -1, 0)}, r"dispersivity\[1\]"),
         ([Source(5.0, 0.25, mass_rate=1.0)], {"times": [0.0, 10.0]}, "times: "),
         ([Source(5.0, 0.25, mass_rate=1.0)], {"times": []}, "times: "),
-        ([Source(5.0, 0.25, mass_rate=1.0)], {"engine": "mt3d"}, "not yet available"),
         ([Source(5.0, 0.25, mass_rate=1.0)], {"engine": "fehm"}, "engine: "),
     ],
 )

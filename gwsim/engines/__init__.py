@@ -6,8 +6,10 @@ transport engine a :class:`~gwsim.engines.transport_interface.TransportRun`.
 * :mod:`.mf6`: MODFLOW 6 flow (GWF) of a gwsim spec; :mod:`.mf6_output` reads any MODFLOW 6 flow
   model's output into a FlowField;
 * :mod:`.mf6_gwt`: MODFLOW 6 transport (GWT) on a flow field's head and budget files;
-* :mod:`.mt3d`: MT3D-USGS transport on a flow-transport link file, written for now by
-  :mod:`.mfnwt` (a MODFLOW-NWT rerun of the spec);
+* :mod:`.mt3d`: MT3D-USGS transport on the flow-transport link file :mod:`.mt3d_link` writes
+  from any flow field;
+* :mod:`.transport_choice`: which transport engine ``"auto"`` runs, and the MODFLOW 6
+  dispersion-bug warning (:mod:`.mf6_probe`);
 * :mod:`.transport_interface`: what every transport engine receives (SoluteProblem,
   StepSchedule) and returns (TransportRun);
 * :mod:`.program`: running a program, reporting its failure, checking its budget.
@@ -29,6 +31,7 @@ if TYPE_CHECKING:  # FlowField.from_mf6 imports engines.mf6_output: no import ba
 
 FLOW_ENGINES = ("mf6",)
 TRANSPORT_ENGINES = ("mf6", "mt3d")
+TRANSPORT_ENGINE_CHOICES = ("auto", *TRANSPORT_ENGINES)  # "auto": see .transport_choice
 
 
 def run_flow(
@@ -42,23 +45,13 @@ def run_flow(
     raise GwsimError(f"unknown flow engine {engine!r}: use one of {FLOW_ENGINES}")
 
 
-def check_transport_engine(engine: str, spec: ModelSpec | None) -> None:
-    """Raise SpecError unless ``engine`` is a transport engine and has what it needs.
-
-    ``engine="mt3d"`` needs ``spec``, the ModelSpec the flow field was run from: until gwsim writes
-    MT3D-USGS's link file from any flow field (issue 14), MODFLOW-NWT reruns it to write that file.
-    """
-    if engine not in TRANSPORT_ENGINES:
+def check_transport_engine(engine: str) -> None:
+    """Raise SpecError unless ``engine`` is ``"auto"`` or a transport engine."""
+    if engine not in TRANSPORT_ENGINE_CHOICES:
         raise SpecError(
-            "engine", f"{engine!r} is not a transport engine", f"use one of {TRANSPORT_ENGINES}"
-        )
-    if engine == "mt3d" and spec is None:
-        raise SpecError(
-            "spec",
-            "is required with engine='mt3d', which reruns the flow model from the gwsim spec it "
-            "was run from with MODFLOW-NWT (MT3D transport on other MODFLOW 6 models is not yet "
-            "available)",
-            "pass spec=<the ModelSpec given to gwsim.engines.run_flow>, or use engine='mf6'",
+            "engine",
+            f"{engine!r} is not a transport engine",
+            f"use one of {TRANSPORT_ENGINE_CHOICES}",
         )
 
 
@@ -68,20 +61,19 @@ def run_transport(
     problem: SoluteProblem,
     schedule: StepSchedule,
     workspace: str | Path,
-    *,
-    spec: ModelSpec | None = None,
 ) -> TransportRun:
     """Solve ``problem`` on ``schedule`` on the flow field ``flow`` with ``engine``.
 
     ``engine`` is one of :data:`TRANSPORT_ENGINES`: ``"mf6"`` (MODFLOW 6 GWT reading the flow
-    field's head and budget files) or ``"mt3d"`` (MT3D-USGS; its flows come, for now, from a
-    MODFLOW-NWT rerun of ``spec``, the ModelSpec ``flow`` was run from).
+    field's head and budget files) or ``"mt3d"`` (MT3D-USGS on the link file gwsim writes from
+    the flow field).
     """
-    check_transport_engine(engine, spec)
+    if engine not in TRANSPORT_ENGINES:
+        raise GwsimError(f"run_transport needs one of {TRANSPORT_ENGINES}, not {engine!r}")
     if engine == "mf6":
         from gwsim.engines import mf6_gwt
 
         return mf6_gwt.solve(flow, problem, schedule, workspace)
     from gwsim.engines import mt3d
 
-    return mt3d.solve(flow, problem, schedule, workspace, spec)
+    return mt3d.solve(flow, problem, schedule, workspace)

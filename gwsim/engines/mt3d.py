@@ -1,17 +1,23 @@
-"""Write, run and read MT3D-USGS transport (with its MODFLOW-NWT flow rerun) through flopy.
+"""MT3D-USGS transport on any flow field, its flows from gwsim's own link file.
 
-MT3D-USGS reads its flows from a flow-transport link file; for now :mod:`gwsim.engines.mfnwt`
-writes it by rerunning the gwsim spec the flow field was run from (``transport(..., spec=...)``).
 :func:`solve` takes the flow field, the engine-neutral
 :class:`~gwsim.engines.transport_interface.SoluteProblem` and
-:class:`~gwsim.engines.transport_interface.StepSchedule` and returns a
-:class:`~gwsim.engines.transport_interface.TransportRun`; no flopy object leaves here.
+:class:`~gwsim.engines.transport_interface.StepSchedule`, writes the flow field's flow-transport
+link file (:mod:`gwsim.engines.mt3d_link`; no MODFLOW-NWT rerun), builds MT3D-USGS on the flow
+field's grid, runs it and returns a :class:`~gwsim.engines.transport_interface.TransportRun`; no
+flopy object leaves here.
 
-MT3D-USGS packages (units m, d, g; mg/L = g/m³): BTN (output at the requested times), ADV (TVD,
-explicit, Courant number ``courant``), DSP, SSM (water from the flow model's sources enters at
-0 mg/L; mass sources as mass loading, ITYPE 15; held cells as constant concentration, ITYPE -1),
-RCT (linear sorption, first-order decay of the dissolved and sorbed phases alike, dual domain) and
-GCG (implicit dispersion, sources and reactions).
+Time steps: MT3D-USGS chooses its own transport steps (DT0 = 0) within each flow step, as long as
+its explicit TVD advection keeps to the schedule's Courant number; the schedule's step limit for
+MODFLOW 6's implicit scheme does not apply. A steady flow field (one saved step) is one flow step
+per period; a transient one keeps the flow model's steps.
+
+MT3D-USGS packages (units m, d, g; mg/L = g/m³): BTN (grid, porosity and active cells of the flow
+field; LAYCON 1 for layers with convertible cells, whose saturated thickness the link file gives;
+output at the requested times), ADV (TVD, explicit, Courant number ``courant``), DSP, SSM (water
+from the flow model's sources enters at 0 mg/L; mass sources as mass loading, ITYPE 15; held cells
+as constant concentration, ITYPE -1), RCT (linear sorption, first-order decay of both phases, dual
+domain) and GCG (implicit dispersion, sources and reactions).
 """
 
 from __future__ import annotations
@@ -20,97 +26,75 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import flopy
 import numpy as np
 
-from gwsim.engines import mfnwt
+from gwsim.engines.mt3d_link import LinkInfo, write_link_file
 from gwsim.engines.program import run_program
 from gwsim.engines.transport_interface import SoluteProblem, StepSchedule, TransportRun
 from gwsim.errors import GwsimError
 from gwsim.executables import find_executable
+from gwsim.flowfield import FlowField
 from gwsim.grid import mask_dry
-
-if TYPE_CHECKING:
-    from gwsim.flowfield import FlowField
-    from gwsim.spec import ModelSpec
 
 MT3D_NAME = "transport"
 EXECUTABLE = "mt3dusgs"
+LINK_FILE = "flow.ftl"
 GRAMS_PER_KG = 1000.0  # MT3D's mass unit is the gram: bulk density g/m³, Kd m³/g
 MAX_TRANSPORT_STEPS = 100_000  # per flow time step (MT3D stops beyond it)
 
 
 @dataclass
 class Mt3dSpec:
-    """Everything a MODFLOW-NWT + MT3D-USGS run needs (m, d, g, mg/L = g/m³).
+    """An MT3D-USGS run on a flow field (m, d, g, mg/L = g/m³).
 
-    Stress dictionaries of ``problem`` map a 0-based period of ``nwt`` to
-    ``[(cellid, value), ...]`` with an entry (possibly empty) for every period.
+    ``steps[p]`` lists the flow field's saved steps that are MT3D period ``p``'s flow time steps
+    (``nstp[p] == len(steps[p])``), or ``[[0]]`` for a single-step (steady) flow field, whose one
+    step then drives every period. Stress dictionaries of ``problem`` are keyed by MT3D period.
     """
 
-    nwt: mfnwt.NwtFlow  # the flow rerun that writes the link file, on the transport periods
-    dt_max: np.ndarray  # (nper,) longest transport step, d
+    flow: FlowField
+    steps: list[list[int]]
+    perlen: np.ndarray  # (nper,) d
+    nstp: np.ndarray  # (nper,) flow time steps
+    tsmult: np.ndarray  # (nper,) flow time-step multiplier
+    dt_max: np.ndarray | None  # (nper,) longest transport step, d; None: MT3D's Courant control
     times: np.ndarray  # (nt,) output times, d
-    problem: SoluteProblem  # porosity, dispersion, reactions, sources
+    problem: SoluteProblem
     courant: float = 0.5  # largest Courant number of the explicit TVD advection step
     cclose: float = 1e-7  # GCG closure, relative concentration change
 
 
-def mt3d_spec(
-    flow: FlowField, problem: SoluteProblem, schedule: StepSchedule, spec: ModelSpec
-) -> Mt3dSpec:
-    """The MT3D-USGS run of ``problem`` on ``schedule``, its flows rerun from ``spec``."""
+def mt3d_spec(flow: FlowField, problem: SoluteProblem, schedule: StepSchedule) -> Mt3dSpec:
+    """The MT3D-USGS run of ``problem`` on ``schedule``; MT3D chooses its transport steps."""
+    nper = len(schedule.perlen)
+    if flow.ntimes == 1:  # one flow step drives each period
+        steps, nstp, tsmult = [[0]], np.ones(nper, int), np.ones(nper)
+    else:
+        steps, nstp, tsmult = schedule.flow_steps, schedule.nstp, schedule.tsmult
     return Mt3dSpec(
-        nwt=mfnwt.nwt_flow(flow, schedule, spec),
-        dt_max=schedule.longest_steps(),
+        flow=flow,
+        steps=steps,
+        perlen=schedule.perlen,
+        nstp=nstp,
+        tsmult=tsmult,
+        dt_max=None,
         times=schedule.times,
         problem=problem,
         courant=schedule.courant,
     )
 
 
-def _ssm_data(spec: Mt3dSpec) -> dict[int, list | int]:
-    """SSM point sources per period: mass loading (ITYPE 15, g/d), held cells (ITYPE -1, mg/L)."""
-    data: dict[int, list | int] = {}
-    for p in range(len(spec.nwt.perlen)):
-        rows = [(*cell, rate, 15) for cell, rate in spec.problem.mass_sources.get(p, [])]
-        rows += [(*cell, conc, -1) for cell, conc in spec.problem.fixed_concentrations.get(p, [])]
-        data[p] = rows or 0  # 0: no point sources in this period
-    return data
+def laycon(flow: FlowField) -> np.ndarray:
+    """MT3D's LAYCON: 1 for layers with a convertible cell (thickness from the link file), else 0."""
+    return np.any(flow.icelltype.reshape(flow.shape[0], -1) != 0, axis=1).astype(int)
 
 
-def build_mt3d(spec: Mt3dSpec, mf: flopy.modflow.Modflow, workspace: Path) -> flopy.mt3d.Mt3dms:
-    """The flopy MT3D-USGS model of ``spec`` on the flow model ``mf`` (not written)."""
-    idomain = spec.nwt.model.grid.arrays()["idomain"]
-    mt = flopy.mt3d.Mt3dms(
-        MT3D_NAME,
-        modflowmodel=mf,
-        ftlfilename=mfnwt.LINK_FILE,
-        version="mt3d-usgs",
-        exe_name=str(find_executable(EXECUTABLE)),
-        model_ws=str(workspace),
-    )
-    flopy.mt3d.Mt3dBtn(
-        mt,
-        ncomp=1,
-        mcomp=1,
-        tunit="D",
-        lunit="M",
-        munit="G",
-        laycon=mf.upw.laytyp.array,
-        prsity=spec.problem.porosity,
-        icbund=(idomain > 0).astype(int),
-        sconc=0.0,
-        nprs=len(spec.times),
-        timprs=list(spec.times),
-        dt0=list(spec.dt_max),
-        mxstrn=MAX_TRANSPORT_STEPS,
-        ttsmult=1.0,
-    )
-    flopy.mt3d.Mt3dAdv(mt, mixelm=-1, percel=spec.courant)
-    alpha_l, alpha_th, alpha_tv = spec.problem.dispersivity
+def add_solute_packages(mt, problem: SoluteProblem, courant: float, cclose: float) -> None:
+    """ADV (TVD), DSP, RCT (when needed) and GCG of ``problem`` on the flopy MT3D model ``mt``."""
+    flopy.mt3d.Mt3dAdv(mt, mixelm=-1, percel=courant)
+    alpha_l, alpha_th, alpha_tv = problem.dispersivity
     if alpha_l == 0 and (alpha_th > 0 or alpha_tv > 0):
         raise GwsimError(
             "engine='mt3d': MT3D-USGS gives transverse dispersivities as ratios to alpha_L, so "
@@ -123,26 +107,10 @@ def build_mt3d(spec: Mt3dSpec, mf: flopy.modflow.Modflow, workspace: Path) -> fl
         trpv=alpha_tv / alpha_l if alpha_l else 0.0,
         dmcoef=0.0,
     )
-    kinds = {b.kind for b in spec.nwt.model.boundaries}
-    point_cells = sum(
-        len(b.cells) for b in spec.nwt.model.boundaries if b.kind not in ("rch", "evt")
-    )
-    sources = max(
-        len(spec.problem.mass_sources.get(p, []))
-        + len(spec.problem.fixed_concentrations.get(p, []))
-        for p in range(len(spec.nwt.perlen))
-    )
-    flopy.mt3d.Mt3dSsm(
-        mt,
-        crch=0.0 if "rch" in kinds else None,
-        cevt=0.0 if "evt" in kinds else None,
-        mxss=point_cells + sources + 1,
-        stress_period_data=_ssm_data(spec),
-    )
-    sorbing = spec.problem.distcoef is not None
-    decaying = bool(np.any(np.asarray(spec.problem.decay) > 0))
-    if sorbing or decaying or spec.problem.immobile is not None:
-        if spec.problem.immobile is not None:
+    sorbing = problem.distcoef is not None
+    decaying = bool(np.any(np.asarray(problem.decay) > 0))
+    if sorbing or decaying or problem.immobile is not None:
+        if problem.immobile is not None:
             isothm = 6 if sorbing else 5
         else:
             isothm = 1 if sorbing else 0
@@ -151,15 +119,97 @@ def build_mt3d(spec: Mt3dSpec, mf: flopy.modflow.Modflow, workspace: Path) -> fl
             isothm=isothm,
             ireact=1 if decaying else 0,
             igetsc=0,
-            rhob=spec.problem.bulk_density * GRAMS_PER_KG if sorbing else None,
-            sp1=spec.problem.distcoef / GRAMS_PER_KG if sorbing else 0.0,
-            prsity2=None if spec.problem.immobile is None else spec.problem.immobile.porosity,
-            sp2=0.0 if spec.problem.immobile is None else spec.problem.immobile.rate,
-            rc1=spec.problem.decay,
-            rc2=spec.problem.decay,
+            rhob=problem.bulk_density * GRAMS_PER_KG if sorbing else None,
+            sp1=problem.distcoef / GRAMS_PER_KG if sorbing else 0.0,
+            prsity2=None if problem.immobile is None else problem.immobile.porosity,
+            sp2=0.0 if problem.immobile is None else problem.immobile.rate,
+            rc1=problem.decay,
+            rc2=problem.decay,
         )
-    flopy.mt3d.Mt3dGcg(mt, mxiter=1, iter1=500, isolve=3, cclose=spec.cclose)
+    flopy.mt3d.Mt3dGcg(mt, mxiter=1, iter1=500, isolve=3, cclose=cclose)
+
+
+def ssm_data(problem: SoluteProblem, nper: int) -> dict[int, list | int]:
+    """SSM point sources per period: mass loading (ITYPE 15, g/d), held cells (ITYPE -1, mg/L)."""
+    data: dict[int, list | int] = {}
+    for p in range(nper):
+        rows = [(*cell, rate, 15) for cell, rate in problem.mass_sources.get(p, [])]
+        rows += [(*cell, conc, -1) for cell, conc in problem.fixed_concentrations.get(p, [])]
+        data[p] = rows or 0  # 0: no point sources in this period
+    return data
+
+
+def build_mt3d(
+    spec: Mt3dSpec, link: LinkInfo, workspace: Path, link_file: str = LINK_FILE
+) -> flopy.mt3d.Mt3dms:
+    """The flopy MT3D-USGS model of ``spec`` reading the link file ``link_file`` (not written)."""
+    flow, grid = spec.flow, spec.flow.grid
+    nlay, nrow, ncol = flow.shape
+    nper = len(spec.perlen)
+    mt = flopy.mt3d.Mt3dms(
+        MT3D_NAME,
+        ftlfilename=link_file,
+        version="mt3d-usgs",
+        exe_name=str(find_executable(EXECUTABLE)),
+        model_ws=str(workspace),
+    )
+    flopy.mt3d.Mt3dBtn(
+        mt,
+        nlay=nlay,
+        nrow=nrow,
+        ncol=ncol,
+        nper=nper,
+        delr=grid.delr,
+        delc=grid.delc,
+        htop=grid.top,
+        dz=grid.thickness,
+        perlen=list(spec.perlen),
+        nstp=[int(n) for n in spec.nstp],
+        tsmult=list(spec.tsmult),
+        ncomp=1,
+        mcomp=1,
+        tunit="D",
+        lunit="M",
+        munit="G",
+        laycon=laycon(flow),
+        prsity=spec.problem.porosity,
+        icbund=(grid.idomain > 0).astype(int),
+        sconc=0.0,
+        nprs=len(spec.times),
+        timprs=list(spec.times),
+        dt0=0.0 if spec.dt_max is None else list(spec.dt_max),
+        mxstrn=MAX_TRANSPORT_STEPS,
+        ttsmult=1.0,
+    )
+    sources = max(
+        len(spec.problem.mass_sources.get(p, []))
+        + len(spec.problem.fixed_concentrations.get(p, []))
+        for p in range(nper)
+    )
+    flopy.mt3d.Mt3dSsm(
+        mt,
+        crch=0.0 if "RCH" in link.packages else None,
+        cevt=0.0 if "EVT" in link.packages else None,
+        mxss=link.max_points + sources + 1,
+        stress_period_data=ssm_data(spec.problem, nper),
+    )
+    add_solute_packages(mt, spec.problem, spec.courant, spec.cclose)
     return mt
+
+
+def _check_schedule(spec: Mt3dSpec) -> None:
+    single = spec.steps == [[0]] and spec.flow.ntimes == 1
+    if single and not spec.flow.steady and int(np.sum(spec.nstp)) > 1:
+        raise GwsimError(
+            "the flow field's one saved step exchanges water with storage, so MT3D-USGS would "
+            "read a new flow step for every period: save every step of the transient flow run "
+            "(OC: HEAD ALL, BUDGET ALL), or run it steady"
+        )
+    if not single and [len(s) for s in spec.steps] != [int(n) for n in spec.nstp]:
+        raise GwsimError(
+            f"MT3D periods have {list(map(int, spec.nstp))} flow steps but the link file would "
+            f"hold {[len(s) for s in spec.steps]}: give one flow-field step per MT3D flow step"
+        )
 
 
 def read_mass_discrepancy(mas_file: Path) -> float | None:
@@ -176,38 +226,31 @@ def read_mass_discrepancy(mas_file: Path) -> float | None:
 
 
 def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
-    """Write and run MODFLOW-NWT then MT3D-USGS for ``spec`` in ``workspace``; read the results.
+    """Write the link file, build and run MT3D-USGS for ``spec`` in ``workspace``; read results.
 
-    MODFLOW-NWT's heads stay in the workspace (``flow.hds``) for checks against MODFLOW 6.
+    Returns the saved concentrations (NaN where inactive or dry) and MT3D's largest mass-balance
+    discrepancy.
 
     Raises
     ------
+    GwsimError
+        When the flow field's steps do not fit the MT3D periods (see :class:`Mt3dSpec`).
     EngineError
-        When MODFLOW-NWT or MT3D-USGS stops with an error; the message carries the end of the
-        failing program's listing.
+        When MT3D-USGS stops with an error; the message carries the end of its listing.
     """
+    _check_schedule(spec)
     workspace = Path(workspace)
     workspace.mkdir(parents=True, exist_ok=True)
     ucn, mas = workspace / "MT3D001.UCN", workspace / "MT3D001.MAS"
-    for stale in (ucn, mas, workspace / f"{mfnwt.NWT_NAME}.hds", workspace / mfnwt.LINK_FILE):
+    for stale in (ucn, mas, workspace / LINK_FILE):
         stale.unlink(missing_ok=True)
-    mf = mfnwt.build_nwt(spec.nwt, workspace)
-    mt = build_mt3d(spec, mf, workspace)  # before the link file exists: flopy leaves it open
-    mf.write_input()
+    written = workspace / f"{LINK_FILE}.part"
+    link = write_link_file(spec.flow, written, spec.steps)
+    mt = build_mt3d(spec, link, workspace)  # before the link file is in place: flopy leaves it open
     mt.write_input()
+    written.replace(workspace / LINK_FILE)
     run_program(
-        mfnwt.EXECUTABLE,
-        [mf.namefile],
-        workspace,
-        "normal termination",
-        [workspace / f"{mfnwt.NWT_NAME}.list"],
-    )
-    run_program(
-        EXECUTABLE,
-        [mt.namefile],
-        workspace,
-        "program completed",
-        [workspace / f"{MT3D_NAME}.list"],
+        EXECUTABLE, [mt.namefile], workspace, "program completed", [workspace / f"{MT3D_NAME}.list"]
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)  # flopy's file-type probe leaks a handle
@@ -218,22 +261,18 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
     finally:
         conc_file.close()
     mask_dry(conc)
-    conc[:, spec.nwt.model.grid.arrays()["idomain"] <= 0] = np.nan
+    conc[:, spec.flow.grid.idomain <= 0] = np.nan
     return TransportRun(
         concentration=conc,
         times=times,
         percent_discrepancy=read_mass_discrepancy(mas),
         workspace=workspace,
-        executables=(mfnwt.EXECUTABLE, EXECUTABLE),
+        executables=(EXECUTABLE,),
     )
 
 
 def solve(
-    flow: FlowField,
-    problem: SoluteProblem,
-    schedule: StepSchedule,
-    workspace: str | Path,
-    spec: ModelSpec,
+    flow: FlowField, problem: SoluteProblem, schedule: StepSchedule, workspace: str | Path
 ) -> TransportRun:
-    """Solve ``problem`` on ``schedule`` with MT3D-USGS on flows rerun from ``spec``."""
-    return run_mt3d(mt3d_spec(flow, problem, schedule, spec), workspace)
+    """Solve ``problem`` on ``schedule`` with MT3D-USGS on ``flow``'s own link file."""
+    return run_mt3d(mt3d_spec(flow, problem, schedule), workspace)

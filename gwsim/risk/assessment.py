@@ -16,25 +16,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gwsim.errors import SpecError
+from gwsim.engines.transport_choice import choose_transport_engine
 from gwsim.flowfield import FlowField
 from gwsim.risk.leak_transport import RunResult, receptor_summary, rounded, run_leak
 from gwsim.risk.leaks import Enterprise, check_case, check_contaminant, leak_cells
 from gwsim.risk.receptors import Receptor, receptor_probe
 from gwsim.risk.screening import Screening, screen_enterprise
-from gwsim.spec import ModelSpec
 
 
 @dataclass
 class RiskAssessment:
-    """Result of :func:`assess_enterprise_risk`: runs, screenings, the ranked table and the
-    engine used."""
+    """Result of :func:`assess_enterprise_risk`: runs, screenings, the ranked table, the engine
+    that ran (``"mf6"`` or ``"mt3d"``) and why."""
 
     runs: list[RunResult]
     screenings: dict[str, Screening]
     rows: list[dict]
     engine: str
     times: np.ndarray
+    engine_reason: str
 
     def worst(self) -> RunResult:
         """The run ranked first (largest peak/limit ratio at a source well, then anywhere)."""
@@ -47,8 +47,7 @@ def assess_enterprise_risk(
     receptors: Sequence[Receptor],
     times,
     *,
-    engine: str = "mf6",
-    spec: ModelSpec | None = None,
+    engine: str = "auto",
     dispersivity=(10.0, 1.0, 0.1),
     subdivisions: int = 3,
     log: Callable = print,
@@ -66,13 +65,12 @@ def assess_enterprise_risk(
     enterprises, receptors : sequences of Enterprise and Receptor
     times : array_like
         Output times, d (see :func:`gwsim.risk.output_times`).
-    engine : {"mf6", "mt3d"}
-        Transport engine (:func:`gwsim.transport`). MODFLOW 6.4.1's GWT computes velocity-dependent
+    engine : {"auto", "mf6", "mt3d"}
+        Transport engine (:func:`gwsim.transport`; ``"auto"``: MODFLOW 6 GWT when the installed
+        mf6 passed gwsim's dispersion probe, else MT3D-USGS). MODFLOW 6.4.1's GWT computes velocity-dependent
         dispersion wrongly when flow is oblique to the grid (modflow6 issue #2826, fixed after
         6.4.1 by PR #2849), spreading plumes across the flow nearly as much as along it and giving
-        peaks 30-50 % low, which would understate the risk: use ``"mt3d"`` where ``spec`` exists.
-    spec : ModelSpec, optional
-        The model ``flow`` was run from; ``engine="mt3d"`` needs it (MODFLOW-NWT reruns it).
+        peaks 30-50 % low, which would understate the risk: use ``"mt3d"``.
     dispersivity : (float, float, float)
         α_L, α_TH, α_TV, m.
     subdivisions : int
@@ -86,12 +84,8 @@ def assess_enterprise_risk(
         Runs ordered by rank: largest peak/limit ratio at any source well first, ties (and
         enterprises that reach no source) by the largest ratio at any receptor.
     """
-    if engine == "mt3d" and spec is None:
-        raise SpecError(
-            "spec",
-            "engine='mt3d' reruns the flow model with MODFLOW-NWT and needs the spec it came from",
-            "pass spec=<the ModelSpec the flow field was run from>, or use engine='mf6'",
-        )
+    choice = choose_transport_engine(engine)
+    engine = choice.engine
     times = np.unique(np.asarray(times, float))
     probes = [receptor_probe(flow, r, f"receptors[{i}]") for i, r in enumerate(receptors)]
     footprints = {}
@@ -123,7 +117,6 @@ def assess_enterprise_risk(
                         probes,
                         times,
                         engine=engine,
-                        spec=spec,
                         dispersivity=dispersivity,
                         where=f"enterprises[{i}] ({e.name})",
                     )
@@ -135,7 +128,7 @@ def assess_enterprise_risk(
         for rank, run in enumerate(runs, start=1)
         for row in _ranked_rows(rank, run, summaries[id(run)], screenings[run.enterprise])
     ]
-    return RiskAssessment(runs, screenings, rows, engine, times)
+    return RiskAssessment(runs, screenings, rows, engine, times, choice.reason)
 
 
 def _rank_key(run: RunResult, summary: dict) -> tuple[float, float]:

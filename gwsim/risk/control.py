@@ -187,7 +187,7 @@ def compare_options(
     ``spec`` is the model ``flow`` was run from. Options that change the flow model rerun their
     changed spec (in ``workspace/<label>``, or a temporary folder) and resolve the receptors on
     the new flow; the others reuse ``flow``. Each option's transport runs with ``engine`` on its
-    own spec and flow (``engine="mt3d"`` reruns that spec with MODFLOW-NWT). ``baseline`` (the
+    own flow. ``baseline`` (the
     unchanged run, e.g. from :func:`gwsim.risk.assess_enterprise_risk`) is reused for an option
     that changes nothing.
 
@@ -205,10 +205,10 @@ def compare_options(
     for opt, ch in changes:
         log(f"control option: {opt.label}")
         if ch.spec is None:
-            option_spec, option_flow = spec, flow
+            option_flow = flow
         else:
             folder = None if workspace is None else Path(workspace) / opt.label.replace(" ", "_")
-            option_spec, option_flow = ch.spec, run_flow(ch.spec, folder)
+            option_flow = run_flow(ch.spec, folder)
         unchanged = ch.spec is None and ch.leak_factor == 1 and not np.any(ch.extra_decay)
         if unchanged and baseline is not None:
             run = baseline
@@ -224,7 +224,6 @@ def compare_options(
                 probes,
                 times,
                 engine=engine,
-                spec=option_spec,
                 dispersivity=dispersivity,
                 leak_factor=ch.leak_factor,
                 extra_decay=ch.extra_decay,

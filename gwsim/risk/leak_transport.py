@@ -26,7 +26,6 @@ from gwsim.risk.leaks import (
 )
 from gwsim.risk.receptors import Probe, boundary_probe
 from gwsim.solute import Plume, transport
-from gwsim.spec import ModelSpec
 
 HJ610_TIMES = (100.0, 1000.0)  # d, HJ 610 prediction times besides the service life
 
@@ -69,7 +68,6 @@ def run_leak(
     times,
     *,
     engine: str,
-    spec: ModelSpec | None = None,
     dispersivity=(10.0, 1.0, 0.1),
     leak_factor: float = 1.0,
     extra_decay: float | np.ndarray = 0.0,
@@ -77,8 +75,7 @@ def run_leak(
 ) -> RunResult:
     """Transport of one leak case and the series at ``probes`` plus the site boundary.
 
-    ``engine`` and ``spec`` go to :func:`gwsim.transport` (``engine="mt3d"`` reruns the flow of
-    ``spec``, the model ``flow`` came from, with MODFLOW-NWT). ``leak_factor`` scales the mass
+    ``engine`` goes to :func:`gwsim.transport`. ``leak_factor`` scales the mass
     rate (anti-seepage); ``extra_decay`` (1/d, scalar or per cell) adds to the contaminant's
     decay (a reactive barrier).
     """
@@ -94,7 +91,6 @@ def run_leak(
         decay=decay if decay.ndim else float(decay),
         retardation=contaminant.retardation,
         engine=engine,
-        spec=spec,
     )
     probes = [*probes, boundary_probe(flow, enterprise.name, cells)]
     conc = plume.concentration.values

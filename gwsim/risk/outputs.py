@@ -19,16 +19,6 @@ from gwsim.risk.plots import plot_breakthrough, plot_control_options, plot_plume
 from gwsim.writers import write_table
 
 
-def transport_engine_note(engine: str) -> str:
-    """Which transport engine ran, and why, for tables and provenance."""
-    if engine == "mt3d":
-        return (
-            "MT3D-USGS: MODFLOW 6.4.1 GWT dispersion is wrong for flow oblique to the grid "
-            "(modflow6 issue #2826, fixed after 6.4.1 by PR #2849; peaks 30-50 % low)"
-        )
-    return "MODFLOW 6 GWT"
-
-
 def plume_runs(
     risk: RiskAssessment, comparison: ControlComparison | None, target: RunResult | None
 ) -> list[tuple[str, RunResult, str]]:
@@ -56,10 +46,10 @@ def write_risk_outputs(
 ) -> list[Path]:
     """Write the tables, figures and netCDF files of a risk run into ``out``; return the paths.
 
-    ``attrs`` are the provenance attributes (the transport engine note is added); ``outputs``
+    ``attrs`` are the provenance attributes (the transport engine and why are added); ``outputs``
     switches the per-run files: ``netcdf``, ``maps``, ``curves`` (bool).
     """
-    why = transport_engine_note(risk.engine)
+    why = risk.engine_reason
     attrs = {**attrs, "transport_engine": why}
     written = write_table(
         risk.rows,

@@ -6,7 +6,7 @@ the worst-ranked (or a named) enterprise::
 
     name = "enterprise_risk_valley"
     kind = "enterprise_risk"
-    engine = "mt3d"                       # optional, "mt3d" (default) or "mf6"
+    engine = "auto"                       # optional, "auto" (default), "mt3d" or "mf6"
 
     [model]                               # as in a flow scenario: spec, inline or site
     site = "../models/valley_porous"
@@ -45,10 +45,11 @@ the worst-ranked (or a named) enterprise::
     containment = { wells = [[x, y, 300.0]] }             # m, m, m3/d pumped
     reactive_barrier = { polygon = [[x, y], ...], decay = 0.1 }   # 1/d
 
-The transport engine defaults to MT3D-USGS (:data:`DEFAULT_ENGINE`): the scenario builds its flow
-model from a spec, which MT3D's MODFLOW-NWT rerun needs, and MODFLOW 6.4.1's GWT computes
-velocity-dependent dispersion wrongly when flow is oblique to the grid (modflow6 issue #2826, fixed
-after 6.4.1 by PR #2849), giving peaks 30-50 % low, which would understate the risk.
+The transport engine defaults to ``"auto"`` (:data:`DEFAULT_ENGINE`): MODFLOW 6 GWT when the
+installed mf6 passed gwsim's dispersion probe, MT3D-USGS otherwise, because MODFLOW 6.4.1's GWT
+computes velocity-dependent dispersion wrongly when flow is oblique to the grid with qy < 0
+(modflow6 issue #2826, fixed after 6.4.1 by PR #2849), giving peaks 30-50 % low, which would
+understate the risk.
 
 Reading the scenario checks every key, number, name and Class III limit and that every footprint,
 receptor and option lies in the model grid over active cells; ``run`` runs the flow model (in
@@ -106,7 +107,7 @@ _TOP_KEYS = {
     "controls",
     "outputs",
 }
-DEFAULT_ENGINE = "mt3d"  # see the module docstring
+DEFAULT_ENGINE = "auto"  # see the module docstring
 _TRANSPORT = {"service_life": 7300.0, "n_times": 30, "first_time": 10.0, "dispersivity": None}
 _OUTPUTS = {"netcdf": True, "maps": True, "curves": True}
 _OPTION_KEYS = {
@@ -351,7 +352,6 @@ class EnterpriseRiskScenario:
             self.receptors,
             self.times,
             engine=self.engine,
-            spec=self.spec,
             dispersivity=self.dispersivity,
             log=log,
         )
@@ -379,7 +379,7 @@ class EnterpriseRiskScenario:
             )
         attrs = provenance_attrs(
             self.inputs_hash,
-            executables=["mf6"] + (["mfnwt", "mt3dusgs"] if self.engine == "mt3d" else []),
+            executables=["mf6"] + (["mt3dusgs"] if risk.engine == "mt3d" else []),
         )
         attrs.update(scenario=self.name, scenario_file=str(self.source))
         written = write_risk_outputs(
@@ -387,7 +387,7 @@ class EnterpriseRiskScenario:
         )
         log(
             f"scenario {self.name}: {len(plume_runs(risk, comparison, target))} transport runs "
-            f"({self.engine}), wrote {len(written)} files to {out} in "
+            f"({risk.engine}), wrote {len(written)} files to {out} in "
             f"{time.perf_counter() - started:.0f} s"
         )
         return written

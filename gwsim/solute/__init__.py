@@ -1,13 +1,14 @@
 """Solute transport on a flow field: point sources, a plume of concentrations (m, d, g, mg/L).
 
-:func:`transport` runs MODFLOW 6 GWT as a simulation of its own that reads a flow model's head and
+:func:`transport` can run MODFLOW 6 GWT as a simulation of its own that reads a flow model's head and
 budget files (FMI), so it works on any :class:`~gwsim.FlowField` whose budget holds saturation. It
 solves advection (TVD scheme), dispersion, linear sorption, first-order decay and, optionally,
 mass exchange with an immobile (matrix) domain, with water from the flow model's sources entering
 at 0 mg/L and leaving sinks at the cell's concentration. ``engine="mt3d"`` solves the same problem
-with MODFLOW-NWT + MT3D-USGS on a flow field that gwsim built from a spec, given as ``spec=``
-(the project's internal cross-check; :mod:`gwsim.engines.mt3d`), with the same schedule and source
-terms.
+with MT3D-USGS on the link file gwsim writes from the flow field (:mod:`gwsim.engines.mt3d`), with
+the same periods and source terms and its own Courant-limited steps. The default
+``engine="auto"`` takes MODFLOW 6 GWT when the installed mf6 passed gwsim's dispersion probe and
+MT3D-USGS otherwise (:mod:`gwsim.engines.transport_choice`).
 
 Modelling choices (also in :func:`transport`'s docstring):
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gwsim.engines import TRANSPORT_ENGINES, check_transport_engine, run_transport
+from gwsim.engines import TRANSPORT_ENGINE_CHOICES, check_transport_engine, run_transport
 from gwsim.engines.program import check_discrepancy
+from gwsim.engines.transport_choice import choose_transport_engine, warn_if_mirrored
 from gwsim.engines.transport_interface import SoluteProblem
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField, checked_porosity
@@ -22,10 +22,7 @@ from gwsim.solute.plume import Plume, plume_of_run
 from gwsim.solute.schedule import step_schedule
 from gwsim.solute.stresses import cell_stresses
 
-if TYPE_CHECKING:
-    from gwsim.spec import ModelSpec
-
-ENGINES = TRANSPORT_ENGINES
+ENGINES = TRANSPORT_ENGINE_CHOICES
 GRAIN_DENSITY = 2650.0  # kg/m³, quartz; bulk density = (1 - n) * GRAIN_DENSITY
 DISCREPANCY_WARN = 1.0  # %, mass-balance discrepancy above which transport() warns
 
@@ -38,13 +35,12 @@ def transport(
     dispersivity=(10.0, 1.0, 0.1),
     decay: float | np.ndarray = 0.0,
     retardation: float = 1.0,
-    engine: str = "mf6",
+    engine: str = "auto",
     workspace: str | Path | None = None,
     *,
     dual_domain: DualDomain | None = None,
     courant: float = 0.5,
     numerical_dispersion: float = 0.05,
-    spec: ModelSpec | None = None,
 ) -> Plume:
     """Simulate solute transport from ``sources`` on a flow field (MODFLOW 6 GWT or MT3D-USGS).
 
@@ -74,23 +70,22 @@ def transport(
         (nlay, nrow, ncol), e.g. a permeable reactive barrier as a zone of fast decay.
     retardation : float
         Retardation factor R ≥ 1.
-    engine : {"mf6", "mt3d"}
-        Transport code: MODFLOW 6 GWT on the flow field's files, or MODFLOW-NWT + MT3D-USGS,
-        which reruns the flow from ``spec`` on the transport periods with the same modelling
-        choices (:mod:`gwsim.engines.mt3d`).
+    engine : {"auto", "mf6", "mt3d"}
+        Transport code: MODFLOW 6 GWT on the flow field's files, or MT3D-USGS on the link file
+        gwsim writes from the flow field (:mod:`gwsim.engines.mt3d`), which chooses its own steps
+        by its Courant control (``numerical_dispersion`` limits MODFLOW 6's implicit steps only).
+        ``"auto"``: MODFLOW 6 GWT when the installed mf6 passed gwsim's dispersion probe, MT3D-USGS
+        otherwise (:mod:`gwsim.engines.transport_choice`); the Plume's attrs ``transport_engine``
+        and ``transport_engine_reason`` say which ran and why.
     workspace : str or pathlib.Path, optional
         Folder for the engine's files; default a temporary folder, removed afterwards.
     dual_domain : DualDomain, optional
         Immobile pore space and mass-transfer rate (fractured rock).
     courant : float
-        Largest Courant number of a time step (steady flow).
+        Largest Courant number of a time step (steady flow; MT3D-USGS: of its advection steps).
     numerical_dispersion : float
-        Largest ratio of the time-stepping numerical dispersion v²Δt/2R to α_L·v (steady flow).
-    spec : gwsim.spec.ModelSpec, optional
-        The model ``flow`` was run from (:func:`gwsim.engines.run_flow`); required by
-        ``engine="mt3d"``, which reruns it with MODFLOW-NWT to write MT3D-USGS's link file, and
-        unused by ``engine="mf6"``. Temporary: it goes once gwsim writes the link file from any
-        flow field (issue 14).
+        Largest ratio of the time-stepping numerical dispersion v²Δt/2R to α_L·v (steady flow,
+        ``engine="mf6"``).
 
     Returns
     -------
@@ -99,16 +94,19 @@ def transport(
     Raises
     ------
     SpecError
-        For a bad source or parameter, or ``engine="mt3d"`` without ``spec``; the message names
-        it and the fix.
+        For a bad source or parameter; the message names it and the fix.
     GwsimError
-        When the flow field cannot drive a transport run, or ``engine="mt3d"`` gets a spec
-        MODFLOW-NWT cannot represent.
+        When the flow field cannot drive a transport run.
     EngineError
-        When MODFLOW 6, MODFLOW-NWT or MT3D-USGS fails; the message carries the end of its
-        listing.
+        When MODFLOW 6 or MT3D-USGS fails; the message carries the end of its listing.
+
+    Warns
+    -----
+    Mf6DispersionWarning
+        When MODFLOW 6 GWT ran (``engine="mf6"``) on an mf6 that failed gwsim's dispersion probe
+        and the plume reached flow with qy < 0 oblique to the grid, where that mf6 is wrong.
     """
-    check_transport_engine(engine, spec)
+    check_transport_engine(engine)
     times = checks.check_times(times)
     t_end = float(times.max())
     porosity = flow.porosity if porosity is None else checked_porosity(porosity, flow.shape)
@@ -131,6 +129,7 @@ def transport(
     checks.check_flow(flow)
     cells = [checks.source_cell(flow, i, src) for i, src in enumerate(sources)]
 
+    choice = choose_transport_engine(engine)
     schedule = step_schedule(
         flow, sources, times, porosity, retardation, alphas[0], courant, numerical_dispersion
     )
@@ -158,21 +157,24 @@ def transport(
             retardation,
             repr(dual_domain),
             schedule.nstp,
-            engine,
+            choice.engine,
         ]
     )
     if workspace is None:
-        with tempfile.TemporaryDirectory(prefix=f"gwsim-{engine}-") as tmp:
-            run = run_transport(engine, flow, problem, schedule, tmp, spec=spec)
+        with tempfile.TemporaryDirectory(prefix=f"gwsim-{choice.engine}-") as tmp:
+            run = run_transport(choice.engine, flow, problem, schedule, tmp)
     else:
-        run = run_transport(engine, flow, problem, schedule, workspace, spec=spec)
+        run = run_transport(choice.engine, flow, problem, schedule, workspace)
+    warn_if_mirrored(choice, flow, run.concentration)
     check_discrepancy(
         run.percent_discrepancy,
         DISCREPANCY_WARN,
         "transport mass-balance",
         "check the flow model's convergence or shorten the steps",
     )
-    return plume_of_run(flow, run, times, workspace, inputs_hash)
+    plume = plume_of_run(flow, run, times, workspace, inputs_hash)
+    plume.attrs.update(transport_engine=choice.engine, transport_engine_reason=choice.reason)
+    return plume
 
 
 def sorption_parameters(porosity: np.ndarray, retardation: float):
