@@ -74,3 +74,16 @@ def font_families() -> list[str]:
     """Font families for map text: Latin first, then the CJK font for the glyphs Latin lacks."""
     family = cjk_family()
     return [LATIN_FAMILY] + ([family] if family else [])
+
+
+def with_map_fonts(draw):
+    """Decorator: ``draw`` creates its text with :func:`font_families` (Chinese names show)."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        import matplotlib.pyplot as plt
+
+        with plt.rc_context({"font.family": font_families()}):
+            return draw(*args, **kwargs)
+
+    return wrapper

@@ -35,6 +35,7 @@ from gwsim.names import METHOD_NAMES, label
 
 _BOUNDARY_STYLE = {
     "wel": {"marker": "o", "color": "crimson", "label": "pumping well"},
+    "inflow": {"marker": ">", "color": "darkgreen", "label": "injection / inflow (WEL > 0)"},
     "riv": {"marker": "s", "color": "tab:blue", "label": "river"},
     "drn": {"marker": "s", "color": "tab:cyan", "label": "drain"},
     "chd": {"marker": "s", "color": "dimgray", "label": "fixed head"},
@@ -52,8 +53,10 @@ def plot_head_map(
 ):
     """Head contours (m) of one layer at one saved step, with the boundary cells of ``boundaries``.
 
-    ``boundaries`` are :class:`gwsim.spec.Boundary` objects (their kind picks the symbol). Returns
-    the matplotlib axes.
+    ``boundaries`` are :class:`gwsim.spec.Boundary` objects (their kind picks the symbol): wells
+    by the sign of their rate (pumping, or injection/inflow), drains only where they discharge at
+    that step (seepage drains cover every land-surface cell but flow only where the water table
+    meets the surface). ``layer`` is 0-based. Returns the matplotlib axes.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 7), constrained_layout=True)
@@ -68,28 +71,35 @@ def plot_head_map(
             x, y, np.ma.masked_invalid(head), levels=levels, colors="k", linewidths=0.5
         )
         ax.clabel(lines, fmt="%.1f", fontsize=7)
-        plt.colorbar(filled, ax=ax, label=f"head in layer {layer + 1} (m)", shrink=0.8)
+        plt.colorbar(filled, ax=ax, label=f"head in layer {layer} (0-based), m", shrink=0.8)
     shown = set()
     for b in boundaries:
-        style = _BOUNDARY_STYLE.get(b.kind)
-        if style is None:
+        kind = b.kind
+        cells = b.cells
+        if kind == "wel" and float(np.sum(b.values_in_period(0)["rate"])) > 0:
+            kind = "inflow"
+        if kind == "drn" and b.name.lower() in flow.sources:
+            q = flow.sources[b.name.lower()][time_index][tuple(cells.T)]
+            cells = cells[q < 0]
+        style = _BOUNDARY_STYLE.get(kind)
+        if style is None or len(cells) == 0:
             continue
-        rows, cols = b.cells[:, 1], b.cells[:, 2]
+        rows, cols = cells[:, 1], cells[:, 2]
         label = style["label"] if style["label"] not in shown else None
         shown.add(style["label"])
-        size = 40 if b.kind == "wel" else 10
+        size = 40 if kind == "wel" else 10
         ax.scatter(
             x[rows, cols],
             y[rows, cols],
             s=size,
             marker=style["marker"],
             color=style["color"],
-            edgecolors="white" if b.kind == "wel" else "none",
+            edgecolors="white" if kind == "wel" else "none",
             linewidths=0.8,
             label=label,
             zorder=3,
         )
-        if b.kind == "wel":
+        if kind == "wel":
             ax.annotate(
                 b.name,
                 (x[rows[0], cols[0]], y[rows[0], cols[0]]),
@@ -98,7 +108,9 @@ def plot_head_map(
                 fontsize=8,
                 color="crimson",
             )
-    map_frame(ax, flow, title or f"Heads, layer {layer + 1}, t = {flow.times[time_index]:g} d")
+    map_frame(
+        ax, flow, title or f"Heads, layer {layer} (0-based), t = {flow.times[time_index]:g} d"
+    )
     if shown:
         ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
     return ax

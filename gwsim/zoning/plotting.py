@@ -13,6 +13,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from gwsim.fonts import with_map_fonts
 from gwsim.mapping import add_north_arrow, add_scale_bar, km_axes
 from gwsim.zoning.layers import cell_size
 from gwsim.zoning.load import PollutionSource
@@ -47,6 +48,7 @@ def _frame(ax, layer: xr.DataArray, crs: str, title: str) -> None:
     ax.set_title(title)
 
 
+@with_map_fonts
 def plot_key_zones(
     ds: xr.Dataset,
     scheme: KeyZoneScheme,
@@ -106,6 +108,7 @@ def plot_key_zones(
     return ax
 
 
+@with_map_fonts
 def plot_assessments(ds: xr.Dataset, scheme: KeyZoneScheme, title: str = ""):
     """Vulnerability, load and value classes side by side; returns the figure."""
     fig, axes = plt.subplots(1, 3, figsize=(16, 5), constrained_layout=True)
