@@ -15,7 +15,7 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-from gwsim.config import Problems, check_keys
+from gwsim.config import Problems, check_keys, is_number
 from gwsim.errors import SpecError
 from gwsim.params import apply_overrides, load_params
 from gwsim.plausibility import params_findings
@@ -119,3 +119,74 @@ def read_model_table(model: dict, path: Path) -> tuple[ModelSpec, Path | None, S
         spec_file = (path.parent / model["spec"]).resolve()
         return ModelSpec.from_toml(spec_file), spec_file, None
     return ModelSpec.from_dict(model), None, None
+
+
+def protection_sources(table: dict, spec: ModelSpec) -> dict[str, list]:
+    """``{source: [well name or (x, y)]}`` of a ``[protection]`` table's ``sources``, shared by
+    every scenario kind that draws protection zones: each member a well boundary of the model
+    that pumps in every stress period, or an [x, y] position over one. Raises every problem
+    (:class:`~gwsim.errors.SpecErrors` when several)."""
+    sources = table.get("sources")
+    if not isinstance(sources, dict) or not sources:
+        raise SpecError(
+            "protection.sources", "missing or empty", 'add sources = { name = ["well"] }'
+        )
+    wells = {b.name.lower(): b for b in spec.boundaries if b.kind == "wel"}
+    problems = Problems()
+    for name, members in sources.items():
+        with problems.collect():
+            _check_source(f"protection.sources.{name}", members, wells, spec)
+    problems.raise_any()
+    return {n: [m if isinstance(m, str) else tuple(m) for m in v] for n, v in sources.items()}
+
+
+def _check_source(where: str, members, wells: dict, spec: ModelSpec) -> None:
+    """A source's members: well boundaries that pump (negative rates) in every stress period, or
+    [x, y] positions over a column where a well pumps."""
+    if not isinstance(members, list) or not members:
+        raise SpecError(where, "must be a non-empty list of wells", 'e.g. ["wellfield"]')
+    for i, member in enumerate(members):
+        if isinstance(member, str):
+            if member.lower() not in wells:
+                raise SpecError(
+                    where,
+                    f"{member!r} is not a well boundary of the model",
+                    f"use one of {sorted(wells)} or an [x, y] position",
+                )
+            _check_pumps(where, wells[member.lower()], len(spec.periods))
+            continue
+        if not (isinstance(member, list) and len(member) == 2 and all(map(is_number, member))):
+            raise SpecError(f"{where}[{i}]", f"{member!r}", "give a well name or [x, y] in m")
+        cell = spec.grid.cell_of_point(*member)
+        pumped = [
+            b
+            for b in wells.values()
+            if cell is not None and any((r, c) == cell for _, r, c in b.cells)
+        ]
+        if cell is None or not pumped:
+            raise SpecError(
+                f"{where}[{i}]",
+                f"no well of the model at {member} ({'outside the grid' if cell is None else 'cell (row, col) ' + str(cell)})",
+                "give the position of a pumping well of the model, or its name",
+            )
+
+
+def _check_pumps(where: str, well, nper: int) -> None:
+    """A source well must pump: its total rate is negative in every stress period."""
+    for period in range(nper):
+        total = float(well.values_in_period(period)["rate"].sum())
+        if total > 0:
+            raise SpecError(
+                where,
+                f"well {well.name!r} injects {total:g} m³/d (positive rate) in stress period "
+                f"{period}: a protection zone needs a pumping well",
+                "give pumping rates as negative numbers (m³/d) in the model, or remove the well "
+                "from the source",
+            )
+        if total == 0:
+            raise SpecError(
+                where,
+                f"well {well.name!r} has a zero rate in stress period {period}: a protection "
+                "zone needs a pumping well",
+                "give its pumping rate (negative, m³/d)",
+            )

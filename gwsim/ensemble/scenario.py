@@ -41,7 +41,7 @@ from gwsim.ensemble.realization import EnsemblePlan
 from gwsim.ensemble.runner import check_scheduler, run_ensemble
 from gwsim.errors import SpecError
 from gwsim.provenance import hash_inputs, provenance_attrs
-from gwsim.site_model import read_model_table
+from gwsim.site_model import protection_sources, read_model_table
 from gwsim.spec import ModelSpec
 
 _TOP_KEYS = {"name", "kind", "description", "engine", "model", "protection", "uncertainty"}
@@ -172,26 +172,7 @@ def _sources(table, spec: ModelSpec) -> dict[str, list]:
     if not isinstance(table, dict):
         raise SpecError("protection", "missing", 'add [protection] sources = { name = ["well"] }')
     check_keys(table, _PROTECTION_KEYS, "protection")
-    sources = table.get("sources")
-    if not isinstance(sources, dict) or not sources:
-        raise SpecError(
-            "protection.sources", "missing or empty", 'add sources = { name = ["well"] }'
-        )
-    wells = {b.name.lower() for b in spec.boundaries if b.kind == "wel"}
-    for name, members in sources.items():
-        for member in members if isinstance(members, list) and members else [None]:
-            position = (
-                isinstance(member, list)
-                and len(member) == 2
-                and all(isinstance(c, (int, float)) for c in member)
-            )
-            if not (position or (isinstance(member, str) and member.lower() in wells)):
-                raise SpecError(
-                    f"protection.sources.{name}",
-                    f"{member!r} is not a well of the model",
-                    f"use one of {sorted(wells)} or an [x, y] position",
-                )
-    return {n: [m if isinstance(m, str) else tuple(m) for m in v] for n, v in sources.items()}
+    return protection_sources(table, spec)
 
 
 def _parameters(table, site) -> dict[str, Distribution]:

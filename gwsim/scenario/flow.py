@@ -58,7 +58,7 @@ from gwsim.protection import EMPIRICAL_RADII_M, protection_zones
 from gwsim.provenance import hash_inputs
 from gwsim.report import write_report
 from gwsim.sensitivity import PARAMETERS, zone_sensitivity
-from gwsim.site_model import SiteModel, read_model_table
+from gwsim.site_model import SiteModel, protection_sources, read_model_table
 from gwsim.spec import ModelSpec
 from gwsim.tracking.faces import FaceOptionError, checked_iface
 from gwsim.writers import atomic_path, write_table
@@ -212,15 +212,9 @@ def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
         return None
     check_keys(table, _PROTECTION_KEYS, "protection")
     problems = Problems()
-    sources = table.get("sources")
-    if not isinstance(sources, dict) or not sources:
-        raise SpecError(
-            "protection.sources", "missing or empty", 'add sources = { name = ["well"] }'
-        )
-    wells = {b.name.lower(): b for b in spec.boundaries if b.kind == "wel"}
-    for name, members in sources.items():
-        with problems.collect():
-            _check_source(f"protection.sources.{name}", members, wells, spec)
+    sources = {}
+    with problems.collect():
+        sources = protection_sources(table, spec)
     options = {k: v for k, v in table.items() if k != "sources"}
     for key in ("alpha", "k", "gradient", "porosity", "cycle_days"):
         with problems.collect():
@@ -234,13 +228,14 @@ def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
                 f"give the length of the model's repeating cycle, 1-{MAX_CYCLE_DAYS:g} d (e.g. 365)",
             )
         )
+    named = table["sources"] if isinstance(table.get("sources"), dict) else {}
     for name, given in (options.get("names") or {}).items():
-        if name not in sources or not isinstance(given, dict) or set(given) - {"zh", "en"}:
+        if name not in named or not isinstance(given, dict) or set(given) - {"zh", "en"}:
             problems.errors.append(
                 SpecError(
                     f"protection.names.{name}",
                     "must name a source with { zh = ..., en = ... }",
-                    f"use one of {sorted(sources)}",
+                    f"use one of {sorted(named)}",
                 )
             )
     subdivisions = options.get("subdivisions", 2)
@@ -258,9 +253,7 @@ def _protection_options(table: dict | None, spec: ModelSpec) -> dict | None:
                 SpecError("protection.iface", str(exc), "e.g. iface = { RCH = 6, EVT = 6 }")
             )
     problems.raise_any()
-    options["sources"] = {
-        n: [m if isinstance(m, str) else tuple(m) for m in v] for n, v in sources.items()
-    }
+    options["sources"] = sources
     return options
 
 
@@ -283,58 +276,6 @@ def _check_media(table) -> None:
                 )
             )
     problems.raise_any()
-
-
-def _check_source(where: str, members, wells: dict, spec: ModelSpec) -> None:
-    """A source's members: well boundaries that pump (negative rates) in every stress period, or
-    [x, y] positions over a column where a well pumps."""
-    if not isinstance(members, list) or not members:
-        raise SpecError(where, "must be a non-empty list of wells", 'e.g. ["wellfield"]')
-    for i, member in enumerate(members):
-        if isinstance(member, str):
-            if member.lower() not in wells:
-                raise SpecError(
-                    where,
-                    f"{member!r} is not a well boundary of the model",
-                    f"use one of {sorted(wells)} or an [x, y] position",
-                )
-            _check_pumps(where, wells[member.lower()], len(spec.periods))
-            continue
-        if not (isinstance(member, list) and len(member) == 2 and all(map(is_number, member))):
-            raise SpecError(f"{where}[{i}]", f"{member!r}", "give a well name or [x, y] in m")
-        cell = spec.grid.cell_of_point(*member)
-        pumped = [
-            b
-            for b in wells.values()
-            if cell is not None and any((r, c) == cell for _, r, c in b.cells)
-        ]
-        if cell is None or not pumped:
-            raise SpecError(
-                f"{where}[{i}]",
-                f"no well of the model at {member} ({'outside the grid' if cell is None else 'cell (row, col) ' + str(cell)})",
-                "give the position of a pumping well of the model, or its name",
-            )
-
-
-def _check_pumps(where: str, well, nper: int) -> None:
-    """A source well must pump: its total rate is negative in every stress period."""
-    for period in range(nper):
-        total = float(well.values_in_period(period)["rate"].sum())
-        if total > 0:
-            raise SpecError(
-                where,
-                f"well {well.name!r} injects {total:g} m³/d (positive rate) in stress period "
-                f"{period}: a protection zone needs a pumping well",
-                "give pumping rates as negative numbers (m³/d) in the model, or remove the well "
-                "from the source",
-            )
-        if total == 0:
-            raise SpecError(
-                where,
-                f"well {well.name!r} has a zero rate in stress period {period}: a protection "
-                "zone needs a pumping well",
-                "give its pumping rate (negative, m³/d)",
-            )
 
 
 def _sensitivity_options(table: dict | None, protection: dict | None) -> dict | None:

@@ -30,6 +30,7 @@ from gwsim.config import check_keys, number, require_table
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
 from gwsim.grid import StructuredGrid
+from gwsim.site_model import protection_sources
 from gwsim.spec import ModelSpec
 from gwsim.zoning.layers import as_layer, model_cell_layers, on_regular_grid
 
@@ -163,29 +164,12 @@ def protection_options(table, spec: ModelSpec) -> dict | None:
     if table is None:
         return None
     check_keys(table, PROTECTION_KEYS, "protection")
-    sources = table.get("sources")
-    if not isinstance(sources, dict) or not sources:
-        raise SpecError(
-            "protection.sources", "missing or empty", 'add sources = { name = ["well"] }'
-        )
-    wells = {b.name.lower() for b in spec.boundaries if b.kind == "wel"}
-    for name, members in sources.items():
-        if not isinstance(members, list) or not members:
-            raise SpecError(f"protection.sources.{name}", "must be a non-empty list of wells", "")
-        for member in members:
-            if isinstance(member, str) and member.lower() not in wells:
-                raise SpecError(
-                    f"protection.sources.{name}",
-                    f"{member!r} is not a well boundary of the model",
-                    f"use one of {sorted(wells)} or an [x, y] position",
-                )
+    sources = protection_sources(table, spec)
     method = table.get("method", "numerical")
     if method not in ("numerical", "empirical"):
         raise SpecError("protection.method", f"{method!r}", 'use "numerical" or "empirical"')
     options = {k: v for k, v in table.items() if k not in ("sources", "method")}
     number(options, "alpha", "protection", above=0)
-    options["sources"] = {
-        n: [m if isinstance(m, str) else tuple(m) for m in v] for n, v in sources.items()
-    }
+    options["sources"] = sources
     options["method"] = method
     return options
