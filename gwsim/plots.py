@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 
 from gwsim.errors import FlowFieldError
 from gwsim.flowfield import FlowField
-from gwsim.fonts import cjk_family, font_families
+from gwsim.fonts import cjk_family, with_map_fonts
 from gwsim.mapping import (
     cells_polygon,
     draw_geometry,
@@ -208,6 +208,7 @@ def _map_language(language: str) -> str:
     return language if language == "en" or cjk_family() else "en"
 
 
+@with_map_fonts
 def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = None, layers=()):
     """HJ 338 zones of every source on a map that fits the model: numerical zones filled,
     empirical circles (one per well) outlined on top, the river as a polygon, head contours, the
@@ -223,85 +224,83 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
         fallback = props.get("name", "")
         return name((zh or en or fallback, en or fallback or zh or ""))
 
-    with plt.rc_context({"font.family": font_families()}):
-        if ax is None:
-            _, ax = map_figure(flow, legend_rows=3 + len(layers))
-        place = draw_vector_layers(ax, layers, flow.grid.crs, name_of)
-        layer = int(zones.sources[0].capture.wells[0].cells[0][0])
-        contour_labels = _head_contours(ax, flow, layer)
-        _rivers(ax, flow, name(("河流", "river")))
-        several = len(zones.sources) > 1
-        for src in zones.sources:
-            for zone in ("quasi", "class2", "class1"):
-                color, zone_name = _ZONE_STYLE[zone]
-                draw_geometry(ax, src.numerical[zone], facecolor=color, edgecolor="k", lw=0.6,
-                              alpha=0.6, zorder=4, gid="keep-clear" if zone == "class1" else None,
-                              label=f"{name(zone_name)} · {name(METHOD_NAMES['numerical'])}")  # fmt: skip
-            for zone in ("class2", "class1"):
-                who = f"{name(src.names)}: " if several else ""
-                draw_geometry(
-                    ax,
-                    src.empirical[zone],
-                    facecolor="none",
-                    ls=(0, (4, 2)),
-                    lw=1.6,
-                    edgecolor=_EMPIRICAL_EDGE[zone],
-                    zorder=6,
-                    path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
-                    label=f"{name(_ZONE_STYLE[zone][1])} · {who}R = αKIT/n = "
-                    f"{src.radius_text(zone)} m",
-                )
-            for w in src.wells:
-                ax.plot(w.x, w.y, "o", color="black", mec="white", ms=6, zorder=7, gid="keep-clear",
-                        label=name(("水井", "production well")))  # fmt: skip
-            x = float(np.mean([w.x for w in src.wells]))  # above the wells' class 1 zones
-            y = max(src.numerical["class1"].bounds[3], src.empirical["class1"].bounds[3])
-            halo = [patheffects.withStroke(linewidth=3, foreground="white")]
-            place.insert(0, {"text": name(src.names), "xy": (x, y), "fontsize": 11,
-                             "path_effects": halo})  # fmt: skip
-        map_frame(ax, flow, title or name(("饮用水水源保护区（HJ 338-2018）",
-                                           "Drinking-water source protection zones (HJ 338-2018)")))  # fmt: skip
-        legend_below(ax, ncol=2)
-        clear = [a for a in ax.get_children() if a.get_gid() == "keep-clear"]
-        placed = place_labels(ax, place, avoid=furniture(ax) + clear)
-        drop_hidden_labels(ax, contour_labels, placed + furniture(ax))
+    if ax is None:
+        _, ax = map_figure(flow, legend_rows=3 + len(layers))
+    place = draw_vector_layers(ax, layers, flow.grid.crs, name_of)
+    layer = int(zones.sources[0].capture.wells[0].cells[0][0])
+    contour_labels = _head_contours(ax, flow, layer)
+    _rivers(ax, flow, name(("河流", "river")))
+    several = len(zones.sources) > 1
+    for src in zones.sources:
+        for zone in ("quasi", "class2", "class1"):
+            color, zone_name = _ZONE_STYLE[zone]
+            draw_geometry(ax, src.numerical[zone], facecolor=color, edgecolor="k", lw=0.6,
+                          alpha=0.6, zorder=4, gid="keep-clear" if zone == "class1" else None,
+                          label=f"{name(zone_name)} · {name(METHOD_NAMES['numerical'])}")  # fmt: skip
+        for zone in ("class2", "class1"):
+            who = f"{name(src.names)}: " if several else ""
+            draw_geometry(
+                ax,
+                src.empirical[zone],
+                facecolor="none",
+                ls=(0, (4, 2)),
+                lw=1.6,
+                edgecolor=_EMPIRICAL_EDGE[zone],
+                zorder=6,
+                path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
+                label=f"{name(_ZONE_STYLE[zone][1])} · {who}R = αKIT/n = {src.radius_text(zone)} m",
+            )
+        for w in src.wells:
+            ax.plot(w.x, w.y, "o", color="black", mec="white", ms=6, zorder=7, gid="keep-clear",
+                    label=name(("水井", "production well")))  # fmt: skip
+        x = float(np.mean([w.x for w in src.wells]))  # above the wells' class 1 zones
+        y = max(src.numerical["class1"].bounds[3], src.empirical["class1"].bounds[3])
+        halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+        place.insert(0, {"text": name(src.names), "xy": (x, y), "fontsize": 11,
+                         "path_effects": halo})  # fmt: skip
+    map_frame(ax, flow, title or name(("饮用水水源保护区（HJ 338-2018）",
+                                       "Drinking-water source protection zones (HJ 338-2018)")))  # fmt: skip
+    legend_below(ax, ncol=2)
+    clear = [a for a in ax.get_children() if a.get_gid() == "keep-clear"]
+    placed = place_labels(ax, place, avoid=furniture(ax) + clear)
+    drop_hidden_labels(ax, contour_labels, placed + furniture(ax))
     return ax
 
 
+@with_map_fonts
 def plot_entry_fractions(zones, flow: FlowField, ax=None):
     """Why the outer zone reaches where it does: the fraction f of the water entering each
     sub-cell (rain, a losing river, a boundary) that reaches the wells, 0-1, with each source's
     outer zone outlined and its cut-off f* in the legend. Returns the axes."""
     language = _map_language(zones.language)
-    with plt.rc_context({"font.family": font_families()}):
-        if ax is None:
-            _, ax = map_figure(flow, legend_rows=2)
-        mesh = None
-        for src in zones.sources:
-            entries = src.capture.entries
-            if entries is None:
-                continue
-            xe, ye = src.capture.subcell_edges
-            f = np.full((ye.size - 1, xe.size - 1), np.nan)
-            order = np.argsort(entries.fraction)  # the largest fraction of a sub-cell shows
-            f[entries.row[order], entries.col[order]] = entries.fraction[order]
-            gx, gy = flow.grid.to_model(*np.meshgrid(xe, ye))
-            mesh = ax.pcolormesh(gx, gy, np.ma.masked_where(~(f > 0), f), cmap="YlGnBu",
-                                 vmin=0.0, vmax=1.0, zorder=2)  # fmt: skip
-            cut = ", ".join(f"{c.kind} f* = {c.cutoff:.2f}" for c in src.closure)
-            draw_geometry(ax, src.numerical["quasi"], facecolor="none", edgecolor="#b30000",
-                          lw=1.4, zorder=5,
-                          label=f"{label(src.names, language)}: "
-                          f"{label(_ZONE_STYLE['quasi'][1], language)} ({cut})")  # fmt: skip
-            for w in src.wells:
-                ax.plot(w.x, w.y, "o", color="black", mec="white", ms=5, zorder=7)
-        _rivers(ax, flow, label(("河流", "river"), language))
-        if mesh is not None:
-            plt.colorbar(mesh, ax=ax, shrink=0.8,
-                         label=label(("截获比例 f", "share f reaching the wells"), language))  # fmt: skip
-        map_frame(ax, flow, label(("准保护区：补给水进入含水层处", "Outer zone: where the pumped "
-                                   "water enters the aquifer"), language))  # fmt: skip
-        legend_below(ax, ncol=1)
+    if ax is None:
+        _, ax = map_figure(flow, legend_rows=2)
+    mesh = None
+    for src in zones.sources:
+        entries = src.capture.entries
+        if entries is None:
+            continue
+        xe, ye = src.capture.subcell_edges
+        f = np.full((ye.size - 1, xe.size - 1), np.nan)
+        order = np.argsort(entries.fraction)  # the largest fraction of a sub-cell shows
+        f[entries.row[order], entries.col[order]] = entries.fraction[order]
+        gx, gy = flow.grid.to_model(*np.meshgrid(xe, ye))
+        mesh = ax.pcolormesh(gx, gy, np.ma.masked_where(~(f > 0), f), cmap="YlGnBu",
+                             vmin=0.0, vmax=1.0, zorder=2)  # fmt: skip
+        cut = ", ".join(f"{c.kind} f* = {c.cutoff:.2f}" for c in src.closure)
+        draw_geometry(ax, src.numerical["quasi"], facecolor="none", edgecolor="#b30000",
+                      lw=1.4, zorder=5,
+                      label=f"{label(src.names, language)}: "
+                      f"{label(_ZONE_STYLE['quasi'][1], language)} ({cut})")  # fmt: skip
+        for w in src.wells:
+            ax.plot(w.x, w.y, "o", color="black", mec="white", ms=5, zorder=7)
+    _rivers(ax, flow, label(("河流", "river"), language))
+    if mesh is not None:
+        plt.colorbar(mesh, ax=ax, shrink=0.8,
+                     label=label(("截获比例 f", "share f reaching the wells"), language))  # fmt: skip
+    map_frame(ax, flow, label(("准保护区：补给水进入含水层处", "Outer zone: where the pumped "
+                               "water enters the aquifer"), language))  # fmt: skip
+    legend_below(ax, ncol=1)
     return ax
 
 
