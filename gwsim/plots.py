@@ -126,7 +126,13 @@ _EMPIRICAL_EDGE = {"class1": "#67000d", "class2": "#a63603"}
 
 def _head_contours(ax, flow: FlowField, layer: int) -> list:
     """Head contours of ``layer`` at the last step; returns the contour labels (texts)."""
-    head = np.ma.masked_invalid(flow.head[-1, layer])
+    return head_contours(ax, flow, flow.head[-1, layer])
+
+
+def head_contours(ax, flow: FlowField, head: np.ndarray) -> list:
+    """Contours of a (nrow, ncol) head map (m; NaN or masked where none) in the map's style;
+    returns the contour labels (texts)."""
+    head = np.ma.masked_invalid(head)
     if head.count() == 0:
         return []
     levels = MaxNLocator(12).tick_values(head.min(), head.max())

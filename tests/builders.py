@@ -8,8 +8,13 @@
   analytic capture-zone setting (capture, protection and risk tests).
 """
 
+import subprocess
+
+import flopy
 import numpy as np
 
+from gwsim.executables import find_executable
+from gwsim.flowfield import FlowField
 from gwsim.spec import Boundary, Grid, ModelSpec, Properties, StressPeriod
 
 # uniform_spec: Darcy flux m/d, porosity, seepage velocity m/d, hydraulic conductivity m/d
@@ -123,3 +128,17 @@ def uniform_flow_spec(wells: dict[str, tuple[int, float]]) -> ModelSpec:
         Properties(k=K_UNIFORM, icelltype=0, porosity=N),
         boundaries,
     )
+
+
+def run_plain_gwf(sim, gwf, ws, porosity) -> FlowField:
+    """Finish a flow model written with plain flopy (heads and budgets saved every step), run
+    mf6 in ``ws`` and read it as gwsim reads any MODFLOW 6 model."""
+    flopy.mf6.ModflowGwfoc(
+        gwf,
+        head_filerecord="flow.hds",
+        budget_filerecord="flow.cbc",
+        saverecord=[("HEAD", "ALL"), ("BUDGET", "ALL")],
+    )
+    sim.write_simulation(silent=True)
+    subprocess.run([str(find_executable("mf6"))], cwd=ws, capture_output=True, check=True)
+    return FlowField.from_mf6(ws, porosity=porosity)

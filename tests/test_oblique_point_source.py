@@ -17,12 +17,12 @@ wheel's) gets the dispersion tensor of the mirrored flow where qy < 0 (modflow6 
 ``engine="mf6"`` forced on it must warn on the south-going plumes and not on the north-going ones.
 """
 
-import subprocess
 import warnings
 
 import flopy
 import numpy as np
 import pytest
+from builders import run_plain_gwf
 
 from gwsim import FlowField
 from gwsim.analytic.transport import point_source_2d
@@ -30,7 +30,6 @@ from gwsim.engines import transport_choice
 from gwsim.engines.mf6_probe import DispersionProbe
 from gwsim.engines.transport_choice import mf6_verdict
 from gwsim.errors import Mf6DispersionWarning
-from gwsim.executables import find_executable
 from gwsim.solute import Source, transport
 
 pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mt3d]
@@ -68,15 +67,7 @@ def oblique_flow(ws, sx: int, sy: int) -> FlowField:
         if i in (0, NCELL - 1) or j in (0, NCELL - 1)
     ]
     flopy.mf6.ModflowGwfchd(gwf, stress_period_data=edge)
-    flopy.mf6.ModflowGwfoc(
-        gwf,
-        head_filerecord="flow.hds",
-        budget_filerecord="flow.cbc",
-        saverecord=[("HEAD", "ALL"), ("BUDGET", "ALL")],
-    )
-    sim.write_simulation(silent=True)
-    subprocess.run([str(find_executable("mf6"))], cwd=ws, capture_output=True, check=True)
-    return FlowField.from_mf6(ws, porosity=N)
+    return run_plain_gwf(sim, gwf, ws, porosity=N)
 
 
 def source_cell(sx: int, sy: int) -> tuple[int, int]:

@@ -6,16 +6,15 @@ ends): Darcy flux 0.25 m/d, porosity 0.25, hence seepage velocity v = 1 m/d alon
 
 import dataclasses
 import functools
-import subprocess
 
 import flopy
 import numpy as np
 import pytest
 import xarray as xr
+from builders import run_plain_gwf
 
-from gwsim import EngineError, FlowField, GwsimError, SpecError
+from gwsim import EngineError, GwsimError, SpecError
 from gwsim.analytic.transport import ogata_banks, point_source_2d
-from gwsim.executables import find_executable
 from gwsim.solute import DualDomain, Source
 from gwsim.solute import transport as any_engine_transport
 
@@ -51,15 +50,7 @@ def uniform_flow(ws, nrow, ncol, delr, periods=((1.0, 1),), injection=None):
     if injection is not None:
         row, col, rate = injection
         flopy.mf6.ModflowGwfwel(gwf, stress_period_data=[((0, row, col), rate)])
-    flopy.mf6.ModflowGwfoc(
-        gwf,
-        head_filerecord="flow.hds",
-        budget_filerecord="flow.cbc",
-        saverecord=[("HEAD", "ALL"), ("BUDGET", "ALL")],
-    )
-    sim.write_simulation(silent=True)
-    subprocess.run([str(find_executable("mf6"))], cwd=ws, capture_output=True, check=True)
-    return FlowField.from_mf6(ws, porosity=N)
+    return run_plain_gwf(sim, gwf, ws, porosity=N)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from matplotlib.ticker import MaxNLocator
 
 from gwsim.flowfield import FlowField
 from gwsim.mapping import add_north_arrow, add_scale_bar, draw_geometry, km_axes, unique_legend
+from gwsim.plots import head_contours
 
 PURPOSE_STYLE = {
     "control": {"marker": "^", "color": "tab:green", "label": "control (upgradient)"},
@@ -45,20 +46,7 @@ def water_table_contours(ax, flow: FlowField) -> None:
     wet = (flow.saturation[-1] > 0) & np.isfinite(flow.head[-1])
     first = np.argmax(wet, axis=0)
     head = np.take_along_axis(flow.head[-1], first[None], axis=0)[0]
-    head = np.ma.masked_where(~wet.any(axis=0), head)
-    if head.count() == 0:
-        return
-    levels = MaxNLocator(12).tick_values(head.min(), head.max())
-    lines = ax.contour(
-        flow.grid.xcenters,
-        flow.grid.ycenters,
-        head,
-        levels=levels,
-        colors="steelblue",
-        linewidths=0.6,
-        alpha=0.8,
-    )
-    ax.clabel(lines, fmt="%.1f", fontsize=6)
+    head_contours(ax, flow, np.where(wet.any(axis=0), head, np.nan))
 
 
 def _context(ax, flow, enterprises, zones, supply_wells):
