@@ -179,20 +179,24 @@ class StructuredGrid:
 
         Unrotated grids get 1-D ``x``/``y``; rotated grids 2-D ``xc``/``yc`` on (y, x).
         """
-        xattrs = {"units": "m", "standard_name": "projection_x_coordinate"}
-        yattrs = {"units": "m", "standard_name": "projection_y_coordinate"}
-        coords = {"layer": ("layer", np.arange(self.nlay))}
-        if self.angrot == 0:
-            coords["x"] = ("x", self.xcenters[0], xattrs)
-            coords["y"] = ("y", self.ycenters[:, 0], yattrs)
-        else:
-            coords["xc"] = (("y", "x"), self.xcenters, xattrs)
-            coords["yc"] = (("y", "x"), self.ycenters, yattrs)
-        return coords
+        return {
+            "layer": ("layer", np.arange(self.nlay)),
+            **xy_coords(self.xcenters, self.ycenters, rotated=self.angrot != 0),
+        }
 
     def crs_wkt(self) -> str:
         """WKT of the grid's CRS ('' when unknown)."""
         return crs_wkt(self.crs)
+
+
+def xy_coords(x: np.ndarray, y: np.ndarray, rotated: bool) -> dict:
+    """xarray coordinates of (rows, cols) point centres x, y (model CRS, m): 1-D ``x``/``y`` on an
+    unrotated grid, 2-D ``xc``/``yc`` on (y, x) on a rotated one."""
+    xattrs = {"units": "m", "standard_name": "projection_x_coordinate"}
+    yattrs = {"units": "m", "standard_name": "projection_y_coordinate"}
+    if not rotated:
+        return {"x": ("x", x[0], xattrs), "y": ("y", y[:, 0], yattrs)}
+    return {"xc": (("y", "x"), x, xattrs), "yc": (("y", "x"), y, yattrs)}
 
 
 def crs_wkt(crs: str | None) -> str:

@@ -15,8 +15,9 @@ from shapely.geometry import mapping
 
 from gwsim.capture import mask_to_polygon
 from gwsim.ensemble.plotting import plot_probability
-from gwsim.ensemble.realization import MAPS
+from gwsim.ensemble.realization import MAPS, subcell_centres
 from gwsim.ensemble.runner import EnsembleRun
+from gwsim.grid import xy_coords
 from gwsim.writers import atomic_path, markdown_table, write_geojson, write_table
 
 LEVELS = (0.5, 0.9, 0.95)  # probabilities of the probabilistic zones
@@ -25,16 +26,8 @@ PERCENTILES = (5, 10, 50, 90, 95)
 
 def probability_dataset(run: EnsembleRun, attrs: dict) -> xr.Dataset:
     """Capture probabilities per sub-cell and the deterministic zones, CF-1.8 attributes."""
-    xe, ye = run.lattice
     grid = run.flow.grid
-    xl, yl = np.meshgrid(0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1]))
-    xm, ym = grid.to_model(xl, yl)
-    xattrs = {"units": "m", "standard_name": "projection_x_coordinate"}
-    yattrs = {"units": "m", "standard_name": "projection_y_coordinate"}
-    if grid.angrot == 0:
-        coords = {"x": ("x", xm[0], xattrs), "y": ("y", ym[:, 0], yattrs)}
-    else:
-        coords = {"xc": (("y", "x"), xm, xattrs), "yc": (("y", "x"), ym, yattrs)}
+    coords = xy_coords(*subcell_centres(run.flow, run.lattice), rotated=grid.angrot != 0)
     data = {}
     for name, (_, meaning) in MAPS.items():
         data[f"p_{name}"] = (
