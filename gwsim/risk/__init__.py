@@ -5,9 +5,11 @@ source wells, monitoring wells and site boundaries, on a gwsim flow field. Modul
 
 - :mod:`~gwsim.risk.leaks`: contaminants, leak cases, enterprises and where a leak enters the
   aquifer (the source term);
-- :mod:`~gwsim.risk.receptors`: receptors and the cells whose concentrations make theirs;
+- :mod:`~gwsim.risk.receptors`: receptors (wells, protection zones) and the cells whose concentrations make theirs;
 - :mod:`~gwsim.risk.screening`: which share of a leak each well captures, by particle tracking;
 - :mod:`~gwsim.risk.leak_transport`: one leak's transport run and its peaks and exceedance times;
+- :mod:`~gwsim.risk.mass`: cumulative mass into wells and across a site boundary, and the floor
+  below which a value reads "not reached";
 - :mod:`~gwsim.risk.assessment`: every leak run, ranked (:func:`assess_enterprise_risk`);
 - :mod:`~gwsim.risk.control`: risk-control options compared on one leak (:func:`compare_options`);
 - :mod:`~gwsim.risk.plots`, :mod:`~gwsim.risk.outputs`, :mod:`~gwsim.risk.scenario`: figures,
@@ -33,7 +35,6 @@ from gwsim.risk.leak_transport import (
     output_times,
     receptor_summary,
     run_leak,
-    site_mass,
 )
 from gwsim.risk.leaks import (
     Contaminant,
@@ -45,11 +46,20 @@ from gwsim.risk.leaks import (
     leak_mass_rate,
     leak_sources,
 )
-from gwsim.risk.receptors import RECEPTOR_KINDS, Probe, Receptor, boundary_probe, receptor_probe
+from gwsim.risk.mass import NOT_REACHED, boundary_crossing, sink_mass
+from gwsim.risk.receptors import (
+    RECEPTOR_KINDS,
+    Probe,
+    Receptor,
+    boundary_probe,
+    receptor_probe,
+    resolve_zone_receptors,
+)
 from gwsim.risk.screening import Screening, capture_screening, screen_enterprise
 
 __all__ = [
     "HJ610_TIMES",
+    "NOT_REACHED",
     "RECEPTOR_KINDS",
     "AntiSeepage",
     "Change",
@@ -67,6 +77,7 @@ __all__ = [
     "RunResult",
     "Screening",
     "assess_enterprise_risk",
+    "boundary_crossing",
     "boundary_probe",
     "capture_screening",
     "check_case",
@@ -79,7 +90,8 @@ __all__ = [
     "output_times",
     "receptor_probe",
     "receptor_summary",
+    "resolve_zone_receptors",
     "run_leak",
     "screen_enterprise",
-    "site_mass",
+    "sink_mass",
 ]

@@ -16,10 +16,13 @@ Options (each turns into a :class:`Change` of the flow model, the leak or the de
   permeability is taken as the aquifer's, so the flow is unchanged.
 
 :func:`compare_options` runs each option on one enterprise, contaminant and leak case and tabulates
-per receptor the peak concentration, its ratio to the Class III limit and the first exceedance time,
-with the mass leaving the site (dissolved + sorbed mass outside the footprint's block of columns at
-the last output time, g; mass pumped out or discharged to rivers has left the aquifer and is not in
-it) and the pumping volume (m³, containment rate × simulated time) as a cost proxy.
+per receptor the peak concentration, its ratio to the Class III limit, the first exceedance time and
+the cumulative mass reaching each source well, with the mass leaving the site over the simulated
+time (g: crossing the footprint's boundary, :func:`gwsim.risk.mass.boundary_crossing`, less what
+the containment wells pump back out and what a reactive barrier outside the site destroys: the
+mass that gets past the site and its controls) and the pumping volume (m³, containment rate × simulated time)
+as a cost proxy. The mass is cumulative, so an option that only delays the plume (a cut-off wall
+holding mass inside the site) reads as a later arrival and less or equal mass, never as more.
 """
 
 from __future__ import annotations
@@ -35,11 +38,21 @@ import shapely
 from gwsim.engines import run_flow
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
-from gwsim.risk.leak_transport import RunResult, receptor_summary, rounded, run_leak, site_mass
+from gwsim.risk.leak_transport import RunResult, receptor_summary, rounded, run_leak
 from gwsim.risk.leaks import Contaminant, Enterprise, LeakCase, leak_cells
-from gwsim.risk.receptors import Receptor, receptor_probe
+from gwsim.risk.mass import (
+    GRAMS_PER_KG,
+    MASS_FLOOR,
+    decayed_mass,
+    floored,
+    sink_mass,
+    sink_rates,
+)
+from gwsim.risk.receptors import Receptor, receptor_probe, resolve_zone_receptors
 from gwsim.risk.screening import capture_screening
+from gwsim.solute import DualDomain
 from gwsim.spec import Barrier, Boundary, ModelSpec
+from gwsim.wells import resolve_wells
 
 CONTAINMENT = "containment"  # name of the containment wells' WEL boundary
 WALL = "cutoff_wall"
@@ -180,6 +193,7 @@ def compare_options(
     dispersivity=(10.0, 1.0, 0.1),
     workspace: str | Path | None = None,
     baseline: RunResult | None = None,
+    dual_domain: DualDomain | None = None,
     log: Callable = print,
 ) -> ControlComparison:
     """Run every option on one leak and tabulate its effect at each receptor.
@@ -189,16 +203,19 @@ def compare_options(
     the new flow; the others reuse ``flow``. Each option's transport runs with ``engine`` on its
     own flow. ``baseline`` (the
     unchanged run, e.g. from :func:`gwsim.risk.assess_enterprise_risk`) is reused for an option
-    that changes nothing.
+    that changes nothing. Protection-zone receptors are resolved on ``flow`` once, so every option
+    is judged against the same zones.
 
     Returns
     -------
     ControlComparison
         Rows per option × receptor: peak (mg/L), ratio to the Class III limit, first exceedance
-        (d), mass leaving the site (g), pumping volume (m³) and, for containment, the share of
-        footprint particles its wells capture.
+        (d), cumulative mass reaching a source well (kg), mass leaving the site (g), pumping volume
+        (m³) and, for containment, the share of footprint particles its wells capture. Values
+        below the numerical floors read 0 ("not reached").
     """
     times = np.unique(np.asarray(times, float))
+    receptors = resolve_zone_receptors(flow, receptors)
     cells = leak_cells(flow, enterprise.footprint, f"enterprise {enterprise.name}.footprint")
     changes = [(opt, opt.change(spec, flow, cells)) for opt in options]  # validate all first
     rows, runs, metrics = [], {}, {}
@@ -227,17 +244,18 @@ def compare_options(
                 dispersivity=dispersivity,
                 leak_factor=ch.leak_factor,
                 extra_decay=ch.extra_decay,
+                dual_domain=dual_domain,
             )
         capture = None
         if ch.pumping > 0:
             capture = float(capture_screening(option_flow, cells, [CONTAINMENT])[0][0])
         metrics[opt.label] = {
-            "mass_g": site_mass(run.plume, cells, contaminant.retardation),
+            "mass_g": _mass_leaving_site(run, option_flow, ch.extra_decay, cells),
             "pumping_m3": ch.pumping * float(times.max()),
             "capture": capture,
         }
         runs[opt.label] = run
-        for name, s in receptor_summary(run, times).items():
+        for name, s in receptor_summary(run).items():
             rows.append(
                 {
                     "option": opt.label,
@@ -246,9 +264,34 @@ def compare_options(
                     "peak_mg_L": rounded(s["peak"]),
                     "peak_to_limit": rounded(s["ratio"]),
                     "exceeds_limit_at_d": rounded(s["exceeds_at"], 4),
+                    "mass_kg": rounded(None if s["mass"] is None else s["mass"] / GRAMS_PER_KG),
                     "mass_leaving_site_g": rounded(metrics[opt.label]["mass_g"]),
                     "pumping_volume_m3": rounded(metrics[opt.label]["pumping_m3"]),
                     "containment_captured_share": rounded(capture),
                 }
             )
     return ControlComparison(rows, runs, metrics)
+
+
+def _mass_leaving_site(run: RunResult, flow: FlowField, extra_decay, site: np.ndarray) -> float:
+    """Mass that crossed the site boundary by the end, less what containment wells pumped back out
+    and a reactive barrier outside the site (``site``: leak cells) destroyed, g (0 below the
+    floor: "not reached")."""
+    crossing = float(run.mass[f"{run.enterprise} boundary"][-1])
+    conc = run.plume.concentration.values
+    if _has_containment(flow):
+        cells = resolve_wells(flow, [CONTAINMENT])[0].cells
+        rates = sink_rates(flow, ("WEL",))[tuple(cells.T)]
+        crossing -= float(sink_mass(run.times, conc, cells, rates)[-1])
+    barrier = np.broadcast_to(np.asarray(extra_decay, float), flow.shape).copy()
+    barrier[:, site[:, 1], site[:, 2]] = 0.0  # decay inside the site is in the crossing already
+    cells = np.argwhere(barrier > 0)
+    if len(cells):
+        rates = barrier[tuple(cells.T)]
+        retardation = run.contaminant.retardation
+        crossing -= float(decayed_mass(flow, run.times, conc, cells, rates, retardation)[-1])
+    return floored(max(crossing, 0.0), MASS_FLOOR * float(run.leaked[-1]))
+
+
+def _has_containment(flow: FlowField) -> bool:
+    return any(name.lower() == CONTAINMENT for name in flow.sources)

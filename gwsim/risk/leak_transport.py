@@ -1,16 +1,19 @@
 """Transport of one leak case and what it shows at the receptors.
 
 :func:`run_leak` runs one transport simulation (enterprise × contaminant × leak case) and reads the
-concentration series (mg/L) at every receptor and at the enterprise's site boundary;
-:func:`receptor_summary` gives per receptor the peak, its time, its ratio to the GB/T 14848-2017
-Class III limit and the first time the limit is exceeded (:func:`exceedance_time`); :func:`site_mass`
-the mass that has left the site. Output times follow HJ 610-2016 (:func:`output_times`: 100 d,
-1000 d and the service life).
+concentration series (mg/L) at every receptor and at the enterprise's site boundary, and the
+cumulative mass (g) reaching each source well and crossing the site boundary
+(:mod:`gwsim.risk.mass`); :func:`receptor_summary` gives per receptor the peak, its time, its ratio
+to the GB/T 14848-2017 Class III limit, the first time the limit is exceeded
+(:func:`exceedance_time`) and the mass by the end, with values below the numerical floors set to 0
+("not reached"). Output times follow HJ 610-2016 (:func:`output_times`: 100 d, 1000 d and the
+service life); the runs save more (:func:`gwsim.risk.mass.integration_times`) for the mass
+integrals.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,8 +27,18 @@ from gwsim.risk.leaks import (
     leak_mass_rate,
     leak_sources,
 )
+from gwsim.risk.mass import (
+    MASS_FLOOR,
+    RATIO_FLOOR,
+    boundary_crossing,
+    floored,
+    injected_mass,
+    integration_times,
+    sink_mass,
+    sink_rates,
+)
 from gwsim.risk.receptors import Probe, boundary_probe
-from gwsim.solute import Plume, transport
+from gwsim.solute import DualDomain, Plume, transport
 
 HJ610_TIMES = (100.0, 1000.0)  # d, HJ 610 prediction times besides the service life
 
@@ -39,7 +52,8 @@ def output_times(service_life: float, n: int = 30, first: float = 10.0) -> np.nd
 
 @dataclass
 class RunResult:
-    """One transport run (enterprise × contaminant × case) and its receptor series (mg/L)."""
+    """One transport run (enterprise × contaminant × case): receptor series (mg/L) and
+    cumulative masses (g) at the plume's output times."""
 
     enterprise: str
     contaminant: Contaminant
@@ -48,6 +62,13 @@ class RunResult:
     plume: Plume
     series: dict[str, np.ndarray]  # receptor name -> (nt,) mg/L
     probes: list[Probe]
+    mass: dict[str, np.ndarray] = field(default_factory=dict)  # source wells, boundary -> (nt,) g
+    leaked: np.ndarray | None = None  # (nt,) g leaked by each output time
+
+    @property
+    def times(self) -> np.ndarray:
+        """(nt,) output times of the series and masses, d."""
+        return self.plume.times
 
     @property
     def kinds(self) -> dict[str, str]:
@@ -71,29 +92,55 @@ def run_leak(
     dispersivity=(10.0, 1.0, 0.1),
     leak_factor: float = 1.0,
     extra_decay: float | np.ndarray = 0.0,
+    dual_domain: DualDomain | None = None,
     where: str = "enterprise",
 ) -> RunResult:
-    """Transport of one leak case and the series at ``probes`` plus the site boundary.
+    """Transport of one leak case: the series at ``probes`` plus the site boundary, and the
+    cumulative mass reaching each source well and crossing the site boundary.
 
-    ``engine`` goes to :func:`gwsim.transport`. ``leak_factor`` scales the mass
-    rate (anti-seepage); ``extra_decay`` (1/d, scalar or per cell) adds to the contaminant's
-    decay (a reactive barrier).
+    ``engine`` goes to :func:`gwsim.transport`, which saves ``times`` and the dense times of
+    :func:`~gwsim.risk.mass.integration_times`. ``leak_factor`` scales the mass rate
+    (anti-seepage); ``extra_decay`` (1/d, scalar or per cell) adds to the contaminant's decay (a
+    reactive barrier); ``dual_domain`` adds a matrix (immobile) domain (fractured rock).
     """
     limit = check_contaminant(contaminant, where)
     cells = leak_cells(flow, enterprise.footprint, f"{where}.footprint")
-    sources = leak_sources(flow, cells, leak_mass_rate(contaminant, case) * leak_factor, case)
+    rate = leak_mass_rate(contaminant, case) * leak_factor
+    sources = leak_sources(flow, cells, rate, case)
     decay = contaminant.decay + np.asarray(extra_decay, float)
     plume = transport(
         flow,
         sources,
-        times,
+        integration_times(times),
         dispersivity=dispersivity,
         decay=decay if decay.ndim else float(decay),
         retardation=contaminant.retardation,
         engine=engine,
+        dual_domain=dual_domain,
     )
     probes = [*probes, boundary_probe(flow, enterprise.name, cells)]
-    conc = plume.concentration.values
+    conc, t = plume.concentration.values, plume.times
+    leaked = injected_mass(t, rate, case.start, case.stop)
+    wells = sink_rates(flow, ("WEL",))
+    mass = {
+        p.name: sink_mass(t, conc, p.cells, wells[tuple(p.cells.T)])
+        for p in probes
+        if p.kind == "source_well"
+    }
+    site = np.zeros(flow.shape[1:], bool)
+    site[cells[:, 1], cells[:, 2]] = True
+    mass[probes[-1].name] = boundary_crossing(
+        flow,
+        t,
+        conc,
+        site,
+        leaked,
+        retardation=contaminant.retardation,
+        decay=decay,
+        immobile=None
+        if dual_domain is None
+        else (dual_domain.immobile_porosity, dual_domain.transfer_rate),
+    )
     return RunResult(
         enterprise.name,
         contaminant,
@@ -102,6 +149,8 @@ def run_leak(
         plume,
         {p.name: p.series(conc) for p in probes},
         probes,
+        mass,
+        leaked,
     )
 
 
@@ -117,29 +166,27 @@ def exceedance_time(times, series, limit: float) -> float | None:
     return float(t[i - 1] + (limit - c[i - 1]) / (c[i] - c[i - 1]) * (t[i] - t[i - 1]))
 
 
-def receptor_summary(run: RunResult, times: np.ndarray) -> dict[str, dict]:
-    """Per receptor: peak (mg/L), time of peak (d), ratio to the limit, exceedance time (d)."""
+def receptor_summary(run: RunResult, times: np.ndarray | None = None) -> dict[str, dict]:
+    """Per receptor: peak (mg/L), time of peak (d), ratio to the limit, exceedance time (d) and
+    the cumulative mass by the last time (g; None where no mass is booked). A peak below
+    :data:`~gwsim.risk.mass.RATIO_FLOOR` of the limit and a mass below
+    :data:`~gwsim.risk.mass.MASS_FLOOR` of the mass leaked read 0 ("not reached").
+    ``times`` defaults to the run's output times."""
+    times = run.times if times is None else np.asarray(times, float)
+    leaked = float(run.leaked[-1]) if run.leaked is not None else 0.0
     out = {}
     for name, series in run.series.items():
         k = int(np.argmax(series))
+        ratio = floored(series[k] / run.limit, RATIO_FLOOR)
+        mass = run.mass.get(name)
         out[name] = {
-            "peak": float(series[k]),
-            "peak_time": float(times[k]),
-            "ratio": float(series[k] / run.limit),
+            "peak": ratio * run.limit,
+            "peak_time": float(times[k]) if ratio > 0 else None,
+            "ratio": ratio,
             "exceeds_at": exceedance_time(times, series, run.limit),
+            "mass": None if mass is None else floored(float(mass[-1]), MASS_FLOOR * leaked),
         }
     return out
-
-
-def site_mass(plume: Plume, cells: np.ndarray, retardation: float) -> float:
-    """Dissolved + sorbed mass outside the footprint's bounding block of columns at the last
-    output time, g: Σ c·n·R·V_sat (mg/L = g/m³)."""
-    flow = plume.flow
-    c = np.nan_to_num(plume.concentration.values[-1])
-    mass = c * flow.porosity * retardation * flow.saturated_thickness[-1] * flow.grid.cell_area
-    r0, r1 = cells[:, 1].min(), cells[:, 1].max()
-    c0, c1 = cells[:, 2].min(), cells[:, 2].max()
-    return float(mass.sum() - mass[:, r0 : r1 + 1, c0 : c1 + 1].sum())
 
 
 def rounded(value, digits: int = 3):

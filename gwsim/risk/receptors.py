@@ -1,4 +1,5 @@
-"""Where leak concentrations are assessed: source wells, monitoring wells and site boundaries.
+"""Where leak concentrations are assessed: source wells, monitoring wells, protection zones and
+site boundaries.
 
 A :class:`Receptor` names a place; :func:`receptor_probe` turns it into a :class:`Probe`, the
 cells whose concentrations (mg/L) make the receptor's:
@@ -7,6 +8,10 @@ cells whose concentrations (mg/L) make the receptor's:
   largest over the wells when a boundary groups several);
 - a monitoring well's is its cell's (given z) or the largest over its column's layers (no z: a
   multi-level sample);
+- a protection zone's is the largest over every active cell whose centre lies in the zone (the
+  plume has crossed the zone's boundary once it is there): the zone is the wells' capture zone for
+  a travel time (HJ 338 class 1: 100 d, class 2: 1000 d), resolved once on the unchanged flow by
+  :func:`resolve_zone_receptors` so that control options are judged against the same zone;
 - a site boundary's (:func:`boundary_probe`) is the largest over the ring of cells just outside
   an enterprise's footprint.
 """
@@ -16,13 +21,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 from scipy import ndimage
 
+from gwsim.capture import capture_zone
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
 from gwsim.wells import resolve_wells
 
-RECEPTOR_KINDS = ("source_well", "monitoring_well")
+RECEPTOR_KINDS = ("source_well", "monitoring_well", "protection_zone")
 
 
 @dataclass(frozen=True)
@@ -31,12 +38,33 @@ class Receptor:
 
     ``kind="source_well"``: ``location`` is a well (WEL boundary) name of the flow model, or an
     (x, y) position (every pumping cell of its column). ``kind="monitoring_well"``: ``location``
-    is (x, y) or (x, y, z) in model coordinates, m.
+    is (x, y) or (x, y, z) in model coordinates, m. ``kind="protection_zone"``: ``location`` is
+    (well name, travel time in d), or the zone's shapely geometry once resolved
+    (:func:`resolve_zone_receptors`).
     """
 
     name: str
     kind: str
     location: object
+
+
+def resolve_zone_receptors(flow: FlowField, receptors) -> list[Receptor]:
+    """``receptors`` with every protection zone given as (well, travel time) replaced by its
+    capture-zone geometry on ``flow`` (one tracking run per well)."""
+    wanted: dict[str, set] = {}
+    for r in receptors:
+        if r.kind == "protection_zone" and isinstance(r.location, tuple):
+            wanted.setdefault(r.location[0], set()).add(float(r.location[1]))
+    zones = {
+        well: capture_zone(flow, [well], sorted(times), progress=False).polygons
+        for well, times in wanted.items()
+    }
+    return [
+        Receptor(r.name, r.kind, zones[r.location[0]][float(r.location[1])])
+        if r.kind == "protection_zone" and isinstance(r.location, tuple)
+        else r
+        for r in receptors
+    ]
 
 
 @dataclass
@@ -67,6 +95,8 @@ def receptor_probe(flow: FlowField, receptor: Receptor, where: str) -> Probe:
         _, groups = np.unique(well.cells[:, 1:], axis=0, return_inverse=True)
         totals = np.bincount(groups, rate)
         return Probe(receptor.name, receptor.kind, well.cells, rate / totals[groups], groups)
+    if receptor.kind == "protection_zone":
+        return _zone_probe(flow, receptor, where)
     if receptor.kind != "monitoring_well":
         raise SpecError(f"{where}.kind", f"unknown kind {receptor.kind!r}", f"use {RECEPTOR_KINDS}")
     xyz = list(receptor.location)
@@ -77,6 +107,20 @@ def receptor_probe(flow: FlowField, receptor: Receptor, where: str) -> Probe:
     if len(layers) == 0 or flow.grid.idomain[layers[0], row[0], col[0]] <= 0:
         raise SpecError(where, f"{tuple(xyz)} is in an inactive cell", "move the receptor")
     cells = np.column_stack([layers, np.full_like(layers, row[0]), np.full_like(layers, col[0])])
+    return Probe(receptor.name, receptor.kind, cells, np.ones(len(cells)), np.arange(len(cells)))
+
+
+def _zone_probe(flow: FlowField, receptor: Receptor, where: str) -> Probe:
+    if not hasattr(receptor.location, "geom_type"):
+        raise SpecError(
+            where,
+            f"protection zone {receptor.location!r} is not resolved",
+            "pass the receptors through resolve_zone_receptors(flow, receptors) first",
+        )
+    inside = shapely.contains_xy(receptor.location, flow.grid.xcenters, flow.grid.ycenters)
+    cells = np.argwhere(inside[None] & (flow.grid.idomain > 0))
+    if len(cells) == 0:
+        raise SpecError(where, "the zone holds no active cell centre", "check the zone's wells")
     return Probe(receptor.name, receptor.kind, cells, np.ones(len(cells)), np.arange(len(cells)))
 
 

@@ -16,12 +16,21 @@ the worst-ranked (or a named) enterprise::
     n_times = 30                          # log-spaced output times (breakthrough curves)
     first_time = 10.0                     # d, the first of them
     dispersivity = [10.0, 1.0, 0.1]       # m: alpha_L, alpha_TH, alpha_TV
+    dual_domain = "site"                  # optional: the site's transport.immobile_porosity and
+                                          # transport.transfer_rate, or
+                                          # { immobile_porosity = 0.08, transfer_rate = 0.001 }
 
     [[receptors]]
     name = "chajia"
     kind = "source_well"                  # or "monitoring_well"
     well = "chajia_wells"                 # a WEL boundary of the model (source wells)
     # x = ..., y = ..., z = ...           # a position (monitoring wells; z optional)
+
+    [[receptors]]
+    name = "chajia class 2 zone"
+    kind = "protection_zone"              # the wells' capture zone for travel_time (HJ 338)
+    well = "chajia_wells"
+    travel_time = 1000.0                  # d: class 2 (class 1: 100)
 
     [[enterprises]]
     name = "chem_plant"
@@ -90,9 +99,9 @@ from gwsim.risk.leaks import (
     leak_cells,
 )
 from gwsim.risk.outputs import plume_runs, write_risk_outputs
-from gwsim.risk.receptors import Receptor
+from gwsim.risk.receptors import RECEPTOR_KINDS, Receptor
 from gwsim.site_model import SiteModel, read_model_table
-from gwsim.solute import ENGINES
+from gwsim.solute import ENGINES, DualDomain
 from gwsim.spec import ModelSpec
 
 _TOP_KEYS = {
@@ -108,7 +117,14 @@ _TOP_KEYS = {
     "outputs",
 }
 DEFAULT_ENGINE = "auto"  # see the module docstring
-_TRANSPORT = {"service_life": 7300.0, "n_times": 30, "first_time": 10.0, "dispersivity": None}
+_TRANSPORT = {
+    "service_life": 7300.0,
+    "n_times": 30,
+    "first_time": 10.0,
+    "dispersivity": None,
+    "dual_domain": None,
+}
+_SITE_DUAL_DOMAIN = ("transport.immobile_porosity", "transport.transfer_rate")
 _OUTPUTS = {"netcdf": True, "maps": True, "curves": True}
 _OPTION_KEYS = {
     "natural_attenuation": set(),
@@ -191,21 +207,53 @@ def _enterprise(spec: ModelSpec, table: dict, where: str) -> Enterprise:
 
 
 def _receptor(spec: ModelSpec, table: dict, where: str) -> Receptor:
-    check_keys(table, {"name", "kind", "well", "x", "y", "z"}, where)
+    check_keys(table, {"name", "kind", "well", "x", "y", "z", "travel_time"}, where)
     kind = table.get("kind")
-    if "name" not in table or kind not in ("source_well", "monitoring_well"):
-        raise SpecError(
-            where, "needs a name and a kind", 'kind = "source_well" or "monitoring_well"'
-        )
+    if "name" not in table or kind not in RECEPTOR_KINDS:
+        raise SpecError(where, "needs a name and a kind", f"kind = one of {RECEPTOR_KINDS}")
+    if kind == "protection_zone" and "well" not in table:
+        raise SpecError(f"{where}.well", "missing", "name the wells whose zone this is")
     if "well" in table:
         wells = {b.name.lower() for b in spec.boundaries if b.kind == "wel"}
         if str(table["well"]).lower() not in wells:
             raise SpecError(f"{where}.well", f"{table['well']!r} is not a well", f"use {wells}")
+        if kind == "protection_zone":
+            days = number(table, "travel_time", where, minimum=1.0)
+            if days is None:
+                raise SpecError(f"{where}.travel_time", "missing", "give d: 100 (class 1), 1000")
+            return Receptor(str(table["name"]), kind, (str(table["well"]), days))
         return Receptor(str(table["name"]), kind, str(table["well"]))
     xy = [table.get("x"), table.get("y")]
     _point_in_grid(spec, xy, where)
     location = (*xy, table["z"]) if "z" in table else tuple(xy)
     return Receptor(str(table["name"]), kind, tuple(float(v) for v in location))
+
+
+def _dual_domain(value, site: SiteModel | None) -> DualDomain | None:
+    """The [transport] table's ``dual_domain``: "site" (the site model's parameters) or a table."""
+    where = "transport.dual_domain"
+    if value is None:
+        return None
+    if value == "site":
+        missing = [k for k in _SITE_DUAL_DOMAIN if site is None or k not in site.params]
+        if missing:
+            raise SpecError(
+                where,
+                f'"site" needs a site model with {", ".join(missing)}',
+                "give { immobile_porosity = ..., transfer_rate = ... } instead",
+            )
+        theta, rate = (float(site.params[k].value) for k in _SITE_DUAL_DOMAIN)
+    elif isinstance(value, dict):
+        check_keys(value, {"immobile_porosity", "transfer_rate"}, where)
+        theta = number(value, "immobile_porosity", where, minimum=0.0)
+        rate = number(value, "transfer_rate", where, minimum=0.0)
+    else:
+        raise SpecError(
+            where, f"is {value!r}", 'give "site" or { immobile_porosity, transfer_rate }'
+        )
+    if not (theta and theta > 0 and rate and rate > 0):
+        raise SpecError(where, f"θ_im {theta}, ζ {rate}", "give θ_im > 0 and ζ > 0 (1/d)")
+    return DualDomain(theta, rate)
 
 
 def _options(spec: ModelSpec, table: dict) -> list:
@@ -263,6 +311,7 @@ class EnterpriseRiskScenario:
     times: np.ndarray
     dispersivity: tuple[float, float, float]
     engine: str = DEFAULT_ENGINE
+    dual_domain: DualDomain | None = None
     options: list = field(default_factory=list)
     control_target: str = "worst"
     description: str = ""
@@ -326,6 +375,7 @@ class EnterpriseRiskScenario:
             times=output_times(life, n, first),
             dispersivity=tuple(float(a) for a in dispersivity),
             engine=engine,
+            dual_domain=_dual_domain(tr["dual_domain"], site),
             options=_options(spec, controls),
             control_target=target,
             description=str(data.get("description", "")),
@@ -353,6 +403,7 @@ class EnterpriseRiskScenario:
             self.times,
             engine=self.engine,
             dispersivity=self.dispersivity,
+            dual_domain=self.dual_domain,
             log=log,
         )
         comparison, target = None, None
@@ -368,13 +419,14 @@ class EnterpriseRiskScenario:
                 enterprise,
                 target.contaminant,
                 target.case,
-                self.receptors,
+                risk.receptors,
                 self.options,
                 self.times,
                 engine=self.engine,
                 dispersivity=self.dispersivity,
                 workspace=out / "control_models",
                 baseline=target,
+                dual_domain=self.dual_domain,
                 log=log,
             )
         attrs = provenance_attrs(
