@@ -149,3 +149,55 @@ def test_integration_times_keep_the_outputs_and_add_equal_steps():
     t = integration_times([10.0, 100.0, 7300.0])
     assert {10.0, 100.0, 7300.0} <= set(t)
     assert np.diff(t).max() <= 7300.0 / 200 + 1e-9
+
+
+def test_superposed_cases_match_their_own_runs(column):
+    """One 1 g/d unit-response run gives the abnormal (10 d) and a normal (continuous, from 5 d)
+    case: against a separate MT3D run per case, concentrations at the well within 3 % of each
+    case's peak (measured 1.8 % abnormal, 1.0 % normal) and masses within 2 % of the mass leaked
+    (measured 0.85 %, 0.33 %). The equation is linear, but MT3D's TVD flux limiter is not, so the
+    difference of two unit responses and the direct pulse are two discretizations of the same
+    exact solution; they differ by about the scheme's own error (Ogata-Banks: 1.1 %)."""
+    from gwsim.risk.leak_transport import leak_plume
+    from gwsim.risk.superposition import case_plume, unit_times
+
+    well = [Receptor("well", "source_well", "well")]
+    cases = [LEAK.cases[0], LeakCase("normal", start=5.0)]
+    saved = integration_times(TIMES)
+    cells = np.array([[0, 0, 10]])
+    unit = leak_plume(
+        column,
+        cells,
+        1.0,
+        LeakCase("unit"),
+        unit_times(saved, cases),
+        LEAK.contaminants[0],
+        engine="mt3d",
+        dispersivity=(1.0, 0.1, 0.1),
+    )
+    for case in cases:
+        direct = run_leak(
+            column,
+            LEAK,
+            LEAK.contaminants[0],
+            case,
+            [receptor_probe(column, well[0], "well")],
+            TIMES,
+            engine="mt3d",
+            dispersivity=(1.0, 0.1, 0.1),
+        )
+        superposed = run_leak(
+            column,
+            LEAK,
+            LEAK.contaminants[0],
+            case,
+            [receptor_probe(column, well[0], "well")],
+            TIMES,
+            engine="mt3d",
+            dispersivity=(1.0, 0.1, 0.1),
+            plume=case_plume(unit, 1.0, case, saved),
+        )
+        a, b = direct.series["well"], superposed.series["well"]
+        dm = np.abs(direct.mass["well"] - superposed.mass["well"]).max()
+        assert np.abs(a - b).max() < 3e-2 * a.max()
+        assert dm < 2e-2 * direct.leaked[-1]

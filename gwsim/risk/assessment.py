@@ -2,8 +2,9 @@
 
 :func:`assess_enterprise_risk` validates every enterprise, contaminant, leak case and receptor,
 screens each enterprise's capture by forward particle tracking (:mod:`gwsim.risk.screening`), runs
-one transport simulation per enterprise × contaminant × case (:mod:`gwsim.risk.leak_transport`)
-and ranks them: the largest peak / Class III ratio at a source well first, then (ties, and
+one transport simulation per enterprise × contaminant × case (:mod:`gwsim.risk.leak_transport`;
+on a steady flow field one run per enterprise × contaminant gives every case by superposition,
+:mod:`gwsim.risk.superposition`) and ranks them: the largest peak / Class III ratio at a source well first, then (ties, and
 enterprises that reach no source) the largest ratio at any receptor. The table gives per run and
 receptor the peak concentration, its ratio to the limit, the first time the limit is exceeded,
 the cumulative mass (kg over the service life) reaching each source well and crossing the site
@@ -20,11 +21,25 @@ import numpy as np
 
 from gwsim.engines.transport_choice import choose_transport_engine
 from gwsim.flowfield import FlowField
-from gwsim.risk.leak_transport import RunResult, receptor_summary, rounded, run_leak
-from gwsim.risk.leaks import Enterprise, check_case, check_contaminant, leak_cells
-from gwsim.risk.mass import GRAMS_PER_KG
+from gwsim.risk.leak_transport import (
+    RunResult,
+    leak_plume,
+    receptor_summary,
+    rounded,
+    run_leak,
+)
+from gwsim.risk.leaks import (
+    Enterprise,
+    LeakCase,
+    check_case,
+    check_contaminant,
+    leak_cells,
+    leak_mass_rate,
+)
+from gwsim.risk.mass import GRAMS_PER_KG, integration_times
 from gwsim.risk.receptors import Receptor, receptor_probe, resolve_zone_receptors
 from gwsim.risk.screening import Screening, screen_enterprise
+from gwsim.risk.superposition import case_plume, unit_times
 from gwsim.solute import DualDomain
 
 
@@ -114,10 +129,26 @@ def assess_enterprise_risk(
         for name, share in screenings[e.name].captured_share.items():
             log(f"screening {e.name}: {name} captures {share:.0%} of the leak particles")
     runs = []
+    saved = integration_times(times)
     for i, e in enumerate(enterprises):
         for c in e.contaminants:
+            unit = None
+            if flow.steady and len(e.cases) > 1:  # one run for every case (superposition)
+                log(f"transport ({engine}): {e.name}, {c.name}, 1 g/d unit response")
+                unit = leak_plume(
+                    flow,
+                    footprints[e.name],
+                    1.0,
+                    LeakCase("unit"),
+                    unit_times(saved, e.cases),
+                    c,
+                    engine=engine,
+                    dispersivity=dispersivity,
+                    dual_domain=dual_domain,
+                )
             for case in e.cases:
-                log(f"transport ({engine}): {e.name}, {c.name}, {case.name} case")
+                if unit is None:
+                    log(f"transport ({engine}): {e.name}, {c.name}, {case.name} case")
                 runs.append(
                     run_leak(
                         flow,
@@ -130,6 +161,9 @@ def assess_enterprise_risk(
                         dispersivity=dispersivity,
                         dual_domain=dual_domain,
                         where=f"enterprises[{i}] ({e.name})",
+                        plume=None
+                        if unit is None
+                        else case_plume(unit, leak_mass_rate(c, case), case, saved),
                     )
                 )
     summaries = {id(r): receptor_summary(r) for r in runs}

@@ -50,6 +50,7 @@ from gwsim.risk.mass import (
 )
 from gwsim.risk.receptors import Receptor, receptor_probe, resolve_zone_receptors
 from gwsim.risk.screening import capture_screening
+from gwsim.risk.superposition import case_plume
 from gwsim.solute import DualDomain
 from gwsim.spec import Barrier, Boundary, ModelSpec
 from gwsim.wells import resolve_wells
@@ -226,10 +227,15 @@ def compare_options(
         else:
             folder = None if workspace is None else Path(workspace) / opt.label.replace(" ", "_")
             option_flow = run_flow(ch.spec, folder)
-        unchanged = ch.spec is None and ch.leak_factor == 1 and not np.any(ch.extra_decay)
-        if unchanged and baseline is not None:
+        same_flow = ch.spec is None and not np.any(ch.extra_decay)
+        if same_flow and baseline is not None and ch.leak_factor == 1:
             run = baseline
         else:
+            scaled = None  # a leak scaled on the same steady flow: the baseline times the factor
+            if same_flow and baseline is not None and flow.steady:
+                scaled = case_plume(
+                    baseline.plume, ch.leak_factor, LeakCase("scaled"), baseline.times
+                )
             probes = [
                 receptor_probe(option_flow, r, f"receptors[{i}]") for i, r in enumerate(receptors)
             ]
@@ -245,6 +251,7 @@ def compare_options(
                 leak_factor=ch.leak_factor,
                 extra_decay=ch.extra_decay,
                 dual_domain=dual_domain,
+                plume=scaled,
             )
         capture = None
         if ch.pumping > 0:

@@ -94,6 +94,7 @@ def run_leak(
     extra_decay: float | np.ndarray = 0.0,
     dual_domain: DualDomain | None = None,
     where: str = "enterprise",
+    plume: Plume | None = None,
 ) -> RunResult:
     """Transport of one leak case: the series at ``probes`` plus the site boundary, and the
     cumulative mass reaching each source well and crossing the site boundary.
@@ -102,22 +103,26 @@ def run_leak(
     :func:`~gwsim.risk.mass.integration_times`. ``leak_factor`` scales the mass rate
     (anti-seepage); ``extra_decay`` (1/d, scalar or per cell) adds to the contaminant's decay (a
     reactive barrier); ``dual_domain`` adds a matrix (immobile) domain (fractured rock).
+    ``plume``: this leak's plume at those times, already computed (by superposition,
+    :mod:`gwsim.risk.superposition`): no transport run.
     """
     limit = check_contaminant(contaminant, where)
     cells = leak_cells(flow, enterprise.footprint, f"{where}.footprint")
     rate = leak_mass_rate(contaminant, case) * leak_factor
-    sources = leak_sources(flow, cells, rate, case)
     decay = contaminant.decay + np.asarray(extra_decay, float)
-    plume = transport(
-        flow,
-        sources,
-        integration_times(times),
-        dispersivity=dispersivity,
-        decay=decay if decay.ndim else float(decay),
-        retardation=contaminant.retardation,
-        engine=engine,
-        dual_domain=dual_domain,
-    )
+    if plume is None:
+        plume = leak_plume(
+            flow,
+            cells,
+            rate,
+            case,
+            integration_times(times),
+            contaminant,
+            engine=engine,
+            dispersivity=dispersivity,
+            extra_decay=extra_decay,
+            dual_domain=dual_domain,
+        )
     probes = [*probes, boundary_probe(flow, enterprise.name, cells)]
     conc, t = plume.concentration.values, plume.times
     leaked = injected_mass(t, rate, case.start, case.stop)
@@ -151,6 +156,34 @@ def run_leak(
         probes,
         mass,
         leaked,
+    )
+
+
+def leak_plume(
+    flow: FlowField,
+    cells: np.ndarray,
+    rate: float,
+    case: LeakCase,
+    times,
+    contaminant: Contaminant,
+    *,
+    engine: str,
+    dispersivity=(10.0, 1.0, 0.1),
+    extra_decay: float | np.ndarray = 0.0,
+    dual_domain: DualDomain | None = None,
+) -> Plume:
+    """The transport run of a leak of ``rate`` g/d into ``cells`` during ``case``, saved at
+    ``times`` (d): :func:`gwsim.transport` with the contaminant's sorption and decay."""
+    decay = contaminant.decay + np.asarray(extra_decay, float)
+    return transport(
+        flow,
+        leak_sources(flow, cells, rate, case),
+        times,
+        dispersivity=dispersivity,
+        decay=decay if decay.ndim else float(decay),
+        retardation=contaminant.retardation,
+        engine=engine,
+        dual_domain=dual_domain,
     )
 
 
