@@ -187,6 +187,19 @@ def leak_plume(
     )
 
 
+def plume_at(plume: Plume, times) -> Plume:
+    """``plume`` at the output ``times`` only (d; e.g. for its netCDF file, without the dense
+    times the mass integrals need)."""
+    keep = np.flatnonzero(np.isin(plume.times.round(3), np.asarray(times, float).round(3)))
+    return Plume(
+        plume.concentration.isel(time=keep),
+        plume.percent_discrepancy,
+        plume.workspace,
+        plume.attrs,
+        plume.flow,
+    )
+
+
 def exceedance_time(times, series, limit: float) -> float | None:
     """First time (d) the series exceeds ``limit``, interpolated linearly between output times
     (from 0 mg/L at t = 0); None if it never does."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from gwsim.mapping import save_figure
 from gwsim.risk.assessment import RiskAssessment
 from gwsim.risk.control import ControlComparison
-from gwsim.risk.leak_transport import RunResult
+from gwsim.risk.leak_transport import RunResult, plume_at
 from gwsim.risk.leaks import Enterprise
 from gwsim.risk.plots import plot_breakthrough, plot_control_options, plot_plume_map
 from gwsim.writers import write_table
@@ -82,7 +82,7 @@ def write_risk_outputs(
     for stem, run, title in plume_runs(risk, comparison, target):
         run.plume.attrs.update(attrs)
         if outputs["netcdf"]:
-            written.append(run.plume.to_netcdf(out / f"{stem}.nc"))
+            written.append(plume_at(run.plume, risk.times).to_netcdf(out / f"{stem}.nc"))
         if outputs["maps"]:
             ax = plot_plume_map(run, enterprises, title)
             written.append(save_figure(ax.figure, out / f"{stem}_map.png"))
