@@ -98,10 +98,9 @@ from gwsim.risk.leaks import (
     check_contaminant,
     leak_cells,
 )
-from gwsim.risk.mass import INTEGRATION_STEPS, MASS_FLOOR, NOT_REACHED, RATIO_FLOOR
 from gwsim.risk.outputs import plume_runs, write_risk_outputs
 from gwsim.risk.receptors import RECEPTOR_KINDS, Receptor
-from gwsim.risk.report import write_risk_report
+from gwsim.risk.report import risk_assumptions, risk_settings, write_risk_report
 from gwsim.site_model import SiteModel, read_model_table
 from gwsim.solute import ENGINES, DualDomain
 from gwsim.spec import ModelSpec
@@ -386,59 +385,6 @@ class EnterpriseRiskScenario:
             site=site,
         )
 
-    def _settings(self) -> dict:
-        """The transport inputs report.md lists."""
-        model = (
-            f"{self.site.folder.name} ({self.site.variant})" if self.site else str(self.spec.name)
-        )
-        dual = (
-            "none (single porosity)"
-            if self.dual_domain is None
-            else f"immobile porosity {self.dual_domain.immobile_porosity:g}, transfer rate "
-            f"{self.dual_domain.transfer_rate:g} 1/d"
-        )
-        return {
-            "Model": model,
-            "Service life": f"{self.times.max():g} d",
-            "Dispersivity α_L, α_TH, α_TV": f"{', '.join(f'{a:g}' for a in self.dispersivity)} m",
-            "Dual domain": dual,
-            "Scenario file": self.source.name,
-        }
-
-    def _assumptions(self, flow) -> list[str]:
-        """The assumptions that move the results most, most important first."""
-        n = np.unique(flow.porosity[flow.grid.idomain > 0].round(3))
-        notes = [
-            "Leak cases are ILLUSTRATIVE (seepage × concentration). Transport is linear in the "
-            "source: every concentration and mass scales with the leak rate, so a surveyed leak "
-            "rescales the table without a rerun.",
-            f"Effective (mobile) porosity {', '.join(f'{v:g}' for v in n)}: travel and arrival "
-            "times scale with it (peaks roughly inversely); it is a typical value, not measured.",
-            f"Dispersivity {self.dispersivity[0]:g} m longitudinal (typical for the distance): "
-            "larger spreads the plume, lowers peaks and brings first arrival forward.",
-            "Retardation and decay are literature values (no credit taken where unsure): decay "
-            "lowers every mass over the 20 years; retardation delays arrival.",
-            "Flow is the steady mean state; seasonal and dry-season flow (where the site model "
-            "has them) move the capture and the zones.",
-            f"Mass is integrated from the cell concentrations saved every "
-            f"{self.times.max() / INTEGRATION_STEPS:g} d (trapezoid rule); values below the "
-            f"floors ({RATIO_FLOOR:g} of the limit, {MASS_FLOOR:g} of the mass leaked) read "
-            f"{NOT_REACHED}.",
-        ]
-        if self.dual_domain is not None:
-            notes.insert(
-                2,
-                "Dual domain: matrix porosity and exchange rate are typical values (verify with "
-                "a tracer test); matrix diffusion stores mass, lowering and delaying peaks.",
-            )
-        if self.site is not None:
-            unverified = [k for k, p in self.site.params.items() if "verify" in p.source.lower()]
-            notes.append(
-                f"{len(unverified)} of {len(self.site.params)} site parameters are typical values "
-                "to verify (models/…/params.toml), not surveyed ones."
-            )
-        return notes
-
     def run(self, out: str | Path | None = None, log: Callable = print) -> list[Path]:
         """Run flow, screening, the leak cases and the control options; then write the tables,
         figures and netCDF files into ``out``; return the paths written."""
@@ -501,8 +447,8 @@ class EnterpriseRiskScenario:
                 comparison,
                 target,
                 self.enterprises,
-                self._settings(),
-                self._assumptions(flow),
+                risk_settings(self),
+                risk_assumptions(self, flow),
             )
         )
         log(
