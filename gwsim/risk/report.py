@@ -130,7 +130,7 @@ def risk_assumptions(scenario, flow) -> list[str]:
         f"Dispersivity {scenario.dispersivity[0]:g} m longitudinal (typical for the distance): "
         "larger spreads the plume, lowers peaks and brings first arrival forward.",
         "Retardation and decay are literature values (no credit taken where unsure): decay "
-        "lowers every mass over the 20 years; retardation delays arrival.",
+        "lowers every mass over the service life; retardation delays arrival.",
         "Flow is the steady mean state; seasonal and dry-season flow (where the site model "
         "has them) move the capture and the zones.",
         f"Mass is integrated from the cell concentrations saved every "
