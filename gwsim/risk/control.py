@@ -9,7 +9,8 @@ Options (each turns into a :class:`Change` of the flow model, the leak or the de
 * :class:`CutoffWall` - a low-permeability wall around the footprint's block of cells through every
   layer (keyed into bedrock): MODFLOW's horizontal flow barrier, k/thickness 1/d;
 * :class:`HydraulicContainment` - pumping wells (x, y, m³/d) screened in every active layer of their
-  column, each rate split by transmissivity; forward tracking from the footprint checks the share of
+  column that is at least half saturated, each rate split by saturated transmissivity (a barely
+  wet cap is not pumped: in Chajia it holds 3 cm of water, and pumping it made MT3D overflow); forward tracking from the footprint checks the share of
   the leak they capture;
 * :class:`ReactiveBarrier` - a permeable reactive barrier: a zone of cells (centres inside a
   polygon, every layer) where the contaminant decays at an extra first-order rate (1/d); its
@@ -56,6 +57,7 @@ from gwsim.spec import Barrier, Boundary, ModelSpec
 from gwsim.wells import resolve_wells
 
 CONTAINMENT = "containment"  # name of the containment wells' WEL boundary
+MIN_SCREEN_SATURATION = 0.5  # containment wells are screened in layers at least this saturated
 WALL = "cutoff_wall"
 
 
@@ -138,10 +140,13 @@ class HydraulicContainment:
                 raise SpecError(where, f"({x}, {y}) is outside the model grid", "move the well")
             if not rate > 0:
                 raise SpecError(where, f"rate {rate} m³/d", "give the pumped rate, > 0 m³/d")
-            layers = np.flatnonzero(grid.active[:, rc[0], rc[1]])
+            wet = flow.saturation[-1][:, rc[0], rc[1]] >= MIN_SCREEN_SATURATION
+            layers = np.flatnonzero(grid.active[:, rc[0], rc[1]] & wet)
             if layers.size == 0:
-                raise SpecError(where, f"({x}, {y}) is in an inactive column", "move the well")
-            t = k[layers, rc[0], rc[1]] * grid.thickness[layers, rc[0], rc[1]]
+                raise SpecError(
+                    where, f"({x}, {y}) has no active, saturated layer", "move the well"
+                )
+            t = k[layers, rc[0], rc[1]] * flow.saturated_thickness[-1][layers, rc[0], rc[1]]
             well_cells += [(int(lay), *rc) for lay in layers]
             rates += list(-rate * t / t.sum())
         changed = copy.deepcopy(spec)
