@@ -15,6 +15,7 @@ from gwsim.risk.assessment import RiskAssessment
 from gwsim.risk.control import ControlComparison
 from gwsim.risk.leak_transport import RunResult
 from gwsim.risk.leaks import Enterprise
+from gwsim.risk.maps import write_site_maps
 from gwsim.risk.plots import plot_breakthrough, plot_control_options, plot_plume_map
 from gwsim.writers import write_table
 
@@ -79,6 +80,7 @@ def write_risk_outputs(
             comparison.rows, f"Control options for {target.enterprise} ({target.key})"
         )
         written.append(save_figure(fig, out / "control_options.png"))
+    written += write_site_maps(out, risk, comparison, target, enterprises, attrs, outputs)
     for stem, run, title in plume_runs(risk, comparison, target):
         run.plume.attrs.update(attrs)
         if outputs["netcdf"]:
