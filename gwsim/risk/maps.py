@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from gwsim.mapping import save_figure
+from gwsim.protection import ProtectionZones
 from gwsim.risk.assessment import RiskAssessment
 from gwsim.risk.control import ControlComparison
 from gwsim.risk.geometry import risk_site
@@ -29,11 +30,13 @@ def write_site_maps(
     enterprises: Sequence[Enterprise],
     attrs: dict,
     outputs: dict,
+    zones: ProtectionZones | None = None,
 ) -> list[Path]:
     """Write the site's GeoJSON files and maps into ``out``; return the paths. ``outputs``:
-    ``maps`` and ``curves`` (bool) switch the figures."""
+    ``maps`` and ``curves`` (bool) switch the figures; ``zones``: the scenario's protection
+    zones (default: those of the source wells on the run's flow field)."""
     worst = risk.worst()
-    site = risk_site(worst.plume.flow, enterprises, worst.probes, comparison)
+    site = risk_site(worst.plume.flow, enterprises, worst.probes, comparison, zones)
     written = site.write(out, attrs)
     if outputs["maps"]:
         ax = plot_risk_map(site, worst)
