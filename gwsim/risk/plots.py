@@ -183,8 +183,9 @@ def plot_option_maps(site: RiskSite, comparison: ControlComparison, target: RunR
     n = len(runs)
     ncol = min(n, 3)
     nrow = -(-n // ncol)
-    fig, axes = plt.subplots(nrow, ncol, figsize=(5.2 * ncol + 1.2, (4.6 * aspect + 0.8) * nrow + 1.2),
-                             squeeze=False, layout="constrained")  # fmt: skip
+    height = (4.8 * aspect + 1.5) * nrow + 1.6  # in: maps, titles and ticks, legend below
+    fig, axes = plt.subplots(nrow, ncol, figsize=(5.2 * ncol + 1.2, height), squeeze=False,
+                             layout="constrained")  # fmt: skip
     norm = _norm(list(runs.values()))
     mesh, labels = None, []
     for ax, (option, run) in zip(axes.flat, runs.items(), strict=False):
