@@ -190,13 +190,16 @@ def _inside(box, frame) -> bool:
     return frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1)
 
 
-def place_labels(ax, labels: list[dict], avoid=()) -> list:
+def place_labels(ax, labels: list[dict], avoid=(), laid_out: bool = False) -> list:
     """Annotate points without overlaps: each label tries offsets around its point (with a leader
     line when moved away) and takes the first that overlaps no label placed before it, nothing in
     ``avoid`` (artists) and stays inside the axes, or, when none does, the one overlapping least.
-    ``labels``: dicts of ``text``, ``xy`` and annotate keywords. Returns the annotations."""
+    ``labels``: dicts of ``text``, ``xy`` and annotate keywords; ``laid_out``: the figure was drawn
+    since its layout last changed (panels of one figure labelled after one draw). Returns the
+    annotations."""
     fig = ax.figure
-    fig.canvas.draw()  # lays the figure out, so extents are final
+    if not laid_out:
+        fig.canvas.draw()  # lays the figure out, so extents are final
     renderer = fig.canvas.get_renderer()
     inside = ax.get_window_extent(renderer)
     taken = [a.get_window_extent(renderer) for a in avoid]

@@ -18,3 +18,20 @@ def label(names: tuple[str, str], language: str) -> str:
     """A (Chinese, English) pair as one label: "zh", "en" or "both" ("中文 English")."""
     zh, en = names
     return {"zh": zh, "en": en}.get(language, f"{zh} {en}" if zh != en else en)
+
+
+RISK_FEATURE_NAMES = {  # what a risk map draws, by kind
+    "enterprise": ("企业", "enterprise"),
+    "source_well": ("水源井", "source well"),
+    "monitoring_well": ("监测井", "monitoring well"),
+    "cutoff_wall": ("垂直防渗墙", "cut-off wall"),
+    "reactive_barrier": ("可渗透反应墙", "permeable reactive barrier"),
+    "containment_well": ("水力截获井", "containment well"),
+}
+OPTION_NAMES = {  # risk-control options, by their label in gwsim.risk.control
+    "natural attenuation": ("监测自然衰减", "natural attenuation"),
+    "anti-seepage retrofit": ("防渗改造", "anti-seepage retrofit"),
+    "cut-off wall": ("垂直防渗墙", "cut-off wall"),
+    "hydraulic containment": ("水力截获", "hydraulic containment"),
+    "reactive barrier": ("可渗透反应墙", "reactive barrier"),
+}

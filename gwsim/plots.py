@@ -116,7 +116,7 @@ def plot_head_map(
     return ax
 
 
-_ZONE_STYLE = {  # colour, (Chinese, English) legend name
+ZONE_STYLE = {  # colour, (Chinese, English) legend name
     "class1": ("#d7301f", ("一级保护区", "class 1 (100 d)")),
     "class2": ("#fc8d59", ("二级保护区", "class 2 (1000 d)")),
     "quasi": ("#fdd49e", ("准保护区", "outer zone (recharge area)")),
@@ -161,7 +161,7 @@ def _boundaries_of_type(flow: FlowField, *types: str) -> dict[str, np.ndarray]:
     }
 
 
-def _rivers(ax, flow: FlowField, legend: str) -> None:
+def draw_rivers(ax, flow: FlowField, legend: str) -> None:
     """River (RIV) cells as one connected polygon each: the river as a planner sees it."""
     for cells in _boundaries_of_type(flow, "RIV").values():
         draw_geometry(
@@ -209,7 +209,7 @@ def plot_capture_zone(zone, ax=None, flow: FlowField | None = None, layer: int |
     return ax
 
 
-def _map_language(language: str) -> str:
+def map_language(language: str) -> str:
     """The language maps can draw: English when no font has Chinese glyphs."""
     return language if language == "en" or cjk_family() else "en"
 
@@ -220,7 +220,7 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
     empirical circles (one per well) outlined on top, the river as a polygon, head contours, the
     planner's vector layers underneath, names in the zones' language, labels that do not overlap
     and the legend below the map. Returns the axes."""
-    language = _map_language(zones.language)
+    language = map_language(zones.language)
 
     def name(pair) -> str:
         return label(pair, language)
@@ -235,11 +235,11 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
     place = draw_vector_layers(ax, layers, flow.grid.crs, name_of)
     layer = int(zones.sources[0].capture.wells[0].cells[0][0])
     contour_labels = _head_contours(ax, flow, layer)
-    _rivers(ax, flow, name(("河流", "river")))
+    draw_rivers(ax, flow, name(("河流", "river")))
     several = len(zones.sources) > 1
     for src in zones.sources:
         for zone in ("quasi", "class2", "class1"):
-            color, zone_name = _ZONE_STYLE[zone]
+            color, zone_name = ZONE_STYLE[zone]
             draw_geometry(ax, src.numerical[zone], facecolor=color, edgecolor="k", lw=0.6,
                           alpha=0.6, zorder=4, gid="keep-clear" if zone == "class1" else None,
                           label=f"{name(zone_name)} · {name(METHOD_NAMES['numerical'])}")  # fmt: skip
@@ -254,7 +254,7 @@ def plot_protection_zones(zones, flow: FlowField, ax=None, title: str | None = N
                 edgecolor=_EMPIRICAL_EDGE[zone],
                 zorder=6,
                 path_effects=[patheffects.withStroke(linewidth=3, foreground="white")],
-                label=f"{name(_ZONE_STYLE[zone][1])} · {who}R = αKIT/n = {src.radius_text(zone)} m",
+                label=f"{name(ZONE_STYLE[zone][1])} · {who}R = αKIT/n = {src.radius_text(zone)} m",
             )
         for w in src.wells:
             ax.plot(w.x, w.y, "o", color="black", mec="white", ms=6, zorder=7, gid="keep-clear",
@@ -278,7 +278,7 @@ def plot_entry_fractions(zones, flow: FlowField, ax=None):
     """Why the outer zone reaches where it does: the fraction f of the water entering each
     sub-cell (rain, a losing river, a boundary) that reaches the wells, 0-1, with each source's
     outer zone outlined and its cut-off f* in the legend. Returns the axes."""
-    language = _map_language(zones.language)
+    language = map_language(zones.language)
     if ax is None:
         _, ax = map_figure(flow, legend_rows=2)
     mesh = None
@@ -297,10 +297,10 @@ def plot_entry_fractions(zones, flow: FlowField, ax=None):
         draw_geometry(ax, src.numerical["quasi"], facecolor="none", edgecolor="#b30000",
                       lw=1.4, zorder=5,
                       label=f"{label(src.names, language)}: "
-                      f"{label(_ZONE_STYLE['quasi'][1], language)} ({cut})")  # fmt: skip
+                      f"{label(ZONE_STYLE['quasi'][1], language)} ({cut})")  # fmt: skip
         for w in src.wells:
             ax.plot(w.x, w.y, "o", color="black", mec="white", ms=5, zorder=7)
-    _rivers(ax, flow, label(("河流", "river"), language))
+    draw_rivers(ax, flow, label(("河流", "river"), language))
     if mesh is not None:
         plt.colorbar(mesh, ax=ax, shrink=0.8,
                      label=label(("截获比例 f", "share f reaching the wells"), language))  # fmt: skip

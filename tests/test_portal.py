@@ -24,6 +24,7 @@ from gwsim.cli import main
 from gwsim.errors import TruncatedZoneWarning
 from gwsim.portal import PAGE_NAME, PortalError, collect_run, write_run_page, write_site
 from gwsim.portal.page import lonlat_fit
+from gwsim.risk.geometry import MapFeature
 from gwsim.writers import write_geojson, write_table
 from gwsim.zoning.scheme import scheme_file, scheme_from_dict
 
@@ -92,6 +93,37 @@ media = { town = "gravel" }
 def _square(x, y, half):
     ring = [[x - half, y - half], [x + half, y - half], [x + half, y + half], [x - half, y + half]]
     return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def write_risk_site(folder: Path, x0: float, y0: float) -> None:
+    """The site files of a risk run, as gwsim.risk.geometry writes them: two enterprise
+    footprints, a source and a monitoring well, and the structures of three control options."""
+    import shapely
+
+    plant = shapely.box(x0 + 475, y0 + 425, x0 + 575, y0 + 525)
+    site = {
+        "enterprises": [
+            MapFeature("enterprise", "plant", plant, {"area_m2": 10_000.0}),
+            MapFeature("enterprise", "farm", shapely.box(x0 + 100, y0 + 100, x0 + 200, y0 + 150)),
+        ],
+        "receptors": [
+            MapFeature("source_well", "wells", shapely.Point(x0 + 800, y0 + 500), {"layers": [0]}),
+            MapFeature("monitoring_well", "MW1", shapely.Point(x0 + 650, y0 + 475)),
+        ],
+        "control_structures": [
+            MapFeature("cutoff_wall", "cut-off wall", shapely.LineString(plant.exterior.coords),
+                       {"k_m_per_d": 1e-4, "thickness_m": 0.6, "length_m": 400.0}, "cut-off wall"),
+            MapFeature("containment_well", "hydraulic containment 1",
+                       shapely.Point(x0 + 625, y0 + 475), {"rate_m3_d": 800.0},
+                       "hydraulic containment"),
+            MapFeature("reactive_barrier", "reactive barrier",
+                       shapely.box(x0 + 590, y0 + 400, x0 + 610, y0 + 550),
+                       {"extra_decay_per_d": 0.05}, "reactive barrier"),
+        ],
+    }  # fmt: skip
+    for stem, features in site.items():
+        collection = [f.to_geojson() for f in features]
+        write_geojson(folder / f"{stem}.geojson", collection, "EPSG:4548", ATTRS)
 
 
 def make_run_folder(folder: Path) -> Path:
@@ -195,6 +227,7 @@ def make_run_folder(folder: Path) -> Path:
     conc = np.stack(
         [0.5 * np.exp(-((xx - x0 - 525) ** 2 + (yy - y0 - 475) ** 2) / (2e3 * t)) for t in times]
     )[:, None]
+    write_risk_site(folder, x0, y0)
     (folder / "plumes").mkdir()
     xr.Dataset(
         {"concentration": (("time", "layer", "y", "x"), conc)},
@@ -280,11 +313,39 @@ def test_layers_of_a_run_folder(run_folder):
     assert plume.times == [10.0, 100.0, 1000.0] and plume.visible  # the top-ranked case
     bands = {f["properties"]["from_mg_L"] for f in plume.features}
     assert bands == {0.007, 0.07}  # 0.1 and 1 times the Class III limit of the risk table
-    (plant,) = [f for f in layers["enterprises"].features]
-    assert plant["properties"]["risk_rank"] == 1
-    assert plant["geometry"]["coordinates"] == [556_525.0, 3_122_475.0]  # source cell centre
+    farm, plant = layers["enterprises"].features  # the first-ranked drawn last, on top
+    assert (plant["properties"]["risk_rank"], farm["properties"]["risk_rank"]) == (1, 2)
+    assert plant["properties"]["peak_to_limit"] == 2.0
+    assert plant["geometry"]["type"] == "Polygon"  # at its footprint, not at the plume
+    x, y = np.array(plant["geometry"]["coordinates"][0]).T
+    assert (x.min(), y.min(), x.max(), y.max()) == (556_475.0, 3_122_425.0, 556_575.0, 3_122_525.0)
     levels = sorted({f["properties"]["head_m"] for f in layers["head_contours"].features})
     assert levels and all(22.0 < v < 30.0 for v in levels)
+
+
+def test_risk_site_layers_equal_the_files(run_folder):
+    """Control structures one layer per kind, receptors and enterprises: the page's features are
+    the files' (coordinates rounded to 1 cm), with their styles."""
+    page = write_run_page(run_folder)
+    layers = {layer["key"]: layer for layer in page_data(page)["runs"][0]["layers"]}
+    files = {
+        stem: json.loads((run_folder / f"{stem}.geojson").read_text(encoding="utf-8"))["features"]
+        for stem in ("control_structures", "receptors", "enterprises")
+    }
+    for kind in ("cutoff_wall", "containment_well", "reactive_barrier"):
+        layer = layers[f"control_structures:{kind}"]
+        assert layer["style"] == kind and layer["file"] == "control_structures.geojson"
+        (feature,) = layer["features"]
+        (expected,) = [f for f in files["control_structures"] if f["properties"]["kind"] == kind]
+        assert feature["geometry"]["coordinates"] == expected["geometry"]["coordinates"]
+        assert feature["properties"] == expected["properties"]
+    assert layers["control_structures:cutoff_wall"]["title"]["zh"] == "管控措施：垂直防渗墙"
+    assert layers["receptors"]["style"] == "receptors"
+    assert [f["properties"] for f in layers["receptors"]["features"]] == [
+        f["properties"] for f in files["receptors"]
+    ]
+    names = {f["properties"]["name"] for f in layers["enterprises"]["features"]}
+    assert names == {f["properties"]["name"] for f in files["enterprises"]} == {"plant", "farm"}
 
 
 def test_run_named_by_its_provenance_without_summary(run_folder):
@@ -346,6 +407,12 @@ def test_missing_layer_file_is_named_and_no_page_is_written(run_folder, tmp_path
     with pytest.raises(PortalError, match=r"protection_zones\.geojson is missing"):
         write_site([run_folder], tmp_path / "site")
     assert not (run_folder / PAGE_NAME).exists() and not (tmp_path / "site").exists()
+
+
+def test_risk_table_without_enterprise_footprints_is_named(run_folder):
+    (run_folder / "enterprises.geojson").unlink()  # a risk run from before the footprints
+    with pytest.raises(PortalError, match=r"enterprises\.geojson is missing \(risk_table\.csv"):
+        write_run_page(run_folder)
 
 
 def test_a_run_without_a_layer_file_notes_it(run_folder):
@@ -494,6 +561,31 @@ def test_page_in_a_browser(run_folder, tmp_path):
         page.click("nav button[data-tab=map]")
 
     errors, requests = open_in_browser(page_path, tmp_path / "synthetic.png", actions)
+    assert errors == [] and requests == []
+
+
+@needs_browser
+def test_control_structures_in_a_browser(run_folder, tmp_path):
+    """The wall, barrier and containment wells are their own layers with a legend entry each;
+    unticking the wall hides it; the enterprises carry their rank at their footprint."""
+    page_path = write_run_page(run_folder)
+
+    def actions(page):
+        page.click("#lang")
+        legend = page.locator(".legend").inner_text()
+        for words in ("cut-off wall (0.6 m, k = 0.0001 m/d)", "permeable reactive barrier",
+                      "containment well", "source well", "monitoring well", "enterprise"):  # fmt: skip
+            assert words in legend, words
+        wall = page.locator('#world g[data-layer$="/control_structures:cutoff_wall"]')
+        assert wall.is_visible()
+        page.locator('input[data-layer$="/control_structures:cutoff_wall"]').uncheck()
+        assert wall.is_hidden() and "cut-off wall" not in page.locator(".legend").inner_text()
+        ranks = page.locator("#marks text.ranklabel").all_text_contents()
+        assert sorted(ranks) == ["1", "2"]
+        page.locator('#marks path[data-layer$="/control_structures:containment_well"]').click()
+        assert "800" in page.locator("#props").inner_text()
+
+    errors, requests = open_in_browser(page_path, tmp_path / "controls.png", actions)
     assert errors == [] and requests == []
 
 

@@ -32,6 +32,7 @@ COMPANIONS = (
     (r"control_requirements\.md", "keyzones.geojson"),
     (r"probability\.nc", "probability_zones.geojson"),
     (r"(wells_\d+)\.csv", r"\1.geojson"),
+    (r"risk_table\.csv", "enterprises.geojson"),
 )
 PAGE_NAME = "report.html"
 # folders holding a MODFLOW model (recognised by mfsim.nam) are listed as one link, not file by file

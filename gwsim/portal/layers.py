@@ -1,7 +1,9 @@
-"""Map layers of a run page: its GeoJSON files as they are, and the layers computed from its
-fields (head contours from ``heads.nc``, plume bands from ``plumes/*.nc`` and ``control/*.nc``)
-and from its model folder (rivers and pumping wells, read through
-:meth:`gwsim.FlowField.from_mf6`).
+"""Map layers of a run page: its GeoJSON files as they are (protection zones one layer per
+method, a risk run's control structures one per kind: cut-off walls, reactive barriers,
+containment wells; enterprise footprints with their risk rank from the risk table), and the
+layers computed from its fields (head contours from ``heads.nc``, plume bands from
+``plumes/*.nc`` and ``control/*.nc``) and from its model folder (rivers and pumping wells, read
+through :meth:`gwsim.FlowField.from_mf6`).
 
 Coordinates stay in the run's CRS (EPSG:4548 for the site models), rounded to 1 cm. Contours and
 bands come from ``contourpy`` (the library behind matplotlib's contours) at build time, so the
@@ -20,7 +22,13 @@ from gwsim.errors import GwsimError
 from gwsim.portal.model import Layer, PortalError, Run, labels, title_of
 
 # GeoJSON products with their own drawing style, by file stem (others: "generic")
-STYLES = {"keyzones": "keyzones", "probability_zones": "probability", "zones": "zones"}
+STYLES = {
+    "keyzones": "keyzones",
+    "probability_zones": "probability",
+    "zones": "zones",
+    "enterprises": "enterprises",
+    "receptors": "receptors",
+}
 PLUME_TIMES = 6  # output times kept per plume (log-spaced over the run)
 PLUME_BANDS = (0.1, 1.0)  # band edges as multiples of the Class III limit
 
@@ -64,9 +72,24 @@ def keyzone_properties(props: dict) -> dict:
     return out
 
 
+# GeoJSON products drawn as one layer per value of a property: file stem -> property
+SPLIT_BY = {"protection_zones": "method", "control_structures": "kind"}
+
+
+def _split_layer(stem: str, value: str, title: dict) -> tuple[dict, str]:
+    """Title and style of the layer of ``stem``'s features whose split property is ``value``:
+    protection zones by method, control structures by kind (wall, barrier, wells)."""
+    if stem == "protection_zones":
+        label = labels()["methods"].get(value, {"en": value, "zh": value})
+        return {
+            k: f"{title[k]}: {label[k]}" for k in title
+        }, f"protection_{value}" if value else "zones"
+    return title_of("layers", f"{stem}:{value}"), value
+
+
 def geojson_layer(path: Path, data: dict) -> tuple[list[Layer], dict, str | None]:
-    """The layers of a GeoJSON file (protection zones: one per method), its provenance
-    attributes and its CRS."""
+    """The layers of a GeoJSON file (protection zones: one per method; control structures: one
+    per kind), its provenance attributes and its CRS."""
     if data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
         raise PortalError(f"{path} is not a GeoJSON FeatureCollection (fix: rerun the scenario)")
     stem = path.stem
@@ -75,17 +98,17 @@ def geojson_layer(path: Path, data: dict) -> tuple[list[Layer], dict, str | None
     crs = crs or crs_of((data.get("gwsim") or {}).get("crs_wkt"))
     features = [f for f in data["features"] if f.get("geometry")]
     title = title_of("layers", stem)
-    if stem == "protection_zones":
-        methods = list(dict.fromkeys(f["properties"].get("method", "") for f in features))
+    if stem in SPLIT_BY:
+        key = SPLIT_BY[stem]
         layers = []
-        for method in methods:
-            chosen = [f for f in features if f["properties"].get("method", "") == method]
-            label = labels()["methods"].get(method, {"en": method, "zh": method})
+        for value in dict.fromkeys(f["properties"].get(key, "") for f in features):
+            chosen = [f for f in features if f["properties"].get(key, "") == value]
+            layer_title, style = _split_layer(stem, value, title)
             layers.append(
                 Layer(
-                    key=f"{stem}:{method}",
-                    title={k: f"{title[k]}: {label[k]}" for k in title},
-                    style=f"protection_{method}" if method else "zones",
+                    key=f"{stem}:{value}",
+                    title=layer_title,
+                    style=style,
                     features=[_feature(f["geometry"], f["properties"]) for f in chosen],
                     file=path.name,
                 )
@@ -264,45 +287,20 @@ def plume_layer(path: Path, folder: Path, limit: float | None, kind: str, visibl
     )
 
 
-def enterprise_layer(folder: Path, risk_rows: list[dict]) -> Layer:
-    """Enterprises at their source cell (the cell of highest concentration at the first output
-    time of their plume), with their best risk rank and highest peak/limit ratio."""
-    import xarray as xr
-
-    places, props = {}, {}
+def rank_enterprises(layer: Layer, risk_rows: list[dict]) -> None:
+    """Add to each enterprise footprint of ``layer`` (``enterprises.geojson``) its best risk
+    rank and highest peak / Class III limit ratio in the risk table; footprints drawn in rank
+    order (the first-ranked last, on top)."""
+    ranked: dict[str, dict] = {}
     for row in risk_rows:
-        name = row["enterprise"]
-        entry = props.setdefault(
-            name,
-            {
-                "enterprise": name,
-                "risk_rank": int(row["rank"]),
-                "contaminants": [],
-                "peak_to_limit": 0.0,
-            },
-        )
+        entry = ranked.setdefault(row["enterprise"], {"risk_rank": int(row["rank"]), "peak": 0.0})
         entry["risk_rank"] = min(entry["risk_rank"], int(row["rank"]))
-        if row["contaminant"] not in entry["contaminants"]:
-            entry["contaminants"].append(row["contaminant"])
-        entry["peak_to_limit"] = max(entry["peak_to_limit"], float(row["peak_to_limit"] or 0))
-        path = folder / "plumes" / f"{name}_{row['contaminant']}_{row['case']}.nc"
-        if name not in places and path.is_file():
-            with xr.open_dataset(path) as ds:
-                first = ds["concentration"].isel(time=0)
-                first = first.max("layer") if "layer" in first.dims else first
-                r, c = np.unravel_index(int(np.nanargmax(first.values)), first.shape)
-                places[name] = [float(ds["x"][c]), float(ds["y"][r])]
-    features = [
-        _feature({"type": "Point", "coordinates": places[n]}, props[n])
-        for n in sorted(places, key=lambda n: props[n]["risk_rank"])
-    ]
-    return Layer(
-        "enterprises",
-        title_of("layers", "enterprises"),
-        "enterprises",
-        features,
-        file="risk_table.csv",
-    )
+        entry["peak"] = max(entry["peak"], float(row["peak_to_limit"] or 0))
+    for feature in layer.features:
+        entry = ranked.get(feature["properties"].get("name"))
+        if entry:
+            feature["properties"].update(risk_rank=entry["risk_rank"], peak_to_limit=entry["peak"])
+    layer.features.sort(key=lambda f: -f["properties"].get("risk_rank", np.inf))
 
 
 RISK_COLUMNS = ("rank", "enterprise", "contaminant", "case", "class3_limit_mg_L", "peak_to_limit")
@@ -347,8 +345,9 @@ def add_computed_layers(run: Run) -> None:
                     plume_layer(path, folder, limit, kind.rstrip("s"), visible)
                 ],
             )
-    if rows:
-        run.layers += _computed(run, folder / risk.file, lambda: [enterprise_layer(folder, rows)])
+    for layer in run.layers:
+        if layer.key == "enterprises" and rows:
+            rank_enterprises(layer, rows)
     monitoring = sorted(
         (layer for layer in run.layers if layer.style == "monitoring"),
         key=lambda layer: int(layer.key.rsplit("_", 1)[-1]),

@@ -178,11 +178,14 @@ class ReactiveBarrier:
 
 @dataclass
 class ControlComparison:
-    """Result of :func:`compare_options`: table rows, the runs and the containment capture share."""
+    """Result of :func:`compare_options`: table rows, the runs and the containment capture share;
+    per option label, the option and what it changed (maps draw the structures from them)."""
 
     rows: list[dict]
     runs: dict[str, RunResult]
     metrics: dict[str, dict] = field(default_factory=dict)  # label -> mass_g, pumping_m3, capture
+    options: dict[str, object] = field(default_factory=dict)  # label -> option
+    changes: dict[str, Change] = field(default_factory=dict)  # label -> its Change
 
 
 def compare_options(
@@ -282,7 +285,9 @@ def compare_options(
                     "containment_captured_share": rounded(capture),
                 }
             )
-    return ControlComparison(rows, runs, metrics)
+    return ControlComparison(
+        rows, runs, metrics, {o.label: o for o, _ in changes}, {o.label: c for o, c in changes}
+    )
 
 
 def _mass_leaving_site(run: RunResult, flow: FlowField, extra_decay, site: np.ndarray) -> float:

@@ -3,7 +3,9 @@
 Everything is written after every transport run has finished, each file atomically and with the
 provenance attributes it is given: ``risk_table.csv/.md``, ``control_options.csv/.md/.png`` and,
 per transport run, ``plumes/<key>`` (ranked runs) or ``control/<option>`` (option runs) ``.nc``,
-``_map.png`` and ``_breakthrough.png``.
+``_map.png`` and ``_breakthrough.png``; the site files and maps of :mod:`gwsim.risk.maps`
+(enterprises, receptors, control structures and protection zones as GeoJSON, ``risk_map.png``,
+``control_options_map.png``, ``control_breakthrough.png``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from gwsim.risk.assessment import RiskAssessment
 from gwsim.risk.control import ControlComparison
 from gwsim.risk.leak_transport import RunResult, plume_at
 from gwsim.risk.leaks import Enterprise
+from gwsim.risk.maps import write_site_maps
 from gwsim.risk.plots import plot_breakthrough, plot_control_options, plot_plume_map
 from gwsim.writers import write_table
 
@@ -70,8 +73,9 @@ def write_risk_outputs(
             attrs,
             f"Control options for {target.enterprise}: {target.contaminant.name}, "
             f"{target.case.name} case",
-            "mass_leaving_site_g: dissolved + sorbed mass outside the footprint's block of "
-            "cells at the last output time; pumping_volume_m3: containment pumping over the "
+            "mass_leaving_site_g: mass crossing the site boundary over the run, less what "
+            "containment wells pump back and a reactive barrier destroys (0: not reached), so a "
+            "wall that only delays reads as a later arrival; pumping_volume_m3: containment pumping over the "
             "simulated time (cost proxy); containment_captured_share: share of footprint "
             "particles the containment wells capture.",
         )
@@ -79,6 +83,7 @@ def write_risk_outputs(
             comparison.rows, f"Control options for {target.enterprise} ({target.key})"
         )
         written.append(save_figure(fig, out / "control_options.png"))
+    written += write_site_maps(out, risk, comparison, target, enterprises, attrs, outputs)
     for stem, run, title in plume_runs(risk, comparison, target):
         run.plume.attrs.update(attrs)
         if outputs["netcdf"]:

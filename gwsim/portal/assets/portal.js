@@ -18,7 +18,8 @@
       bandLow: "0.1–1 倍 III 类限值", bandHigh: "超过 III 类限值", rank: "风险排序",
       numerical: "数值法", empirical: "经验法", contour: "等水位线", river: "河流",
       well: "抽水井", monitoring: "监测井", enterprise: "企业", generic: "其他要素",
-      class1: "一级保护区", class2: "二级保护区", quasi: "准保护区"
+      class1: "一级保护区", class2: "二级保护区", quasi: "准保护区",
+      sourceWell: "水源井", wall: "垂直防渗墙", barrier: "可渗透反应墙", containment: "水力截获井"
     },
     en: {
       map: "Map", tables: "Tables", report: "Report", provenance: "Provenance", files: "Data files",
@@ -36,15 +37,17 @@
       numerical: "numerical", empirical: "empirical", contour: "head contour", river: "river",
       well: "pumping well", monitoring: "monitoring well", enterprise: "enterprise",
       generic: "other features", class1: "class 1 zone", class2: "class 2 zone",
-      quasi: "outer (quasi-protection) zone"
+      quasi: "outer (quasi-protection) zone",
+      sourceWell: "source well", wall: "cut-off wall", barrier: "permeable reactive barrier",
+      containment: "containment well"
     }
   };
   var ZONE_COLORS = { class1: "#d7301f", class2: "#fc8d59", quasi: "#fdd49e" };
   var KEYZONE_COLORS = ["#2b8cbe", "#7b3294", "#d7191c", "#fdae61", "#fff3a0", "#66c2a5",
     "#8da0cb", "#e78ac3", "#a6d854", "#b3b3b3"];
   var ORDER = { keyzones: 0, zones: 1, generic: 2, probability: 3, protection_numerical: 4,
-    protection_empirical: 5, plume: 6, rivers: 7, contours: 8, wells: 9, monitoring: 10,
-    enterprises: 11 };
+    protection_empirical: 5, plume: 6, rivers: 7, contours: 8, reactive_barrier: 9, enterprises: 10,
+    cutoff_wall: 11, wells: 12, monitoring: 13, receptors: 14, containment_well: 15 };
   var state = {
     lang: "zh", tab: "map", visible: {}, plumeTime: null, selected: null, clicked: null,
     view: null, sort: {}, filter: {}
@@ -115,14 +118,31 @@
       return { fill: p.band ? "#e34a33" : "#fdbb84", fo: 0.6, stroke: "#b30000", sw: 0.6 };
     if (s === "rivers") return { fill: "#6baed6", fo: 0.8, stroke: "#2171b5", sw: 1 };
     if (s === "contours") return { fill: "none", fo: 0, stroke: "#4682b4", sw: 1 };
+    if (s === "enterprises") return { fill: "#a50f15", fo: 0.2, stroke: "#67000d", sw: 2 };
+    if (s === "cutoff_wall") return { fill: "none", fo: 0, stroke: "#111111", sw: 4 };
+    if (s === "reactive_barrier") return { fill: "#6a3d9a", fo: 0.45, stroke: "#3f007d", sw: 1.5 };
     return { fill: "#999999", fo: 0.25, stroke: "#555555", sw: 1 };
   }
   var POINT = {
     wells: { r: 5, fill: "#08519c", stroke: "#fff", shape: "circle" },
     monitoring: { r: 6, fill: "#31a354", stroke: "#fff", shape: "triangle" },
     enterprises: { r: 8, fill: "#a50f15", stroke: "#fff", shape: "square" },
+    source_well: { r: 6, fill: "#cb181d", stroke: "#fff", shape: "circle" },
+    containment_well: { r: 7, fill: "#ff7f00", stroke: "#fff", shape: "diamond" },
     generic: { r: 4, fill: "#555", stroke: "#fff", shape: "circle" }
   };
+  /* receptors take the style of their kind (source or monitoring well) */
+  function pointStyle(layer, f) {
+    if (layer.style === "receptors")
+      return f.properties.kind === "monitoring_well" ? POINT.monitoring : POINT.source_well;
+    return POINT[layer.style] || POINT.generic;
+  }
+  function ringCentre(g) {
+    var ring = g.type === "Polygon" ? g.coordinates[0] : g.type === "MultiPolygon" ? g.coordinates[0][0] : null;
+    if (!ring) return null;
+    var xs = ring.map(function (p) { return p[0]; }), ys = ring.map(function (p) { return p[1]; });
+    return [(Math.min.apply(null, xs) + Math.max.apply(null, xs)) / 2, (Math.min.apply(null, ys) + Math.max.apply(null, ys)) / 2];
+  }
 
   function featureShown(layer, f) {
     return layer.style !== "plume" || f.properties.time_d === plumeTimeOf(layer);
@@ -252,12 +272,15 @@
     while (marks.firstChild) marks.removeChild(marks.firstChild);
     LAYERS.forEach(function (l) {
       if (!state.visible[l.id]) return;
-      var ps = POINT[l.layer.style] || POINT.generic;
       l.layer.features.forEach(function (f) {
-        pointsOf(f.geometry).forEach(function (c) {
+        var ps = pointStyle(l.layer, f), at = pointsOf(f.geometry);
+        /* an enterprise footprint carries its rank in a square at its centre */
+        if (!at.length && l.layer.style === "enterprises" && f.properties.risk_rank !== undefined) at = [ringCentre(f.geometry)];
+        at.forEach(function (c) {
           var x = sz[0] / 2 + (c[0] - v.cx) * v.k, y = sz[1] / 2 - (c[1] - v.cy) * v.k, m;
           if (ps.shape === "square") m = svg("rect", { x: x - ps.r, y: y - ps.r, width: 2 * ps.r, height: 2 * ps.r });
           else if (ps.shape === "triangle") m = svg("path", { d: "M" + x + " " + (y - ps.r) + "L" + (x + ps.r) + " " + (y + ps.r) + "L" + (x - ps.r) + " " + (y + ps.r) + "Z" });
+          else if (ps.shape === "diamond") m = svg("path", { d: "M" + x + " " + (y - ps.r) + "L" + (x + ps.r) + " " + y + "L" + x + " " + (y + ps.r) + "L" + (x - ps.r) + " " + y + "Z" });
           else m = svg("circle", { cx: x, cy: y, r: ps.r });
           m.setAttribute("fill", ps.fill); m.setAttribute("stroke", ps.stroke);
           m.setAttribute("data-layer", l.id);
@@ -293,7 +316,11 @@
       else if (s === "plume") add(p.band, p.band ? t("bandHigh") : t("bandLow"), st);
       else if (s === "contours") add("c", t("contour"), st);
       else if (s === "rivers") add("r", t("river"), st);
-      else if (POINT[s]) add(s, t({ wells: "well", monitoring: "monitoring", enterprises: "enterprise" }[s] || "generic"), { point: POINT[s] });
+      else if (s === "enterprises") add("e", t("enterprise"), pointsOf(f.geometry).length ? { point: POINT.enterprises } : st);
+      else if (s === "cutoff_wall") add("w", t("wall") + (p.thickness_m ? " (" + p.thickness_m + " m, k = " + p.k_m_per_d + " m/d)" : ""), st);
+      else if (s === "reactive_barrier") add("b", t("barrier"), st);
+      else if (s === "receptors") add(p.kind, t(p.kind === "monitoring_well" ? "monitoring" : "sourceWell"), { point: pointStyle(l.layer, f) });
+      else if (POINT[s]) add(s, t({ wells: "well", monitoring: "monitoring", containment_well: "containment" }[s] || "generic"), { point: POINT[s] });
       else if (s === "probability") add(probabilityOf(p), "P ≥ " + probabilityOf(p), st);
       else add("g", t("generic"), pointsOf(f.geometry).length ? { point: POINT.generic } : st);
     });
