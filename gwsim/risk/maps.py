@@ -16,7 +16,7 @@ from gwsim.mapping import save_figure
 from gwsim.protection import ProtectionZones
 from gwsim.risk.assessment import RiskAssessment
 from gwsim.risk.control import ControlComparison
-from gwsim.risk.geometry import risk_site
+from gwsim.risk.geometry import RiskSite, risk_site
 from gwsim.risk.leak_transport import RunResult
 from gwsim.risk.leaks import Enterprise
 from gwsim.risk.plots import plot_option_breakthrough, plot_option_maps, plot_risk_map
@@ -31,10 +31,11 @@ def write_site_maps(
     attrs: dict,
     outputs: dict,
     zones: ProtectionZones | None = None,
-) -> list[Path]:
-    """Write the site's GeoJSON files and maps into ``out``; return the paths. ``outputs``:
-    ``maps`` and ``curves`` (bool) switch the figures; ``zones``: the scenario's protection
-    zones (default: those of the source wells on the run's flow field)."""
+) -> tuple[RiskSite, list[Path]]:
+    """Write the site's GeoJSON files and maps into ``out``; return the site (the per-run maps
+    draw it too) and the paths. ``outputs``: ``maps`` and ``curves`` (bool) switch the figures;
+    ``zones``: the scenario's protection zones (default: those of the source wells on the run's
+    flow field)."""
     worst = risk.worst()
     site = risk_site(worst.plume.flow, enterprises, worst.probes, comparison, zones)
     written = site.write(out, attrs)
@@ -47,4 +48,4 @@ def write_site_maps(
     if outputs["curves"] and comparison is not None:
         fig = plot_option_breakthrough(comparison)
         written.append(save_figure(fig, out / "control_breakthrough.png"))
-    return written
+    return site, written

@@ -25,12 +25,13 @@ from gwsim.writers import write_table
 def plume_runs(
     risk: RiskAssessment, comparison: ControlComparison | None, target: RunResult | None
 ) -> list[tuple[str, RunResult, str]]:
-    """(file stem, run, figure title) of every transport run: the ranked runs, then each control
-    option's run other than ``target`` (the ranked run the options were compared for)."""
-    runs = [(f"plumes/{r.key}", r, "") for r in risk.runs]
+    """(file stem, run, figure title, control option label or "") of every transport run: the
+    ranked runs, then each control option's run other than ``target`` (the ranked run the
+    options were compared for)."""
+    runs = [(f"plumes/{r.key}", r, "", "") for r in risk.runs]
     if comparison is not None:
         runs += [
-            (f"control/{label.replace(' ', '_')}", r, f"{target.key}: {label}")
+            (f"control/{label.replace(' ', '_')}", r, f"{target.key}: {label}", label)
             for label, r in comparison.runs.items()
             if r is not target
         ]
@@ -83,13 +84,14 @@ def write_risk_outputs(
             comparison.rows, f"Control options for {target.enterprise} ({target.key})"
         )
         written.append(save_figure(fig, out / "control_options.png"))
-    written += write_site_maps(out, risk, comparison, target, enterprises, attrs, outputs)
-    for stem, run, title in plume_runs(risk, comparison, target):
+    site, files = write_site_maps(out, risk, comparison, target, enterprises, attrs, outputs)
+    written += files
+    for stem, run, title, option in plume_runs(risk, comparison, target):
         run.plume.attrs.update(attrs)
         if outputs["netcdf"]:
             written.append(plume_at(run.plume, risk.times).to_netcdf(out / f"{stem}.nc"))
         if outputs["maps"]:
-            ax = plot_plume_map(run, enterprises, title)
+            ax = plot_plume_map(run, enterprises, title, site, site.controls_of(option))
             written.append(save_figure(ax.figure, out / f"{stem}_map.png"))
         if outputs["curves"]:
             ax = plot_breakthrough(run, title)

@@ -107,10 +107,10 @@ def _draw_features(ax, features: Sequence[MapFeature], labels: list[dict]) -> No
                            "path_effects": _HALO})  # fmt: skip
 
 
-def _draw_site(ax, site: RiskSite, controls: Sequence[MapFeature]) -> list[dict]:
-    """Water-table contours, the river, the zones, enterprises, receptors and ``controls``;
-    returns the labels to place."""
-    water_table_contours(ax, site.flow)
+def _draw_site(ax, site: RiskSite, controls: Sequence[MapFeature], run: RunResult) -> list[dict]:
+    """Water-table contours of ``run``'s flow field (a wall or containment wells change it), the
+    river, the zones, enterprises, receptors and ``controls``; returns the labels to place."""
+    water_table_contours(ax, run.plume.flow)
     draw_rivers(ax, site.flow, _name(("河流", "river")))
     _draw_zones(ax, site)
     labels: list[dict] = []
@@ -147,7 +147,7 @@ def plot_plume_map(
         site = RiskSite(flow, enterprise_features(enterprises), receptor_features(flow, run.probes))
     fig, ax = map_figure(flow, legend_rows=3)
     mesh = _draw_plume(ax, run, _norm([run]))
-    labels = _draw_site(ax, site, controls)
+    labels = _draw_site(ax, site, controls, run)
     _colorbar(fig, mesh, ax=ax)
     limit = _name(("III类限值", "Class III limit"))
     map_frame(ax, flow, title or f"{_case_title(run)} ({limit} {run.limit:g} mg/L)")
@@ -190,7 +190,7 @@ def plot_option_maps(site: RiskSite, comparison: ControlComparison, target: RunR
     mesh, labels = None, []
     for ax, (option, run) in zip(axes.flat, runs.items(), strict=False):
         mesh = _draw_plume(ax, run, norm)
-        labels.append(_draw_site(ax, site, site.controls_of(option)))
+        labels.append(_draw_site(ax, site, site.controls_of(option), run))
         zoom_frame(ax, site.flow, xy, _option(option), margin=0.1)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
