@@ -26,19 +26,38 @@ Problems:
 
 from __future__ import annotations
 
+import argparse
+import os
+import shutil
+import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
+import flopy
 import numpy as np
+from mt3d_link_chajia import YEAR, chajia_leak, transport_steps, well_points
+from nwt_twin import check_representable, run_nwt_twin
 
 from gwsim.analytic.transport import ogata_banks, point_source_2d
-from gwsim.engines import run_flow
-from gwsim.scenario import load_scenario
-from gwsim.solute import Source, transport
+from gwsim.engines import mt3d, run_flow
+from gwsim.engines.program import run_program
+from gwsim.engines.transport_choice import ENGINE_NAMES, mf6_verdict, mirrored_flow_cells
+from gwsim.errors import GwsimError, Mf6DispersionWarning
+from gwsim.executables import find_executable
+from gwsim.grid import mask_dry
+from gwsim.scenario import SiteModel
+from gwsim.solute import DualDomain, Source, transport
+from gwsim.solute.schedule import step_schedule
 from gwsim.spec import Boundary, Grid, ModelSpec, Properties
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from mt3d_link_models import read_link_records  # noqa: E402  (the tests' link-file reader)
+
+ALPHAS = (10.0, 1.0, 0.1)  # m, dispersivities of the site-model plumes
+TARGET_SECONDS = 60.0  # one 20-year plume on a site model (issue 14)
 K, Q, N = 10.0, 0.25, 0.25  # m/d, Darcy flux m/d, porosity: seepage velocity 1 m/d
 V = Q / N
 PULSE = 10.0  # d, how long the source of problems 1-3 is on
@@ -78,13 +97,19 @@ def pulse(solution, times: np.ndarray) -> np.ndarray:
     return on - off
 
 
-def run_engines(flow, sources, times, **kwargs) -> tuple[dict, dict]:
-    """Plumes and wall times (s) of both engines on ``flow``."""
+def run_engines(flow, sources, times, workspace: Path | None = None, **kwargs):
+    """Plumes and wall times (s) of both engines on ``flow`` (in ``workspace``/engine if given);
+    a Mf6DispersionWarning is printed, not raised."""
     plumes, seconds = {}, {}
-    for engine in ("mf6", "mt3d"):
+    for engine in ("mt3d", "mf6"):
+        ws = None if workspace is None else workspace / engine
         start = time.perf_counter()
-        plumes[engine] = transport(flow, sources, times, engine=engine, **kwargs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", Mf6DispersionWarning)
+            plumes[engine] = transport(flow, sources, times, engine=engine, workspace=ws, **kwargs)
         seconds[engine] = time.perf_counter() - start
+        for w in caught:
+            print(f"warning ({w.category.__name__}): {str(w.message)[:160]}...")
     return plumes, seconds
 
 
@@ -192,51 +217,223 @@ def point_source(ws: Path, angle: float) -> float:
     )
 
 
-def valley(ws: Path) -> float:
-    spec = load_scenario(ROOT / "scenarios" / "demo_wellfield.toml").spec
-    flow, flow_seconds = timed_flow(spec, ws / "valley")
-    z = 24.0  # m, in the sand and gravel (layer 1: 18-30 m)
-    wells = spec.boundary("wellfield")
-    names, points = [], []
-    for n, (_, i, j) in enumerate(wells.cells):
-        names.append(f"well {n + 1} (row {i}, col {j})")
-        points.append([flow.grid.xcenters[i, j], flow.grid.ycenters[i, j], z])
-    leak = (557025.0, 3123525.0)
-    monitors = {"monitor 100 m SE": (100.0, -100.0), "monitor 200 m E": (200.0, 0.0)}
-    for name, (dx, dy) in monitors.items():
-        names.append(name)
-        points.append([leak[0] + dx, leak[1] + dy, z])
-    plumes, seconds = run_engines(
-        flow,
-        [Source(*leak, z=z, mass_rate=100.0)],
-        [730.0],
-        dispersivity=(10.0, 1.0, 0.1),
+def site_flow(site: str, ws: Path):
+    """(site model, spec, flow field, flow seconds) of a site model's steady variant, built as
+    the scenarios build it (``[model] site = ...``)."""
+    model = SiteModel.from_table({"site": site}, ROOT / "models")
+    spec = model.build()
+    flow, flow_seconds = timed_flow(spec, ws / site / "flow")
+    return model, spec, flow, flow_seconds
+
+
+def nancun_leak(spec, flow) -> tuple[Source, tuple[int, int, int]]:
+    """100 g/d at the water table 300 m up the slope (north) of the second Nancun well."""
+    cells = spec.boundary("nancun_wells").cells
+    j = sorted({int(c) for c in cells[:, 2]})[1]  # wells from west to east
+    i = int(cells[cells[:, 2] == j][0, 1])
+    si = i - round(300.0 / flow.grid.delc[i])
+    source = Source(flow.grid.xcenters[si, j], flow.grid.ycenters[si, j], mass_rate=100.0)
+    wet = flow.saturation[0, :, si, j] > 0
+    return source, (int(np.argmax(wet)), si, j)
+
+
+def receptors(flow, spec, wells: str, cell) -> tuple[np.ndarray, list[str]]:
+    """The wells' cells and two points on the way from the source cell to the first well (a third
+    and two thirds of the way, in the source's layer), as (n, 3) x, y, z (m) and names."""
+    points = well_points(flow, spec.boundary(wells))
+    names = [f"well {n + 1} (layer {k})" for n, (k, _, _) in enumerate(spec.boundary(wells).cells)]
+    k, i, j = cell
+    grid = flow.grid
+    source = np.array([grid.xcenters[i, j], grid.ycenters[i, j]])
+    for share in (1 / 3, 2 / 3):
+        x, y = source + share * (points[0, :2] - source)
+        _, r, c = (int(v[0]) for v in grid.locate(x, y))
+        z = 0.5 * (grid.botm[k, r, c] + grid.cell_top[k, r, c])
+        points = np.vstack([points, [x, y, z]])
+        names.append(f"{share:.0%} of the way to well 1")
+    return points, names
+
+
+def mirrored_share(flow, plumes: dict) -> str:
+    """Where the plumes have qy < 0 oblique to the grid (MODFLOW 6 6.4.1 wrong there) and how
+    far the two engines differ there and elsewhere (of the peak; cells above 1 % of it)."""
+    mt3d, mf6 = (np.nan_to_num(plumes[e].concentration.values[-1]) for e in ("mt3d", "mf6"))
+    peak = mt3d.max()
+    plume = np.maximum(mt3d, mf6) > 0.01 * peak
+    mirrored = mirrored_flow_cells(flow)[0] & plume
+    diff = np.abs(mf6 - mt3d) / peak
+    rel = np.abs(mf6 / np.where(mt3d > 0, mt3d, np.nan) - 1)
+    lines = [
+        f"plume cells (c > 1 % of the MT3D peak {peak:.3g} mg/L at the last time): "
+        f"{int(plume.sum())}, of which with qy < 0 oblique to the grid: {int(mirrored.sum())} "
+        f"({mirrored.sum() / max(plume.sum(), 1):.0%})"
+    ]
+    for label, where in (("qy < 0", mirrored), ("elsewhere", plume & ~mirrored)):
+        if where.any():
+            lines.append(
+                f"  {label}: max |MF6 - MT3D| {diff[where].max():.1%} of the peak, median "
+                f"|MF6/MT3D - 1| {np.nanmedian(rel[where]):.1%}"
+            )
+    return "\n".join(lines)
+
+
+def mt3d_on_link_file(mt3d_ws: Path, link_file: Path, ws: Path) -> tuple[np.ndarray, float]:
+    """MT3D-USGS rerun with the input files of ``mt3d_ws`` on another link file: (concentration
+    (nt, nlay, nrow, ncol) mg/L, NaN where inactive or dry; wall seconds)."""
+    shutil.copytree(mt3d_ws, ws)
+    for output in ("MT3D001.UCN", "MT3D001.MAS", f"{mt3d.MT3D_NAME}.list"):
+        (ws / output).unlink(missing_ok=True)
+    shutil.copy(link_file, ws / mt3d.LINK_FILE)
+    start = time.perf_counter()
+    run_program(
+        mt3d.EXECUTABLE,
+        [f"{mt3d.MT3D_NAME}.nam"],
+        ws,
+        "program completed",
+        [ws / f"{mt3d.MT3D_NAME}.list"],
     )
-    return table(
-        "demo valley (scenarios/demo_wellfield.toml): 100 g/d leak into the sand and gravel, "
-        "c at 730 d",
+    seconds = time.perf_counter() - start
+    ucn = flopy.utils.UcnFile(str(ws / "MT3D001.UCN"), precision="single")
+    try:
+        conc = np.asarray(ucn.get_alldata(), float)
+    finally:
+        ucn.close()
+    mask_dry(conc)
+    return conc, seconds
+
+
+def link_file_differences(ours: Path, theirs: Path, shape) -> tuple[float, float]:
+    """(largest face-flow difference / the step's largest face flow, largest saturated-thickness
+    difference in m) between two link files (records in the same order)."""
+    a, b = (read_link_records(p, shape) for p in (ours, theirs))
+    if [r[:2] for r in a] != [r[:2] for r in b]:
+        raise SystemExit("the two link files hold different records")
+    flows, thickness = 0.0, 0.0
+    for (label, _, mine), (_, _, ref) in zip(a[1:], b[1:], strict=True):
+        if label in ("QXX", "QYY", "QZZ"):
+            flows = max(flows, float(np.abs(mine - ref).max() / np.abs(ref).max()))
+        elif label == "THKSAT":
+            wet = (ref > 0) & (ref < 1e29) & (mine > 0) & (mine < 1e29)
+            thickness = max(thickness, float(np.abs(mine - ref)[wet].max()))
+    return flows, thickness
+
+
+def nwt_check(spec, flow, source, times, plume, mt3d_ws: Path, ws: Path, points) -> None:
+    """MT3D-USGS on gwsim's link file (``plume``) against MT3D-USGS on the link file of the
+    MODFLOW-NWT twin of ``spec``, the same MT3D input (``mt3d_ws``)."""
+    schedule = step_schedule(flow, [source], times, flow.porosity, 1.0, ALPHAS[0], 0.5, 0.05)
+    closure = (spec.solver.dvclose, spec.solver.rclose)  # MODFLOW 6's
+    start = time.perf_counter()
+    link, heads = run_nwt_twin(spec, schedule.perlen, ws / "nwt", *closure)
+    nwt_seconds = time.perf_counter() - start
+    theirs, mt3d_seconds = mt3d_on_link_file(mt3d_ws, link, ws / "mt3d_nwt")
+    ours = plume.concentration.values
+    theirs[:, np.isnan(ours[0])] = np.nan
+    peak = np.nanmax(ours)
+    wet = flow.saturation[0] > 0
+    dh = np.abs(heads - flow.head[0])[wet & (heads > -1e29)]
+    flows, thickness = link_file_differences(mt3d_ws / mt3d.LINK_FILE, link, flow.shape)
+    at = (slice(None), *flow.grid.locate(points[:, 0], points[:, 1], points[:, 2]))
+    print(
+        f"\n-- MT3D-USGS on MODFLOW-NWT's link file (UPW twin, head/flux closure {closure[0]:g} m /"
+        f" {closure[1]:g} m³/d; MODFLOW-NWT {nwt_seconds:.1f} s, MT3D {mt3d_seconds:.1f} s)"
+    )
+    print(
+        f"flows: heads differ by up to {dh.max():.2e} m (median {np.median(dh):.1e} m); link files:"
+        f" face flows up to {flows:.1e} of the largest, saturated thickness up to {thickness:.1e} m"
+    )
+    print(
+        f"concentrations: max |c_gwsim - c_nwt| = {np.nanmax(np.abs(ours - theirs)) / peak:.1e} "
+        f"of the peak ({peak:.3g} mg/L); receptors at the last time (mg/L) gwsim "
+        f"{np.round(ours[at][-1], 4)}, NWT {np.round(theirs[at][-1], 4)}"
+    )
+
+
+def site(name: str, folder: str, wells: str, ws: Path, nwt: bool) -> float:
+    """The cross-check on a site model: a 20-year plume of a 100 g/d leak up-gradient of a well."""
+    model, spec, flow, flow_seconds = site_flow(folder, ws)
+    leak = chajia_leak if folder == "valley_porous" else nancun_leak
+    source, cell = leak(spec, flow)
+    points, names = receptors(flow, spec, wells, cell)
+    kwargs = {"dispersivity": ALPHAS}
+    if "transport.immobile_porosity" in model.params:  # red beds: fracture and matrix porosity
+        kwargs["dual_domain"] = DualDomain(
+            model.params["transport.immobile_porosity"].value,
+            model.params["transport.transfer_rate"].value,
+        )
+    times = np.array([5.0, 10.0, 15.0, 20.0]) * YEAR
+    plumes, seconds = run_engines(flow, [source], times, workspace=ws / folder, **kwargs)
+    steps = {
+        "mt3d": transport_steps(ws / folder / "mt3d"),
+        "mf6": int(
+            step_schedule(
+                flow, [source], times, flow.porosity, 1.0, ALPHAS[0], 0.5, 0.05
+            ).nstp.sum()
+        ),
+    }
+    worst = table(
+        f"{name} ({folder}, steady): 100 g/d leak into layer {cell[0]} at row {cell[1]}, col "
+        f"{cell[2]}, 20 years, alpha = {ALPHAS} m"
+        + (", dual domain" if "dual_domain" in kwargs else ""),
         points,
         names,
         plumes,
         seconds,
         flow_seconds,
     )
+    print(mirrored_share(flow, plumes))
+    for engine in ("mt3d", "mf6"):
+        verdict = "meets" if seconds[engine] <= TARGET_SECONDS else "MISSES"
+        print(
+            f"20-year plume, {ENGINE_NAMES[engine]}: {seconds[engine]:.1f} s wall, {steps[engine]} "
+            f"transport steps, mass balance {plumes[engine].percent_discrepancy} %: {verdict} "
+            f"the {TARGET_SECONDS:g} s target"
+        )
+    if nwt:
+        nwt_check(
+            spec, flow, source, times, plumes["mt3d"], ws / folder / "mt3d", ws / folder, points
+        )
+    else:
+        try:
+            check_representable(spec)
+        except GwsimError as exc:
+            print(f"\n-- no MODFLOW-NWT twin: {exc}")
+    return worst
+
+
+def use_mf6(path: str | None) -> None:
+    """Make gwsim use the mf6 at ``path`` (its dispersion probe runs on first use)."""
+    if path is None:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="gwsim-mf6-"))
+    (folder / "mf6").symlink_to(Path(path).resolve())
+    os.environ["GWSIM_BIN"] = str(folder)
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="+", choices=PROBLEMS, default=list(PROBLEMS))
+    parser.add_argument("--mf6", help="an mf6 to use instead of gwsim's (e.g. a recent release)")
+    args = parser.parse_args()
+    use_mf6(args.mf6)
+    verdict = mf6_verdict()
+    print(f"mf6: {find_executable('mf6')}; dispersion probe: {verdict}")
     with tempfile.TemporaryDirectory(prefix="gwsim-bench-transport-") as tmp:
         ws = Path(tmp)
-        worst = {
-            "1-D column": column(ws),
-            "2-D along the grid": point_source(ws, 0.0),
-            "2-D at -45 deg": point_source(ws, -45.0),
-            "demo valley": valley(ws),
-        }
+        worst = {name: PROBLEMS[name](ws) for name in args.only}
     print("\n== summary: largest |MT3D/MF6 - 1| at the receptors (cross-check tolerance 5 %)")
     for name, value in worst.items():
         verdict = "agree" if value <= TOLERANCE else "DISAGREE"
         print(f"{name:<22}{value:>8.1%}  {verdict}")
 
+
+PROBLEMS = {
+    "column": column,
+    "along": lambda ws: point_source(ws, 0.0),
+    "oblique": lambda ws: point_source(ws, -45.0),
+    "chajia": lambda ws: site("Chajia", "valley_porous", "chajia_wells", ws, nwt=True),
+    "nancun": lambda ws: site("Nancun", "redbed_fracture", "nancun_wells", ws, nwt=False),
+}
 
 if __name__ == "__main__":
     main()
