@@ -115,7 +115,8 @@ def _write_ist_for_mf6_64(path: Path) -> None:
             "(`gwsim install-exes`) or run without dual_domain"
         )
     text = path.read_text()
-    path.write_text(re.sub(r"^(\s*)porosity\s*$", r"\1thetaim", text, count=1, flags=re.M | re.I))
+    # "porosity" alone, or "porosity  LAYERED" for an array given layer by layer
+    path.write_text(re.sub(r"^(\s*)porosity\b", r"\1thetaim", text, count=1, flags=re.M | re.I))
 
 
 def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
