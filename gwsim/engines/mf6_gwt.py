@@ -33,7 +33,7 @@ from gwsim.engines.transport_interface import (
     StepSchedule,
     TransportRun,
 )
-from gwsim.errors import EngineError, GwsimError
+from gwsim.errors import EngineError, FlowFieldError, GwsimError
 from gwsim.executables import find_executable, program_version
 from gwsim.grid import StructuredGrid, mask_dry
 
@@ -61,13 +61,16 @@ class GwtSpec:
 def check_budget_terms(budget_file: Path) -> None:
     """Raise GwsimError unless the flow budget holds what GWT's FMI reads: saturation (DATA-SAT)
     and specific discharge (DATA-SPDIS); MODFLOW 6 itself only says "ERROR OCCURRED WHILE READING
-    FILE gwt.fmi". The first saved step's terms are checked."""
+    FILE gwt.fmi". The first saved step's terms are checked; a damaged file is left to MODFLOW 6."""
     terms, first = set(), None
-    for record in read_budget(Path(budget_file)):
-        if first is not None and (record.kstp, record.kper) != first:
-            break
-        first = (record.kstp, record.kper)
-        terms.add(record.text.upper())
+    try:
+        for record in read_budget(Path(budget_file)):
+            if first is not None and (record.kstp, record.kper) != first:
+                break
+            first = (record.kstp, record.kper)
+            terms.add(record.text.upper())
+    except (ValueError, FlowFieldError):
+        return  # a damaged file: MODFLOW 6 reports it (EngineError with its listing)
     needed = {"DATA-SAT": "SAVE_SATURATION", "DATA-SPDIS": "SAVE_SPECIFIC_DISCHARGE"}
     missing = {term: option for term, option in needed.items() if term not in terms}
     if missing:
