@@ -27,20 +27,47 @@ PATH`` registers one for good.
     PYTHONPATH=. .venv/bin/python benchmarks/transport_mf6_vs_mt3d.py --only nancun --years 1 \
         --compare-years 0.5
 
-Measured 2026-12-01, 2 cores shared with other sessions (load 12-16 during the Chajia run, so wall
-times are 3-4x the CPU times; a quiet machine ran the MT3D plume in 51 s), mf6 = the wheel's 6.4.1
-(fails gwsim's dispersion probe: asymmetry 0.298 of the peak):
+Measured 2026-12-01, 2 cores shared with other sessions (load 7-16: wall times are 3-7x the CPU
+times; the last session measured the Chajia MT3D plume at 51 s wall on a quieter machine), mf6 =
+the wheel's 6.4.1, which fails gwsim's dispersion probe (asymmetry 0.298 of the peak).
 
-Chajia, MT3D on gwsim's link file vs MT3D on MODFLOW-NWT's (UPW twin, closures 1e-4 m / 0.1 m³/d):
-heads differ by up to 1.4 cm (median 1.7 mm), face flows by up to 1.6e-3 of the largest, so the
-tolerance is 1e-2 of the peak; measured max |dc| = 8.2e-4 of the peak (4.48 mg/L), receptors at
-20 years (mg/L): gwsim 0.0462 0.0474 0.1163 0.1212 0 0 0.8258 0.0923, NWT 0.0462 0.0474 0.1165
-0.1215 0 0 0.8258 0.0921.
+MT3D-USGS on gwsim's link file against MT3D-USGS on MODFLOW-NWT's (Chajia, UPW twin, closures
+1e-4 m / 0.1 m³/d as the site model's; Nancun has none: its rotated anisotropy cannot be written
+for MODFLOW-NWT): heads differ by up to 1.4 cm (median 1.7 mm) between the two flow solutions,
+face flows by up to 1.6e-3 of the largest, saturated thickness by up to 1.4 cm; so the tolerance
+is 1e-2 of the peak. Measured max |dc| = 8.2e-4 of the peak (4.48 mg/L); at the receptors after
+20 years (mg/L) gwsim 0.0462 0.0474 0.1163 0.1212 0 0 0.8258 0.0923, NWT 0.0462 0.0474 0.1165
+0.1215 0 0 0.8258 0.0921 (the well field's six cells, a third and two thirds of the way).
 
-| 20-year plume | steps | step (d) set by | wall | target 60 s |
+| 20-year plume | steps | the step is set by | time | 60 s target |
 |---|---|---|---|---|
-| Chajia, MT3D-USGS | 2,654 | advection, a hillslope regolith cell 1.1 % saturated | 197 s (load 14) | misses here, met quiet (51 s) |
-| Chajia, MODFLOW 6 GWT | 66,196 of 0.110 d | time-stepping Peclet limit, the same cell | 0.84 s a step: ~15 h | misses |
+| Chajia, MT3D-USGS | 2,654 of 2.75 d | advection in a hillslope regolith cell 1.1 % saturated, (0, 20, 104) | 197 s wall, 58 s CPU | met on CPU; wall only on a quiet machine |
+| Chajia, MODFLOW 6 GWT | 66,196 of 0.110 d | Peclet limit 2·0.05·α_L/v, 9 m/d in that same cell | 0.84 s wall (0.28 s CPU) a step: ~5 h CPU | missed |
+| Nancun, MT3D-USGS (dual domain; 1 year run, x 20) | 8,400 of 0.87 d | advection in a 2 m cell of layer 1 by the stream (1, 31, 78), fracture porosity 0.02 | 1,599 s wall, 231 s CPU | missed (4x on CPU) |
+| Nancun, MODFLOW 6 GWT | 30,779 of 0.237 d | Peclet limit | 0.57 s CPU a step: ~4.9 h CPU | missed |
+
+Where the time goes on Chajia (``python benchmarks/mt3d_link_chajia.py`` and this benchmark's
+limiting cells): both engines' steps are set by barely wet cells of the hillslope regolith, 1.1 %
+saturated (3.4 cm of water in a 3 m cell) with 0.96 m³/d of rain passing through; the schedule
+and MT3D's THKMIN (0.01) treat cells below 1 % as dry, these lie just above. MT3D with THKMIN
+0.05 (its largest allowed value; 0.10 is reset): 1,952 steps, 45 s CPU instead of 58 s, 297 more
+cells dry, concentrations within 3.3e-3 of the peak (wells within 0.6 %); the step is then set by
+the wells' cells (3.7 d). MODFLOW 6 with the schedule's thin-cell share at 0.05: 22,676 steps
+(Peclet limit at the wells, 0.32 d), Courant-limited only 1,949; at 0.28 s CPU a step (7-9
+linear iterations a step; TVD advection, XT3D dispersion) even that takes 9 min CPU.
+
+MODFLOW 6 GWT (6.4.1, Courant-limited steps, ``numerical_dispersion`` lifted) against MT3D-USGS:
+every plume here has qy < 0 oblique to the grid (the leaks lie up-slope of wells that draw water
+across the grid rows), where 6.4.1 is wrong:
+
+| plume | cells > 1 % of peak | in qy < 0 flow | max abs(MF6 - MT3D) | median abs(MF6/MT3D - 1) | receptors MT3D/MF6 - 1 |
+|---|---|---|---|---|---|
+| Chajia, 2 years | 197 | 100 % | 18.4 % of the peak | 35.9 % | wells -57 %, -42 %, +84 %, +34 %; way points -20 %, -70 % |
+| Nancun, 0.5 year | 14 | 100 % | 18.6 % of the peak | 40.9 % | not reached (< 1e-5 mg/L) |
+
+So no site-model receptor agrees within 10 % here; that check, and a grid refinement, need an mf6
+that passes the probe (``--mf6 PATH``). The 45° analytic case (``--only oblique``) shows the same
+error against the analytic solution, and MT3D within the tolerance.
 """
 
 from __future__ import annotations
