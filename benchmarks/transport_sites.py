@@ -24,8 +24,8 @@ is 1e-2 of the peak. Measured max |dc| = 8.2e-4 of the peak (4.48 mg/L); at the 
 
 | 20-year plume | steps | the step is set by | time | 60 s target |
 |---|---|---|---|---|
-| Chajia, MT3D-USGS | 2,654 of 2.75 d | advection in a hillslope regolith cell 1.1 % saturated, (0, 20, 104) | 197 s wall, 58 s CPU | met on CPU; wall only on a quiet machine |
-| Chajia, MODFLOW 6 GWT | 66,196 of 0.110 d | Peclet limit 2·0.05·α_L/v, 9 m/d in that same cell | 0.84 s wall (0.28 s CPU) a step: ~5 h CPU | missed |
+| Chajia, MT3D-USGS | 2,654 of 2.75 d | advection in a hillslope regolith cell 1.1 % saturated, (0, 20, 104) | 197 s wall (load 14); 120 s wall, 55 s CPU (load 5-8) | met on CPU; wall only on a quiet machine |
+| Chajia, MODFLOW 6 GWT | 66,196 of 0.110 d | Peclet limit 2·0.05·α_L/v, 9 m/d in that same cell | 0.84 s wall (load 14), 0.27 s CPU a step: ~5 h CPU | missed |
 | Nancun, MT3D-USGS (dual domain; 1 year run, x 20) | 8,400 of 0.87 d | advection in a 2 m cell of layer 1 by the stream (1, 31, 78), fracture porosity 0.02 | 1,599 s wall, 231 s CPU | missed (4x on CPU) |
 | Nancun, MODFLOW 6 GWT | 30,779 of 0.237 d | Peclet limit | 0.57 s CPU a step: ~4.9 h CPU | missed |
 
@@ -45,7 +45,8 @@ across the grid rows), where 6.4.1 is wrong:
 
 | plume | cells > 1 % of peak | in qy < 0 flow | max abs(MF6 - MT3D) | median abs(MF6/MT3D - 1) | receptors MT3D/MF6 - 1 |
 |---|---|---|---|---|---|
-| Chajia, 2 years | 197 | 100 % | 18.4 % of the peak | 35.9 % | wells -57 %, -42 %, +84 %, +34 %; way points -20 %, -70 % |
+| Chajia, 2 years | 197 | 100 % | 18.4 % of the peak | 35.9 % | wells -57 %, -42 %, +84 %, +34 % (2 cells not reached); way points -20 %, -70 % |
+| Chajia, 0.25 year | 28 | 100 % | 17.8 % of the peak | 47.4 % | way points -63 %, -59 % (wells not reached) |
 | Nancun, 0.5 year | 14 | 100 % | 18.6 % of the peak | 40.9 % | not reached (< 1e-5 mg/L) |
 
 So no site-model receptor agrees within 10 % here; that check, and a grid refinement, need an mf6
