@@ -26,14 +26,14 @@ is 1e-2 of the peak. Measured max |dc| = 8.2e-4 of the peak (4.48 mg/L); at the 
 |---|---|---|---|---|
 | Chajia, MT3D-USGS | 2,654 of 2.75 d | advection in a hillslope regolith cell 1.1 % saturated, (0, 20, 104) | 197 s wall (load 14); 120 s wall, 55 s CPU (load 5-8) | met on CPU; wall only on a quiet machine |
 | Chajia, MODFLOW 6 GWT | 66,196 of 0.110 d | Peclet limit 2·0.05·α_L/v, 9 m/d in that same cell | 0.84 s wall (load 14), 0.27 s CPU a step: ~5 h CPU | missed |
-| Nancun, MT3D-USGS (dual domain; 1 year run, x 20) | 8,400 of 0.87 d | advection in a 2 m cell of layer 1 by the stream (1, 31, 78), fracture porosity 0.02 | 1,599 s wall, 231 s CPU | missed (4x on CPU) |
+| Nancun, MT3D-USGS (dual domain; 1 year run, x 20) | 8,400 of 0.87 d | advection in a 2 m cell of layer 1 by the stream (1, 31, 78), fracture porosity 0.02 | 731-1,599 s wall, 231-242 s CPU | missed (4x on CPU) |
 | Nancun, MODFLOW 6 GWT | 30,779 of 0.237 d | Peclet limit | 0.57 s CPU a step: ~4.9 h CPU | missed |
 
-Where the time goes on Chajia (``python benchmarks/mt3d_link_chajia.py`` and this benchmark's
-limiting cells): both engines' steps are set by barely wet cells of the hillslope regolith, 1.1 %
+Where the time goes on Chajia (the limiting cells this benchmark prints; THKMIN by rerunning its
+MT3D input with the value edited in the BTN file): both engines' steps are set by barely wet cells of the hillslope regolith, 1.1 %
 saturated (3.4 cm of water in a 3 m cell) with 0.96 m³/d of rain passing through; the schedule
 and MT3D's THKMIN (0.01) treat cells below 1 % as dry, these lie just above. MT3D with THKMIN
-0.05 (its largest allowed value; 0.10 is reset): 1,952 steps, 45 s CPU instead of 58 s, 297 more
+0.05 (its largest allowed value; 0.10 is refused with a warning and gives the 0.01 run): 1,952 steps, 45 s CPU instead of 58 s, 297 more
 cells dry, concentrations within 3.3e-3 of the peak (wells within 0.6 %); the step is then set by
 the wells' cells (3.7 d). MODFLOW 6 with the schedule's thin-cell share at 0.05: 22,676 steps
 (Peclet limit at the wells, 0.32 d), Courant-limited only 1,949; at 0.28 s CPU a step (7-9
