@@ -69,34 +69,44 @@ def step_limited(spec_of):
     return spec
 
 
+def well_points(flow, wells) -> np.ndarray:
+    """(n, 3) centres (x, y, z; m) of the cells of the well boundary ``wells``."""
+    k, i, j = np.asarray(wells.cells, int).T
+    grid = flow.grid
+    z = 0.5 * (grid.botm[k, i, j] + grid.cell_top[k, i, j])
+    return np.column_stack([grid.xcenters[i, j], grid.ycenters[i, j], z])
+
+
+def chajia_leak(spec, flow) -> tuple[Source, tuple[int, int, int]]:
+    """The benchmark's leak on the Chajia model and its cell (layer, row, col): 100 g/d into the
+    upper sand and gravel 300 m from the first well, across the valley away from the river."""
+    wells = next(b for b in spec.boundaries if b.name == "chajia_wells")
+    river = next(b for b in spec.boundaries if b.kind == "riv")
+    _, i, j = (int(v) for v in wells.cells[0])
+    river_row = int(np.median(river.cells[river.cells[:, 2] == j][:, 1]))
+    away = 1 if i > river_row else -1  # across the valley, away from the river
+    si = i + away * round(300.0 / flow.grid.delc[i])
+    x, y = flow.grid.xcenters[si, j], flow.grid.ycenters[si, j]
+    z = 0.5 * (flow.grid.botm[1, si, j] + flow.grid.cell_top[1, si, j])
+    return Source(x, y, z, mass_rate=100.0), (1, si, j)
+
+
+def chajia_flow(workspace: Path):
+    """(spec, flow field) of the steady Chajia model, built the way the scenarios build it."""
+    spec = SiteModel.from_table({"site": "valley_porous"}, ROOT / "models").build()
+    return spec, run_flow(spec, workspace)
+
+
 def main() -> None:
-    site = SiteModel.from_table({"site": "valley_porous"}, ROOT / "models")
-    spec = site.build()
     with tempfile.TemporaryDirectory(prefix="gwsim-chajia-") as tmp:
         tmp = Path(tmp)
         start = time.perf_counter()
-        flow = run_flow(spec, tmp / "flow")
+        spec, flow = chajia_flow(tmp / "flow")
         print(f"MODFLOW 6 flow run and read: {time.perf_counter() - start:.1f} s")
-        wells = next(b for b in spec.boundaries if b.name == "chajia_wells")
-        river = next(b for b in spec.boundaries if b.kind == "riv")
-        _, i, j = (int(v) for v in wells.cells[0])
-        river_row = int(np.median(river.cells[river.cells[:, 2] == j][:, 1]))
-        away = 1 if i > river_row else -1  # across the valley, away from the river
-        si = i + away * round(300.0 / flow.grid.delc[i])
-        x, y = flow.grid.xcenters[si, j], flow.grid.ycenters[si, j]
-        z = 0.5 * (flow.grid.botm[1, si, j] + flow.grid.cell_top[1, si, j])
-        sources = [Source(x, y, z, mass_rate=100.0)]
+        source, (_, si, j) = chajia_leak(spec, flow)
+        sources = [source]
         times = np.array([5, 10, 15, 20]) * YEAR
-        well_xyz = np.array(
-            [
-                [
-                    flow.grid.xcenters[r, c],
-                    flow.grid.ycenters[r, c],
-                    0.5 * (flow.grid.botm[k, r, c] + flow.grid.cell_top[k, r, c]),
-                ]
-                for k, r, c in wells.cells.astype(int)
-            ]
-        )
+        well_xyz = well_points(flow, next(b for b in spec.boundaries if b.name == "chajia_wells"))
         kwargs = dict(dispersivity=(10.0, 1.0, 0.1), engine="mt3d")
 
         runs = {}

@@ -1,44 +1,45 @@
-"""Cross-check of gwsim's two transport engines: MODFLOW 6 GWT and MT3D-USGS.
+"""Cross-check of gwsim's two transport engines, MODFLOW 6 GWT and MT3D-USGS, and their run times.
 
 Both run through ``gwsim.transport(..., engine=...)`` on the same MODFLOW 6 flow field (MT3D-USGS
-reads gwsim's link file of it and chooses its own steps). For each problem one table: per receptor, the peak concentration (mg/L) over the output
-times and the time of the peak (d) for each engine, with the analytic solution where one exists,
-and the relative differences; then each engine's wall time (the MODFLOW 6 flow run both share is
-timed apart).
+reads gwsim's link file of it and chooses its own steps). Analytic problems (``--only column
+along oblique``), one table each: per receptor the peak concentration (mg/L) over the output times
+and its time (d) for each engine and the analytic solution, the relative differences, wall times:
 
-Problems:
+1. ``column``: 1-D column, uniform flow along x, the inflow cell held at 1 mg/L (Ogata–Banks).
+2. ``along``: 2-D point source (5 g/d for 10 d) in uniform flow along the grid (Wexler's
+   continuous point source, a pulse by superposition).
+3. ``oblique``: the same at 45° to the grid toward the south-east (qy < 0), where MODFLOW 6 up to
+   mid-2026 (the wheel's 6.4.1) turns its dispersion tensor wrongly (modflow6 issue #2826, PR #2849).
 
-1. 1-D column, uniform flow along x, the inflow cell held at 1 mg/L (Ogata–Banks); the
-   concentrations rise to the last output time.
-2. 2-D point source (5 g/d for 10 d) in uniform flow along the grid (Wexler's continuous point
-   source, a pulse by superposition).
-3. The same in uniform flow at 45° to the grid, toward the south-east: MODFLOW 6 up to 6.4 rotates
-   its dispersion tensor wrongly for some flow directions (modflow6 issue #2826, fixed by
-   pull request #2849), which this case shows.
-4. The demo valley model (``scenarios/demo_wellfield.toml``; the site models do not exist yet): a
-   leak of 100 g/d (0.5 m³/d at 200 mg/L) reaching the sand and gravel about 320 m north-west
-   of the first production well, concentrations after two years at the wells and at monitoring points.
-   One output time only: ``transport(engine="mf6")`` reads multi-layer output at several times
-   wrongly (gwsim/engines/mf6_gwt.py picks records by index; reported to the lead).
+Site models (``--only chajia nancun``, steady variants built as the scenarios build them): the
+MT3D-USGS 20-year plume and its time against the 60 s target, MT3D on the link file of a
+MODFLOW-NWT twin (Chajia), MODFLOW 6's 20-year time and MODFLOW 6 against MT3D where the plume
+has qy < 0: see benchmarks/transport_sites.py, which holds the measured tables. ``--mf6 PATH``
+runs with another mf6 (its dispersion probe runs first); ``gwsim install-exes --mf6 PATH``
+registers one for good.
 
-    python benchmarks/transport_mf6_vs_mt3d.py
+    PYTHONPATH=. .venv/bin/python benchmarks/transport_mf6_vs_mt3d.py --only chajia
+    PYTHONPATH=. .venv/bin/python benchmarks/transport_mf6_vs_mt3d.py --only nancun --years 1 \
+        --compare-years 0.5
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
+from engine_comparison import run_engines, table, timed_flow
+from transport_sites import HORIZONS, site
 
 from gwsim.analytic.transport import ogata_banks, point_source_2d
-from gwsim.engines import run_flow
-from gwsim.scenario import load_scenario
-from gwsim.solute import Source, transport
+from gwsim.engines.transport_choice import mf6_verdict
+from gwsim.executables import find_executable
+from gwsim.solute import Source
 from gwsim.spec import Boundary, Grid, ModelSpec, Properties
 
-ROOT = Path(__file__).resolve().parent.parent
 K, Q, N = 10.0, 0.25, 0.25  # m/d, Darcy flux m/d, porosity: seepage velocity 1 m/d
 V = Q / N
 PULSE = 10.0  # d, how long the source of problems 1-3 is on
@@ -76,56 +77,6 @@ def pulse(solution, times: np.ndarray) -> np.ndarray:
     on = np.array([solution(t) for t in times])
     off = np.array([solution(t - PULSE) if t > PULSE else np.zeros_like(on[0]) for t in times])
     return on - off
-
-
-def run_engines(flow, sources, times, **kwargs) -> tuple[dict, dict]:
-    """Plumes and wall times (s) of both engines on ``flow``."""
-    plumes, seconds = {}, {}
-    for engine in ("mf6", "mt3d"):
-        start = time.perf_counter()
-        plumes[engine] = transport(flow, sources, times, engine=engine, **kwargs)
-        seconds[engine] = time.perf_counter() - start
-    return plumes, seconds
-
-
-def table(title: str, receptors, names, plumes, seconds, flow_seconds, exact=None) -> float:
-    """Print one problem's table; return the largest |MT3D/MF6 − 1| at the receptors."""
-    times = plumes["mf6"].times
-    series = {e: np.array([p.at(receptors, t) for t in times]) for e, p in plumes.items()}
-    if exact is not None:
-        series["analytic"] = exact
-    print(f"\n== {title}")
-    columns = [e for e in ("mf6", "mt3d", "analytic") if e in series]
-    head = f"{'receptor':<26}" + "".join(f"{c + ' peak':>15}{'t (d)':>8}" for c in columns)
-    head += f"{'MT3D/MF6-1':>12}"
-    if exact is not None:
-        head += f"{'MF6/an-1':>10}{'MT3D/an-1':>11}"
-    print(head)
-    print("-" * len(head))
-    worst = 0.0
-    for n, name in enumerate(names):
-        peaks = {c: series[c][:, n].max() for c in columns}
-        line = f"{name:<26}"
-        for c in columns:
-            line += f"{peaks[c]:>15.4g}{times[np.argmax(series[c][:, n])]:>8g}"
-        diff = peaks["mt3d"] / peaks["mf6"] - 1
-        worst = max(worst, abs(diff))
-        line += f"{diff:>+12.1%}"
-        if exact is not None:
-            line += f"{peaks['mf6'] / peaks['analytic'] - 1:>+10.1%}"
-            line += f"{peaks['mt3d'] / peaks['analytic'] - 1:>+11.1%}"
-        print(line)
-    print(
-        f"wall time: MF6 GWT {seconds['mf6']:.1f} s, MT3D-USGS {seconds['mt3d']:.1f} s"
-        f" (shared MODFLOW 6 flow run {flow_seconds:.1f} s); largest |MT3D/MF6 - 1| {worst:.1%}"
-    )
-    return worst
-
-
-def timed_flow(spec: ModelSpec, workspace: Path):
-    start = time.perf_counter()
-    flow = run_flow(spec, workspace)
-    return flow, time.perf_counter() - start
 
 
 def column(ws: Path) -> float:
@@ -192,51 +143,44 @@ def point_source(ws: Path, angle: float) -> float:
     )
 
 
-def valley(ws: Path) -> float:
-    spec = load_scenario(ROOT / "scenarios" / "demo_wellfield.toml").spec
-    flow, flow_seconds = timed_flow(spec, ws / "valley")
-    z = 24.0  # m, in the sand and gravel (layer 1: 18-30 m)
-    wells = spec.boundary("wellfield")
-    names, points = [], []
-    for n, (_, i, j) in enumerate(wells.cells):
-        names.append(f"well {n + 1} (row {i}, col {j})")
-        points.append([flow.grid.xcenters[i, j], flow.grid.ycenters[i, j], z])
-    leak = (557025.0, 3123525.0)
-    monitors = {"monitor 100 m SE": (100.0, -100.0), "monitor 200 m E": (200.0, 0.0)}
-    for name, (dx, dy) in monitors.items():
-        names.append(name)
-        points.append([leak[0] + dx, leak[1] + dy, z])
-    plumes, seconds = run_engines(
-        flow,
-        [Source(*leak, z=z, mass_rate=100.0)],
-        [730.0],
-        dispersivity=(10.0, 1.0, 0.1),
-    )
-    return table(
-        "demo valley (scenarios/demo_wellfield.toml): 100 g/d leak into the sand and gravel, "
-        "c at 730 d",
-        points,
-        names,
-        plumes,
-        seconds,
-        flow_seconds,
-    )
+def use_mf6(path: str | None) -> None:
+    """Make gwsim use the mf6 at ``path`` (its dispersion probe runs on first use)."""
+    if path is None:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="gwsim-mf6-"))
+    (folder / "mf6").symlink_to(Path(path).resolve())
+    os.environ["GWSIM_BIN"] = str(folder)
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="+", choices=PROBLEMS, default=list(PROBLEMS))
+    parser.add_argument("--mf6", help="an mf6 to use instead of gwsim's (e.g. a recent release)")
+    for option, years in HORIZONS.items():
+        parser.add_argument(f"--{option.replace('_', '-')}", type=float, default=years)
+    args = parser.parse_args()
+    HORIZONS.update(years=args.years, compare_years=args.compare_years)
+    use_mf6(args.mf6)
+    probe = mf6_verdict()
+    print(f"mf6: {find_executable('mf6')}; dispersion probe: {probe}")
     with tempfile.TemporaryDirectory(prefix="gwsim-bench-transport-") as tmp:
         ws = Path(tmp)
-        worst = {
-            "1-D column": column(ws),
-            "2-D along the grid": point_source(ws, 0.0),
-            "2-D at -45 deg": point_source(ws, -45.0),
-            "demo valley": valley(ws),
-        }
+        worst = {name: PROBLEMS[name](ws) for name in args.only}
     print("\n== summary: largest |MT3D/MF6 - 1| at the receptors (cross-check tolerance 5 %)")
+    if probe is not None and not probe.mirrors:
+        print("(this mf6 failed the dispersion probe: it is expected to disagree where qy < 0)")
     for name, value in worst.items():
         verdict = "agree" if value <= TOLERANCE else "DISAGREE"
         print(f"{name:<22}{value:>8.1%}  {verdict}")
 
+
+PROBLEMS = {
+    "column": column,
+    "along": lambda ws: point_source(ws, 0.0),
+    "oblique": lambda ws: point_source(ws, -45.0),
+    "chajia": lambda ws: site("Chajia", "valley_porous", "chajia_wells", ws, nwt=True),
+    "nancun": lambda ws: site("Nancun", "redbed_fracture", "nancun_wells", ws, nwt=False),
+}
 
 if __name__ == "__main__":
     main()

@@ -24,6 +24,7 @@ import flopy
 import numpy as np
 
 from gwsim.engines.mf6 import dis_keywords
+from gwsim.engines.mf6_binary import read_budget
 from gwsim.engines.mf6_output import read_percent_discrepancy
 from gwsim.engines.program import run_program
 from gwsim.engines.transport_interface import (
@@ -32,7 +33,7 @@ from gwsim.engines.transport_interface import (
     StepSchedule,
     TransportRun,
 )
-from gwsim.errors import EngineError
+from gwsim.errors import EngineError, FlowFieldError, GwsimError
 from gwsim.executables import find_executable, program_version
 from gwsim.grid import StructuredGrid, mask_dry
 
@@ -57,8 +58,36 @@ class GwtSpec:
     dvclose: float = DVCLOSE  # solver closure on concentration, mg/L
 
 
+def check_budget_terms(budget_file: Path) -> None:
+    """Raise GwsimError unless the flow budget holds what GWT's FMI reads: saturation (DATA-SAT)
+    and specific discharge (DATA-SPDIS); MODFLOW 6 itself only says "ERROR OCCURRED WHILE READING
+    FILE gwt.fmi". The first saved step's terms are checked; a damaged file is left to MODFLOW 6."""
+    terms, first = set(), None
+    try:
+        for record in read_budget(Path(budget_file)):
+            if first is not None and (record.kstp, record.kper) != first:
+                break
+            first = (record.kstp, record.kper)
+            terms.add(record.text.upper())
+    except (ValueError, FlowFieldError):
+        return  # a damaged file: MODFLOW 6 reports it (EngineError with its listing)
+    needed = {"DATA-SAT": "SAVE_SATURATION", "DATA-SPDIS": "SAVE_SPECIFIC_DISCHARGE"}
+    missing = {term: option for term, option in needed.items() if term not in terms}
+    if missing:
+        raise GwsimError(
+            f"the flow model's budget file {budget_file} holds no {' and no '.join(missing)}, "
+            "which MODFLOW 6 transport (FMI) reads: set "
+            f"{' and '.join(missing.values())} in the flow model's NPF package and rerun it, or "
+            "use engine='mt3d' (MT3D-USGS does not need them)"
+        )
+
+
 def gwt_spec(flow: FlowField, problem: SoluteProblem, schedule: StepSchedule) -> GwtSpec:
-    """The GWT run of ``problem`` on ``schedule``: it reads ``flow``'s head and budget files."""
+    """The GWT run of ``problem`` on ``schedule``: it reads ``flow``'s head and budget files.
+
+    Raises GwsimError when the budget file lacks saturation or specific discharge.
+    """
+    check_budget_terms(flow.files["budget"])
     return GwtSpec(
         grid=flow.grid,
         head_file=flow.files["head"],
@@ -89,7 +118,8 @@ def _write_ist_for_mf6_64(path: Path) -> None:
             "(`gwsim install-exes`) or run without dual_domain"
         )
     text = path.read_text()
-    path.write_text(re.sub(r"^(\s*)porosity\s*$", r"\1thetaim", text, count=1, flags=re.M | re.I))
+    # "porosity" alone, or "porosity  LAYERED" for an array given layer by layer
+    path.write_text(re.sub(r"^(\s*)porosity\b", r"\1thetaim", text, count=1, flags=re.M | re.I))
 
 
 def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
