@@ -198,6 +198,26 @@ def test_conductivity_is_read_from_the_npf_input_of_a_plain_model(tmp_path):
     np.testing.assert_array_equal(flow.boundary_cells["wa"], [[1, 3, 3]])  # pumps from period 2
 
 
+def test_conductivity_is_read_on_first_use_and_not_from_changed_input(tmp_path):
+    """from_mf6 leaves the NPF text unparsed until K is used (tracking never uses it); a pickled
+    flow field carries K itself; once the input changed, K is refused, not read from the new
+    input."""
+    import pickle
+
+    plain_flopy_model(tmp_path)
+    flow = FlowField.from_mf6(tmp_path)
+    assert callable(vars(flow)["k"])  # not read yet
+    copied = pickle.loads(pickle.dumps(flow))
+    assert not callable(vars(copied)["k"])
+    np.testing.assert_array_equal(copied.k33[:, 0, 0], [5.0, 1.0])
+    later = FlowField.from_mf6(tmp_path)
+    npf = next(tmp_path.glob("*.npf"))
+    npf.write_text(npf.read_text().replace("5.0", "7.0"))
+    with pytest.raises(FlowFieldError, match="changed or vanished since the flow field was read"):
+        later.k  # noqa: B018
+    np.testing.assert_array_equal(flow.k, copied.k)  # read (by the pickle) before the change
+
+
 def test_gwsim_model_carries_its_k_and_boundary_geometry(tmp_path, steady_layered_spec):
     """K and K33 (heterogeneous, K33 = K/20) are the spec's (the engine passes what it wrote to
     the NPF input); every river and drain cell is listed with its stage or elevation, also where

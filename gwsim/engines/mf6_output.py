@@ -6,7 +6,7 @@ falling back to flopy for input forms that parser leaves alone; the result is th
 :class:`gwsim.FlowField` holds (this module does not import :mod:`gwsim.flowfield`, which calls
 it). The structured face flows come from the FLOW-JA-FACE record and the grid's user-numbered
 connectivity (IA/JA in the ``.grb`` file), vectorised over connections. Hydraulic conductivity
-comes from the model's NPF input, the cells of each boundary package from its budget records
+comes from the model's NPF input when first used (:class:`DeferredConductivity`), the cells of each boundary package from its budget records
 (every cell the package applies to, q = 0 included), and the levels of river, drain and
 general-head boundaries from the packages' input.
 """
@@ -31,6 +31,7 @@ _NOT_SOURCES = {"FLOW-JA-FACE", "DATA-SPDIS", "DATA-SAT", "DATA-STOSS", "DATA-ST
 _TYPE_ALIASES = {"RCHA": "RCH", "EVTA": "EVT"}
 # Boundary packages whose level (m) maps and sections show, and the input field holding it.
 _LEVEL_FIELDS = {"riv": "stage", "drn": "elev", "ghb": "bhead"}
+_CONDUCTIVITY = ("k", "k22", "k33", "angle1")
 
 
 def _choose_model(sim_ws: Path, gwf_names: list[str], model: str | None) -> str:
@@ -98,7 +99,7 @@ def _parsed_model_input(sim_ws: Path, model: str | None, npf: bool) -> dict:
             levels[pname] = mf6_input.read_levels(sim_ws, path, kind, shape)
     conductivity = None
     if npf and "npf" in by_type:
-        given = mf6_input.read_arrays(sim_ws, by_type["npf"], ("k", "k22", "k33", "angle1"), shape)
+        given = mf6_input.read_arrays(sim_ws, by_type["npf"], _CONDUCTIVITY, shape)
         conductivity = conductivity_arrays(shape, **given) if "k" in given else None
     return {
         "model_name": name,
@@ -173,26 +174,41 @@ def _flopy_model_input(sim_ws: Path, model: str | None, npf: bool) -> dict:
     }
 
 
-def structured_face_flows(flowja: np.ndarray, ia: np.ndarray, ja: np.ndarray, shape) -> tuple:
-    """Right, front and lower face flows (m³/d, positive toward +col, +row, +layer).
+def face_connections(ia: np.ndarray, ja: np.ndarray, shape) -> tuple:
+    """Where each cell's right, front and lower face flow sits in FLOW-JA-FACE.
 
-    ``flowja`` holds MODFLOW 6's FLOW-JA-FACE (positive into cell n from m); ``ia``/``ja`` the
-    0-based user-numbered connectivity of the ``.grb`` file.
+    ``ia``/``ja`` are the 0-based user-numbered connectivity of the ``.grb`` file. Returns three
+    ``(positions, nodes)`` pairs: connection ``positions[i]`` of FLOW-JA-FACE runs from cell
+    ``nodes[i]`` to its neighbour toward +col, +row or +layer (the next active cell below, past
+    pass-through layers). On a DIS grid the neighbour's node number differs by 1, ``ncol`` or a
+    multiple of ``nrow * ncol``, which tells the faces apart without unravelling node numbers.
     """
-    n = np.repeat(np.arange(len(ia) - 1), np.diff(ia))
-    forward = ja > n  # each connection once, from the lower to the higher node number
-    n, m, q = n[forward], ja[forward], -flowja[forward]
-    kn, in_, jn = np.unravel_index(n, shape)
-    km, im, jm = np.unravel_index(m, shape)
-    faces = {
-        "right": (km == kn) & (im == in_) & (jm == jn + 1),
-        "front": (km == kn) & (im == in_ + 1) & (jm == jn),
-        "lower": (km > kn) & (im == in_) & (jm == jn),  # may skip pass-through layers
-    }
-    right, front, lower = (np.zeros(int(np.prod(shape))) for _ in range(3))
-    for target, mask in zip((right, front, lower), faces.values(), strict=True):
-        target[n[mask]] = q[mask]
-    return right.reshape(shape), front.reshape(shape), lower.reshape(shape)
+    nlay, nrow, ncol = shape
+    layer_size = nrow * ncol
+    n = np.repeat(np.arange(nlay * layer_size, dtype=ja.dtype), np.diff(ia))
+    offset = ja - n
+    faces = (
+        offset == 1 if ncol > 1 else None,
+        (offset == ncol) & (offset < layer_size) if nrow > 1 else None,
+        offset >= layer_size,
+    )
+    empty = np.empty(0, np.intp)
+    pairs = []
+    for mask in faces:
+        at = empty if mask is None else np.flatnonzero(mask)
+        pairs.append((at, n[at]))
+    return tuple(pairs)
+
+
+def fill_face_flows(flowja: np.ndarray, connections: tuple, right, front, lower) -> None:
+    """Write the right, front and lower face flows (m³/d, positive toward +col, +row, +layer)
+    of one step into the given (nlay, nrow, ncol) arrays.
+
+    ``flowja`` holds MODFLOW 6's FLOW-JA-FACE (positive into cell n from m); ``connections`` is
+    :func:`face_connections` of the grid.
+    """
+    for target, (at, nodes) in zip((right, front, lower), connections, strict=True):
+        target.reshape(-1)[nodes] = np.negative(flowja[at])
 
 
 def read_gwf_output(
@@ -209,9 +225,10 @@ def read_gwf_output(
     model : GWF model name; ``None`` takes the only GWF model in the simulation.
     crs : CRS of the grid; by default the one recorded in the binary grid file, if any.
     conductivity : ``k`` and optionally ``k22``, ``k33`` (m/d), ``angle1`` (deg) as written to the
-        NPF input, to take instead of reading it back.
+        NPF input, to take instead of reading it back. Without it, ``k``, ``k22``, ``k33`` and
+        ``angle1`` are one :class:`DeferredConductivity` that the flow field calls on first use.
     """
-    inputs = read_model_input(sim_ws, model, npf=conductivity is None)
+    inputs = read_model_input(sim_ws, model, npf=False)
     files = inputs["files"]
     for key in ("grb", "head", "budget"):
         if not files[key].is_file():
@@ -255,7 +272,12 @@ def read_gwf_output(
         angrot=float(grb["ANGROT"]),
         crs=crs or grb.get("CRS") or None,
     )
-    given = inputs["conductivity"] if conductivity is None else None
+    attrs = source_folder_attrs(sim_ws)
+    if conductivity is None:
+        deferred = DeferredConductivity(sim_ws, inputs["model_name"], attrs["inputs_sha256"])
+        conductivity_fields = dict.fromkeys(_CONDUCTIVITY, deferred)
+    else:
+        conductivity_fields = conductivity_arrays(shape, **conductivity)
     return {
         "grid": grid,
         "icelltype": icelltype,
@@ -264,26 +286,55 @@ def read_gwf_output(
         "head": head,
         "saturation": saturation,
         **budget,
-        **(
-            conductivity_arrays(shape, **conductivity)
-            if conductivity is not None
-            else given or dict.fromkeys(("k", "k22", "k33", "angle1"))
-        ),
+        **conductivity_fields,
         "boundary_levels": boundary_levels(
             inputs["levels"], budget["boundary_cells"], kstpkper[:, 1], shape
         ),
         "percent_discrepancy": read_percent_discrepancy(files["listing"]),
-        "attrs": source_folder_attrs(sim_ws),
+        "attrs": attrs,
         "saturation_saved": saturation_saved,
         "model_name": inputs["model_name"],
         "files": files,
     }
 
 
+class DeferredConductivity:
+    """The NPF conductivity of a model, read when first asked for (``FlowField.k`` etc.).
+
+    Parsing the NPF text is most of the time :func:`read_gwf_output` would spend on a large model
+    (0.4 s of 0.8 s for 450,000 cells), and tracking never needs it. Called, it returns
+    ``{"k", "k22", "k33", "angle1"}`` (arrays, or ``None`` each where the NPF input cannot be
+    read), reading once. It refuses to read input that changed since the flow field was read:
+    ``inputs_sha256`` is the folder's hash then (:func:`source_folder_attrs`).
+    """
+
+    def __init__(self, sim_ws: Path, model_name: str, inputs_sha256: str):
+        self.sim_ws = sim_ws
+        self.model_name = model_name
+        self.inputs_sha256 = inputs_sha256
+        self.values: dict | None = None
+
+    def __call__(self) -> dict[str, np.ndarray | None]:
+        if self.values is None:
+            try:
+                unchanged = hash_folder(self.sim_ws) == self.inputs_sha256
+            except OSError:
+                unchanged = False
+            if not unchanged:
+                raise FlowFieldError(
+                    f"the input files in {self.sim_ws} changed or vanished since the flow field "
+                    "was read, so its conductivity (k, k22, k33, angle1) cannot be read now: read "
+                    "the flow field again, or pass conductivity=... to FlowField.from_mf6"
+                )
+            given = read_model_input(self.sim_ws, self.model_name, npf=True)["conductivity"]
+            self.values = given or dict.fromkeys(_CONDUCTIVITY)
+        return self.values
+
+
 def _read_budget(path: Path, head_times: np.ndarray, grb: dict, shape) -> dict:
     """Face flows, sources, boundary cells and saturation (None if not saved) per saved step."""
     nt = len(head_times)
-    ia, ja = grb["IA"] - 1, grb["JA"] - 1
+    connections = face_connections(grb["IA"] - 1, grb["JA"] - 1, shape)
     right, front, lower = (np.zeros((nt, *shape)) for _ in range(3))
     saturation = None
     sources: dict[str, np.ndarray] = {}
@@ -297,7 +348,7 @@ def _read_budget(path: Path, head_times: np.ndarray, grb: dict, shape) -> dict:
         t = matches[0]
         text = rec.text.upper()
         if text == "FLOW-JA-FACE":
-            right[t], front[t], lower[t] = structured_face_flows(rec.array, ia, ja, shape)
+            fill_face_flows(rec.array, connections, right[t], front[t], lower[t])
             found_flowja[t] = True
         elif text == "DATA-SAT":
             if saturation is None:
@@ -320,7 +371,7 @@ def _read_budget(path: Path, head_times: np.ndarray, grb: dict, shape) -> dict:
             "set SAVE_FLOWS in the model and BUDGET ALL in its OC package"
         )
     boundary_cells = {
-        name: np.column_stack(np.unravel_index(np.unique(np.concatenate(nodes)), shape))
+        name: np.column_stack(np.unravel_index(_sorted_unique(nodes, right[0].size), shape))
         for name, nodes in listed.items()
     }
     return {
@@ -334,6 +385,14 @@ def _read_budget(path: Path, head_times: np.ndarray, grb: dict, shape) -> dict:
     }
 
 
+def _sorted_unique(node_lists: list[np.ndarray], ncell: int) -> np.ndarray:
+    """The distinct node numbers of several lists, sorted (a mark per cell: no sort needed)."""
+    marked = np.zeros(ncell, bool)
+    for nodes in node_lists:
+        marked[nodes] = True
+    return np.flatnonzero(marked)
+
+
 def read_conductivity(gwf, shape) -> dict[str, np.ndarray | None]:
     """K, K22, K33 (m/d) and ANGLE1 (deg) of the model's NPF input (see :func:`conductivity_arrays`).
 
@@ -341,10 +400,10 @@ def read_conductivity(gwf, shape) -> dict[str, np.ndarray | None]:
     """
     npf = gwf.get_package("npf")
     try:
-        given = {name: getattr(npf, name).array for name in ("k", "k22", "k33", "angle1")}
+        given = {name: getattr(npf, name).array for name in _CONDUCTIVITY}
         return conductivity_arrays(shape, **given)
     except (AttributeError, TypeError, ValueError):
-        return dict.fromkeys(("k", "k22", "k33", "angle1"))
+        return dict.fromkeys(_CONDUCTIVITY)
 
 
 def conductivity_arrays(shape, k, k22=None, k33=None, angle1=None) -> dict[str, np.ndarray]:
