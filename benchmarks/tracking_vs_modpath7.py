@@ -119,12 +119,12 @@ def worker(ws: Path, case: str, start: Path, repeat: int, out: Path) -> None:
     xyz = np.load(start)
     direction = "backward" if case == "wells" else "forward"
     pathlines = case == "pathlines"
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     flow = FlowField.from_mf6(ws, porosity=POROSITY)
-    read = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    read, read_cpu = time.perf_counter() - t0, time.process_time() - c0
+    t0, c0 = time.perf_counter(), time.process_time()
     res = track(flow, xyz, direction, pathlines=pathlines)
-    first = time.perf_counter() - t0
+    first, first_cpu = time.perf_counter() - t0, time.process_time() - c0
     warm, warm_cpu = [], []
     for _ in range(repeat):
         t0, c0 = time.perf_counter(), time.process_time()
@@ -139,28 +139,30 @@ def worker(ws: Path, case: str, start: Path, repeat: int, out: Path) -> None:
     arrays = flow.derived["tracking"][1]
     nbytes = sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
     info = {"import": imported, "read": read, "first": first, "warm": warm, "rss_mb": rss}
-    info.update(warm_cpu=warm_cpu, flow_array_bytes=nbytes)
+    info.update(warm_cpu=warm_cpu, flow_array_bytes=nbytes, read_cpu=read_cpu, first_cpu=first_cpu)
     out.with_suffix(".json").write_text(json.dumps({**info, "crossings": crossings}))
 
 
-def timed_child(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall time (s) and peak resident memory (MiB) of a command run in its own wrapper process."""
+def timed_child(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Wall time (s), peak resident memory (MiB) and CPU time (s, user + system, all threads) of
+    a command run in its own wrapper process."""
     code = (
         "import resource, subprocess, sys, time; t = time.perf_counter(); "
         "r = subprocess.run(sys.argv[1:], capture_output=True); "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
-        "r.returncode)"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+        "print(time.perf_counter() - t, u.ru_maxrss, u.ru_utime + u.ru_stime, r.returncode)"
     )
     line = subprocess.run(
         [sys.executable, "-c", code, *cmd], cwd=cwd, capture_output=True, text=True, check=True
     ).stdout.split()
-    if line[2] != "0":
+    if line[3] != "0":
         raise RuntimeError(f"{cmd} failed in {cwd}")
-    return float(line[0]), float(line[1]) / 1024.0
+    return float(line[0]), float(line[1]) / 1024.0, float(line[2])
 
 
 def modpath7_case(ws: Path, flow, case: str, n: int, repeat: int, defaultiface=None):
-    """Write MODPATH 7 input once, run it ``repeat`` times; median time, peak MiB, end points.
+    """Write MODPATH 7 input once, run it ``repeat`` times; median wall and CPU time, peak MiB,
+    end points.
 
     ``defaultiface`` as :func:`modpath7_reference.write_modpath7` (None: RCH and EVT on face 6).
     """
@@ -184,7 +186,8 @@ def modpath7_case(ws: Path, flow, case: str, n: int, repeat: int, defaultiface=N
     )
     runs = [timed_child([str(find_executable("mp7")), mpsim.name], ws) for _ in range(repeat)]
     ep = read_endpoints(ws / f"{name}.mpend")
-    return float(np.median([r[0] for r in runs])), max(r[1] for r in runs), ep
+    wall, cpu = (float(np.median([r[i] for r in runs])) for i in (0, 2))
+    return wall, cpu, max(r[1] for r in runs), ep
 
 
 def equal_ends(cell, t, ep, rtol: float = TOLERANCE) -> np.ndarray:
@@ -330,8 +333,8 @@ def run_model(label: str, args, tmp: Path, prt_exe: str | None) -> list[dict]:
         _, _, xyz = starts(flow, case, n)
         start = tmp / f"{label}_{case}_start.npy"
         np.save(start, xyz)
-        mp_t, mp_mem, ep = modpath7_case(ws, flow, case, n, args.repeat)
-        _, _, ep_spread = modpath7_case(ws, flow, case, n, 1, defaultiface={})
+        mp_t, mp_cpu, mp_mem, ep = modpath7_case(ws, flow, case, n, args.repeat)
+        *_, ep_spread = modpath7_case(ws, flow, case, n, 1, defaultiface={})
         out = tmp / f"{label}_{case}.npz"
         command = [sys.executable, __file__, "--repeat", str(args.repeat), "--worker"]
         subprocess.run([*command, str(ws), case, str(start), str(out)], check=True)
@@ -348,12 +351,15 @@ def run_model(label: str, args, tmp: Path, prt_exe: str | None) -> list[dict]:
             "case": case,
             "particles": len(ep),
             "mp7": mp_t,
+            "mp7_cpu": mp_cpu,
             "mp7_mib": mp_mem,
             "read": info["read"],
             "first": info["first"],
+            "inproc_cpu": info["read_cpu"] + info["first_cpu"],
             "warm": float(np.median(info["warm"])),
             "warm_cpu": float(np.median(info["warm_cpu"])),
             "whole": float(np.median([w[0] for w in whole])),
+            "whole_cpu": float(np.median([w[2] for w in whole])),
             "gwsim_mib": max(w[1] for w in whole),
             "crossings": info["crossings"],
             "flow_array_bytes": info["flow_array_bytes"],
@@ -413,6 +419,18 @@ def report(rows: list[dict], args, prt_exe: str | None) -> None:
         "process = python -c importing gwsim, reading, tracking, writing the end points; "
         "ratio = MODPATH 7 / gwsim."
     )
+    print("\nCPU time (s, user + system, all threads; steadier than wall time on a busy machine)")
+    head = (
+        f"{'model':<5} {'case':<10} {'MP7':>6} {'in-proc':>7} {'ratio':>6} {'process':>7} "
+        f"{'ratio':>6}"
+    )
+    print(head + "\n" + "-" * len(head))
+    for r in rows:
+        print(
+            f"{r['model']:<5} {r['case']:<10} {r['mp7_cpu']:>6.2f} {r['inproc_cpu']:>7.2f} "
+            f"{r['mp7_cpu'] / r['inproc_cpu']:>5.1f}x {r['whole_cpu']:>7.2f} "
+            f"{r['mp7_cpu'] / r['whole_cpu']:>5.1f}x"
+        )
     if prt_exe is None:
         print(
             "MODFLOW 6 PRT: skipped (no PRT-capable mf6 given: pass --prt PATH to an mf6 6.5 "
