@@ -268,6 +268,58 @@ def prt_case(ws: Path, flow, case: str, n: int, repeat: int, exe: str):
     return float(np.median([r[0] for r in runs])), max(r[1] for r in runs), ends
 
 
+FLOOR_KERNEL = """
+from numba import njit, prange
+
+@njit(parallel=True, cache=True)
+def total(a):
+    s = 0.0
+    for i in prange(a.size):
+        s += a[i]
+    return s
+"""
+FLOOR_PROCESS = """
+import sys, time
+import numpy as np
+if sys.argv[1] == "scipy":
+    import scipy.linalg
+c0 = time.process_time()
+import numba
+c1 = time.process_time()
+import floor_kernel
+floor_kernel.total(np.ones(8))
+print(c1 - c0, time.process_time() - c1)
+"""
+
+
+def numba_floor(tmp: Path, repeat: int) -> dict[str, float]:
+    """numba's start-up in a fresh process (CPU s, medians): ``import numba``, and the first call
+    of a trivial cached parallel function (nothing compiled: the cache is filled first), also
+    with scipy.linalg imported beforehand (numba imports it on its first call to look for BLAS).
+    """
+    (tmp / "floor_kernel.py").write_text(FLOOR_KERNEL)
+
+    def run(mode: str) -> list[float]:
+        out = subprocess.run(
+            [sys.executable, "-c", FLOOR_PROCESS, mode],
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(tmp)},
+        )
+        return [float(v) for v in out.stdout.split()]
+
+    run("plain")  # fills the cache
+    plain = [run("plain") for _ in range(repeat)]
+    with_scipy = [run("scipy") for _ in range(repeat)]
+    return {
+        "import": float(np.median([r[0] for r in plain])),
+        "first_call": float(np.median([r[1] for r in plain])),
+        "first_call_scipy_loaded": float(np.median([r[1] for r in with_scipy])),
+    }
+
+
 def machine_limits(nbytes: int) -> dict[str, float]:
     """ns per dependent random load over ``nbytes`` (pointer chase) and per crossing's math.
 
@@ -355,6 +407,7 @@ def run_model(label: str, args, tmp: Path, prt_exe: str | None) -> list[dict]:
             "mp7_mib": mp_mem,
             "read": info["read"],
             "first": info["first"],
+            "first_cpu": info["first_cpu"],
             "inproc_cpu": info["read_cpu"] + info["first_cpu"],
             "warm": float(np.median(info["warm"])),
             "warm_cpu": float(np.median(info["warm_cpu"])),
@@ -380,7 +433,7 @@ def run_model(label: str, args, tmp: Path, prt_exe: str | None) -> list[dict]:
     return rows
 
 
-def report(rows: list[dict], args, prt_exe: str | None) -> None:
+def report(rows: list[dict], args, prt_exe: str | None, tmp: Path) -> None:
     """Print the parity, timing and kernel tables."""
     cores = os.cpu_count()
     load = os.getloadavg()[0]
@@ -431,6 +484,17 @@ def report(rows: list[dict], args, prt_exe: str | None) -> None:
             f"{r['mp7_cpu'] / r['inproc_cpu']:>5.1f}x {r['whole_cpu']:>7.2f} "
             f"{r['mp7_cpu'] / r['whole_cpu']:>5.1f}x"
         )
+    floor = numba_floor(tmp, args.repeat)
+    print(
+        f"numba's start-up floor, fresh process, CPU: import numba {floor['import']:.2f} s; first "
+        f"call of a trivial cached function {floor['first_call']:.2f} s "
+        f"({floor['first_call_scipy_loaded']:.2f} s with scipy.linalg already imported: numba "
+        "imports it on a first call to look for BLAS). gwsim's first track - warm track (CPU): "
+        + ", ".join(
+            f"{r['model']} {r['case']} {r['first_cpu'] - r['warm_cpu']:.2f} s" for r in rows
+        )
+        + " (flow arrays and numba's start-up)."
+    )
     if prt_exe is None:
         print(
             "MODFLOW 6 PRT: skipped (no PRT-capable mf6 given: pass --prt PATH to an mf6 6.5 "
@@ -485,7 +549,7 @@ def main() -> None:
     rows = []
     for label in [args.only] if args.only else DEFAULT_MODELS:
         rows += run_model(label, args, tmp, prt_exe)
-    report(rows, args, prt_exe)
+    report(rows, args, prt_exe, tmp)
 
 
 if __name__ == "__main__":

@@ -305,11 +305,39 @@ def array_package_model(ws) -> None:
     assert sim.run_simulation(silent=True)[0]
 
 
-@pytest.mark.parametrize("builder", ["tracking", "arrays", "plain"])
+def line_model(ws, nrow: int, ncol: int) -> None:
+    """A steady 3-layer model one row or one column wide (a cross-section): face flows of
+    grids where the neighbours along rows, columns and layers differ by 1 or ``ncol`` nodes."""
+    sim = flopy.mf6.MFSimulation(
+        sim_name="line", sim_ws=str(ws), exe_name=str(find_executable("mf6"))
+    )
+    flopy.mf6.ModflowTdis(sim)
+    flopy.mf6.ModflowIms(sim, outer_dvclose=1e-9, inner_dvclose=1e-10)
+    gwf = flopy.mf6.ModflowGwf(sim, modelname="line", save_flows=True)
+    flopy.mf6.ModflowGwfdis(
+        gwf, nlay=3, nrow=nrow, ncol=ncol, delr=10.0, delc=10.0, top=10.0, botm=[6.0, 3.0, 0.0]
+    )
+    flopy.mf6.ModflowGwfnpf(gwf, k=[5.0, 1.0, 3.0], save_flows=True)
+    flopy.mf6.ModflowGwfic(gwf, strt=9.0)
+    ends = [[(k, 0, 0), 9.0] for k in range(3)] + [[(k, nrow - 1, ncol - 1), 8.0] for k in range(3)]
+    flopy.mf6.ModflowGwfchd(gwf, stress_period_data=ends)
+    flopy.mf6.ModflowGwfrcha(gwf, recharge=1e-3)
+    flopy.mf6.ModflowGwfwel(gwf, stress_period_data=[[(2, nrow // 2, ncol // 2), -5.0]])
+    flopy.mf6.ModflowGwfoc(
+        gwf,
+        head_filerecord="line.hds",
+        budget_filerecord="line.cbc",
+        saverecord=[("HEAD", "ALL"), ("BUDGET", "ALL")],
+    )
+    sim.write_simulation(silent=True)
+    assert sim.run_simulation(silent=True)[0]
+
+
+@pytest.mark.parametrize("builder", ["tracking", "arrays", "plain", "one row", "one column"])
 def test_numpy_readers_give_what_flopys_readers_give(tmp_path, builder):
-    """Heads, face flows, every package's flows, saturation, K and boundary levels of three
+    """Heads, face flows, every package's flows, saturation, K and boundary levels of five
     models (list and array recharge/ET, wells, rivers, drains, GHB, CHD, storage, steady and
-    transient periods) equal what flopy reads: exactly (same bytes, same arithmetic) except
+    transient periods, one-row and one-column grids) equal what flopy reads: exactly (same bytes, same arithmetic) except
     face flows, which flopy's get_structured_faceflows sums in another order (1e-12 relative)."""
     from modpath7_reference import build_flow_model
 
@@ -319,6 +347,8 @@ def test_numpy_readers_give_what_flopys_readers_give(tmp_path, builder):
         "tracking": lambda ws: build_flow_model(ws, transient=True),
         "arrays": array_package_model,
         "plain": plain_flopy_model,
+        "one row": lambda ws: line_model(ws, nrow=1, ncol=12),
+        "one column": lambda ws: line_model(ws, nrow=12, ncol=1),
     }[builder](tmp_path)
     flow = FlowField.from_mf6(tmp_path)
     grb = flopy.mf6.utils.MfGrdFile(str(flow.files["grb"]), verbose=False)
