@@ -12,11 +12,36 @@ pathlines) and 128,000 cells (4 x 160 x 200; 32,000 forward particles). Printed:
    file itself); gwsim in one process after ``import gwsim`` (``FlowField.from_mf6`` + the first
    ``track``: the in-process time, and a warm ``track`` for reference); gwsim as a whole process
    (``python -c`` that imports gwsim, reads, tracks and writes the end points). The numba cache is
-   the installed one (``make setup`` warms it), so nothing is compiled.
+   the installed one (``make setup`` warms it), so nothing is compiled. The same in CPU time
+   (user + system, all threads), steadier than wall time on a shared machine; and numba's
+   start-up floor: ``import numba`` and the first call of a trivial cached function in a fresh
+   process, which no first ``track`` can go below.
 3. The kernel: cell crossings per second per core, against limits measured on this machine (a
    dependent random load over a buffer as large as the flow arrays, and the math of one crossing).
 
     python benchmarks/tracking_vs_modpath7.py [--repeat 3] [--only 450k|128k|small] [--prt PATH]
+
+Measured 2026-12-01 on the 2-core machine shared with other jobs (load average 7-15, so wall
+times run 2-4x long; medians, ``--only 450k --repeat 3`` and ``--only 128k --repeat 5``):
+
+=====  =========  ======  =============  =========  =============  =====================
+model  case       MP7 s   read + 1st s   in-proc    whole process  in-proc / whole, CPU
+=====  =========  ======  =============  =========  =============  =====================
+450k   forward    34.5    1.66 + 5.13    5.1x       4.4x           5.0x / 3.5x
+450k   wells      17.3    1.26 + 2.13    5.1x       3.7x           4.5x / 3.2x
+450k   pathlines  92.2    1.10 + 8.22    9.9x       8.2x           10.4x / 7.3x
+128k   forward    4.91    0.26 + 1.39    3.0x       1.5x           3.0x / 1.7x
+=====  =========  ======  =============  =========  =============  =====================
+
+Targets: in-process >= 10x, whole process >= 3x. Parity 100 % (top face), 100 % (``iface={}``);
+the kernel at 0.97-1.38x the measured latency limit. Reading got 5.6x cheaper (450k, CPU
+1.06 -> 0.19 s; 128k 0.22 -> 0.09 s, fresh processes, alternating with the previous code): face
+flows from node offsets, the budget file mapped, NPF conductivity parsed only when used. What
+is left of a first ``track`` beyond a warm one (0.41 s CPU at 450k, 0.33-0.48 s at 128k) is
+numba's start-up, at its floor: 0.39 s CPU for the first call of a trivial cached function, of
+which 0.2 s is numba importing scipy.linalg to look for BLAS, plus 0.24 s to import numba. With
+that floor, 10x in-process on the 128k case (MP7 1.8 s on a quiet machine) cannot be reached by
+a numba kernel called from a fresh process.
 
 MODFLOW 6 PRT: pass ``--prt`` (or set ``GWSIM_MF6_PRT``) to an mf6 with PRT (6.5 or later) for a
 PRT column; none is installable here, so without one the column is skipped with a message. Wave 1

@@ -272,12 +272,14 @@ def read_gwf_output(
         angrot=float(grb["ANGROT"]),
         crs=crs or grb.get("CRS") or None,
     )
-    attrs = source_folder_attrs(sim_ws)
-    if conductivity is None:
-        deferred = DeferredConductivity(sim_ws, inputs["model_name"], attrs["inputs_sha256"])
-        conductivity_fields = dict.fromkeys(_CONDUCTIVITY, deferred)
-    else:
+    if conductivity is not None:
         conductivity_fields = conductivity_arrays(shape, **conductivity)
+    elif (stamp := npf_stamp(sim_ws, inputs["model_name"])) is not None:
+        deferred = DeferredConductivity(sim_ws, inputs["model_name"], stamp)
+        conductivity_fields = dict.fromkeys(_CONDUCTIVITY, deferred)
+    else:  # no NPF file to read later: read what can be read now
+        given = read_model_input(sim_ws, model, npf=True)["conductivity"]
+        conductivity_fields = given or dict.fromkeys(_CONDUCTIVITY)
     return {
         "grid": grid,
         "icelltype": icelltype,
@@ -291,7 +293,7 @@ def read_gwf_output(
             inputs["levels"], budget["boundary_cells"], kstpkper[:, 1], shape
         ),
         "percent_discrepancy": read_percent_discrepancy(files["listing"]),
-        "attrs": attrs,
+        "attrs": source_folder_attrs(sim_ws),
         "saturation_saved": saturation_saved,
         "model_name": inputs["model_name"],
         "files": files,
@@ -304,31 +306,41 @@ class DeferredConductivity:
     Parsing the NPF text is most of the time :func:`read_gwf_output` would spend on a large model
     (0.4 s of 0.8 s for 450,000 cells), and tracking never needs it. Called, it returns
     ``{"k", "k22", "k33", "angle1"}`` (arrays, or ``None`` each where the NPF input cannot be
-    read), reading once. It refuses to read input that changed since the flow field was read:
-    ``inputs_sha256`` is the folder's hash then (:func:`source_folder_attrs`).
+    read), reading once. It refuses to read an NPF file that changed since the flow field was
+    read (another size or modification time than ``npf_stamp``, from :func:`npf_stamp`).
     """
 
-    def __init__(self, sim_ws: Path, model_name: str, inputs_sha256: str):
+    def __init__(self, sim_ws: Path, model_name: str, stamp: tuple):
         self.sim_ws = sim_ws
         self.model_name = model_name
-        self.inputs_sha256 = inputs_sha256
+        self.stamp = stamp
         self.values: dict | None = None
 
     def __call__(self) -> dict[str, np.ndarray | None]:
         if self.values is None:
-            try:
-                unchanged = hash_folder(self.sim_ws) == self.inputs_sha256
-            except OSError:
-                unchanged = False
-            if not unchanged:
+            if npf_stamp(self.sim_ws, self.model_name) != self.stamp:
                 raise FlowFieldError(
-                    f"the input files in {self.sim_ws} changed or vanished since the flow field "
-                    "was read, so its conductivity (k, k22, k33, angle1) cannot be read now: read "
+                    f"the NPF input in {self.sim_ws} changed or vanished since the flow field was "
+                    "read, so its conductivity (k, k22, k33, angle1) cannot be read now: read "
                     "the flow field again, or pass conductivity=... to FlowField.from_mf6"
                 )
             given = read_model_input(self.sim_ws, self.model_name, npf=True)["conductivity"]
             self.values = given or dict.fromkeys(_CONDUCTIVITY)
         return self.values
+
+
+def npf_stamp(sim_ws: Path, model_name: str) -> tuple | None:
+    """(file name, size, modification time in ns) of a model's NPF file; None when the name
+    files do not say which it is or it cannot be read."""
+    try:
+        entries = mf6_input.model_entries(sim_ws)
+        nam = next(f for _, f, m in entries if m.lower() == model_name.lower())
+        packages = mf6_input.name_file(sim_ws, nam)["packages"]
+        npf = next(path for kind, path, _ in packages if kind == "npf")
+        stat = (sim_ws / npf).stat()
+    except (StopIteration, OSError, mf6_input.UnsupportedInput):
+        return None
+    return npf, stat.st_size, stat.st_mtime_ns
 
 
 def _read_budget(path: Path, head_times: np.ndarray, grb: dict, shape) -> dict:
