@@ -343,7 +343,7 @@ def test_numpy_readers_give_what_flopys_readers_give(tmp_path, builder):
     face flows, which flopy's get_structured_faceflows sums in another order (1e-12 relative)."""
     from modpath7_reference import build_flow_model
 
-    from gwsim.engines import mf6_output
+    from gwsim.engines import mf6_model_input
 
     {
         "tracking": lambda ws: build_flow_model(ws, transient=True),
@@ -387,8 +387,8 @@ def test_numpy_readers_give_what_flopys_readers_give(tmp_path, builder):
             sat = cbc.get_data(totim=totim, text="DATA-SAT")[0]
             np.testing.assert_array_equal(flow.saturation[t].ravel()[sat["node"] - 1], sat["sat"])
     # the input: the parser's reading equals flopy's (which it falls back to)
-    parsed = mf6_output._parsed_model_input(tmp_path, None, npf=True)
-    by_flopy = mf6_output._flopy_model_input(tmp_path, None, npf=True)
+    parsed = mf6_model_input._parsed_model_input(tmp_path, None, npf=True)
+    by_flopy = mf6_model_input._flopy_model_input(tmp_path, None, npf=True)
     assert parsed["files"] == by_flopy["files"] and parsed["model_name"] == by_flopy["model_name"]
     assert parsed["package_order"] == by_flopy["package_order"]
     for key in ("k", "k22", "k33", "angle1"):
