@@ -20,7 +20,9 @@ Conventions (those of MODFLOW and MODPATH):
   water), so maps can draw rivers, drains and wells; ``boundary_levels[name]`` the river stage,
   drain or general-head elevation of those cells at each saved step;
 * ``k``, ``k22``, ``k33`` (m/d) and ``angle1`` (deg) are the NPF input of the model, as MODFLOW 6
-  reads it; ``None`` when the model's NPF input could not be read.
+  reads it; ``None`` when the model's NPF input could not be read. :meth:`FlowField.from_mf6`
+  parses them when first used (tracking never needs them; parsing is most of a large model's
+  reading time).
 
 Cell balance: inflow from neighbours through faces + sum of ``sources`` = 0 (to solver accuracy).
 """
@@ -40,6 +42,25 @@ if TYPE_CHECKING:
 from gwsim.errors import FlowFieldError
 from gwsim.grid import StructuredGrid
 from gwsim.writers import atomic_path
+
+
+class ReadOnFirstUse:
+    """A :class:`FlowField` field that may be given as a reader: a callable returning
+    ``{field name: value}``, called on the field's first use; its value then replaces it."""
+
+    def __set_name__(self, owner, name: str):
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return None  # the dataclass default
+        value = obj.__dict__[self.name]
+        if callable(value):
+            value = obj.__dict__[self.name] = value()[self.name]
+        return value
+
+    def __set__(self, obj, value):
+        obj.__dict__[self.name] = value
 
 
 @dataclass
@@ -67,10 +88,10 @@ class FlowField:
     saturation_saved: bool = False  # the budget file holds DATA-SAT (MF6 GWT/PRT FMI need it)
     model_name: str | None = None  # GWF model name in the source simulation
     files: dict[str, Path] = field(default_factory=dict)  # "grb", "head", "budget", "listing"
-    k: np.ndarray | None = None  # (nlay, nrow, ncol) hydraulic conductivity along rows, m/d
-    k22: np.ndarray | None = None  # (nlay, nrow, ncol) K across rows, m/d
-    k33: np.ndarray | None = None  # (nlay, nrow, ncol) vertical K, m/d
-    angle1: np.ndarray | None = None  # (nlay, nrow, ncol) rotation of K's main axis, deg
+    k: np.ndarray | None = ReadOnFirstUse()  # (nlay, nrow, ncol) K along rows, m/d
+    k22: np.ndarray | None = ReadOnFirstUse()  # (nlay, nrow, ncol) K across rows, m/d
+    k33: np.ndarray | None = ReadOnFirstUse()  # (nlay, nrow, ncol) vertical K, m/d
+    angle1: np.ndarray | None = ReadOnFirstUse()  # (nlay, nrow, ncol) K's main axis, deg
     boundary_cells: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (m, 3) cells
     boundary_levels: dict[str, np.ndarray] = field(default_factory=dict)  # name -> (nt, m) m
     # arrays that analyses derive once per flow field (e.g. tracking velocities); not copied by
@@ -106,6 +127,12 @@ class FlowField:
 
     def __post_init__(self):
         self.porosity = checked_porosity(self.porosity, self.shape)
+
+    def __getstate__(self) -> dict:
+        """Pickled (e.g. for a dask worker) with every field read, so the copy needs no files."""
+        for name in ("k", "k22", "k33", "angle1"):
+            getattr(self, name)
+        return self.__dict__
 
     def with_porosity(self, porosity: float | np.ndarray) -> FlowField:
         """This flow field with another effective porosity (-), checked once; arrays are shared."""

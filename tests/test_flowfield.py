@@ -198,6 +198,28 @@ def test_conductivity_is_read_from_the_npf_input_of_a_plain_model(tmp_path):
     np.testing.assert_array_equal(flow.boundary_cells["wa"], [[1, 3, 3]])  # pumps from period 2
 
 
+def test_conductivity_is_read_on_first_use_and_not_from_changed_input(tmp_path):
+    """from_mf6 leaves the NPF text unparsed until K is used (tracking never uses it); a pickled
+    flow field carries K itself; other files written beside the model do not matter, but once
+    the NPF file changed, K is refused, not read from the new input."""
+    import pickle
+
+    plain_flopy_model(tmp_path)
+    flow = FlowField.from_mf6(tmp_path)
+    assert callable(vars(flow)["k"])  # not read yet
+    copied = pickle.loads(pickle.dumps(flow))
+    assert not callable(vars(copied)["k"])
+    np.testing.assert_array_equal(copied.k33[:, 0, 0], [5.0, 1.0])
+    later = FlowField.from_mf6(tmp_path)
+    (tmp_path / "mt3d.btn").write_text("written by another program\n")
+    np.testing.assert_array_equal(later.k, flow.k)
+    changed = FlowField.from_mf6(tmp_path)
+    npf = next(tmp_path.glob("*.npf"))
+    npf.write_text(npf.read_text().replace("5.0", "7.0"))
+    with pytest.raises(FlowFieldError, match=r"NPF input .* changed or vanished since"):
+        changed.k  # noqa: B018
+
+
 def test_gwsim_model_carries_its_k_and_boundary_geometry(tmp_path, steady_layered_spec):
     """K and K33 (heterogeneous, K33 = K/20) are the spec's (the engine passes what it wrote to
     the NPF input); every river and drain cell is listed with its stage or elevation, also where
@@ -285,20 +307,50 @@ def array_package_model(ws) -> None:
     assert sim.run_simulation(silent=True)[0]
 
 
-@pytest.mark.parametrize("builder", ["tracking", "arrays", "plain"])
+def line_model(ws, nrow: int, ncol: int) -> None:
+    """A steady 3-layer model one row or one column wide (a cross-section): face flows of
+    grids where the neighbours along rows, columns and layers differ by 1 or ``ncol`` nodes."""
+    sim = flopy.mf6.MFSimulation(
+        sim_name="line", sim_ws=str(ws), exe_name=str(find_executable("mf6"))
+    )
+    flopy.mf6.ModflowTdis(sim)
+    flopy.mf6.ModflowIms(sim, outer_dvclose=1e-9, inner_dvclose=1e-10)
+    gwf = flopy.mf6.ModflowGwf(sim, modelname="line", save_flows=True)
+    flopy.mf6.ModflowGwfdis(
+        gwf, nlay=3, nrow=nrow, ncol=ncol, delr=10.0, delc=10.0, top=10.0, botm=[6.0, 3.0, 0.0]
+    )
+    flopy.mf6.ModflowGwfnpf(gwf, k=[5.0, 1.0, 3.0], save_flows=True)
+    flopy.mf6.ModflowGwfic(gwf, strt=9.0)
+    ends = [[(k, 0, 0), 9.0] for k in range(3)] + [[(k, nrow - 1, ncol - 1), 8.0] for k in range(3)]
+    flopy.mf6.ModflowGwfchd(gwf, stress_period_data=ends)
+    flopy.mf6.ModflowGwfrcha(gwf, recharge=1e-3)
+    flopy.mf6.ModflowGwfwel(gwf, stress_period_data=[[(2, nrow // 2, ncol // 2), -5.0]])
+    flopy.mf6.ModflowGwfoc(
+        gwf,
+        head_filerecord="line.hds",
+        budget_filerecord="line.cbc",
+        saverecord=[("HEAD", "ALL"), ("BUDGET", "ALL")],
+    )
+    sim.write_simulation(silent=True)
+    assert sim.run_simulation(silent=True)[0]
+
+
+@pytest.mark.parametrize("builder", ["tracking", "arrays", "plain", "one row", "one column"])
 def test_numpy_readers_give_what_flopys_readers_give(tmp_path, builder):
-    """Heads, face flows, every package's flows, saturation, K and boundary levels of three
+    """Heads, face flows, every package's flows, saturation, K and boundary levels of five
     models (list and array recharge/ET, wells, rivers, drains, GHB, CHD, storage, steady and
-    transient periods) equal what flopy reads: exactly (same bytes, same arithmetic) except
+    transient periods, one-row and one-column grids) equal what flopy reads: exactly (same bytes, same arithmetic) except
     face flows, which flopy's get_structured_faceflows sums in another order (1e-12 relative)."""
     from modpath7_reference import build_flow_model
 
-    from gwsim.engines import mf6_output
+    from gwsim.engines import mf6_model_input
 
     {
         "tracking": lambda ws: build_flow_model(ws, transient=True),
         "arrays": array_package_model,
         "plain": plain_flopy_model,
+        "one row": lambda ws: line_model(ws, nrow=1, ncol=12),
+        "one column": lambda ws: line_model(ws, nrow=12, ncol=1),
     }[builder](tmp_path)
     flow = FlowField.from_mf6(tmp_path)
     grb = flopy.mf6.utils.MfGrdFile(str(flow.files["grb"]), verbose=False)
@@ -335,8 +387,8 @@ def test_numpy_readers_give_what_flopys_readers_give(tmp_path, builder):
             sat = cbc.get_data(totim=totim, text="DATA-SAT")[0]
             np.testing.assert_array_equal(flow.saturation[t].ravel()[sat["node"] - 1], sat["sat"])
     # the input: the parser's reading equals flopy's (which it falls back to)
-    parsed = mf6_output._parsed_model_input(tmp_path, None, npf=True)
-    by_flopy = mf6_output._flopy_model_input(tmp_path, None, npf=True)
+    parsed = mf6_model_input._parsed_model_input(tmp_path, None, npf=True)
+    by_flopy = mf6_model_input._flopy_model_input(tmp_path, None, npf=True)
     assert parsed["files"] == by_flopy["files"] and parsed["model_name"] == by_flopy["model_name"]
     assert parsed["package_order"] == by_flopy["package_order"]
     for key in ("k", "k22", "k33", "angle1"):

@@ -3,8 +3,9 @@
 Why not flopy's readers: flopy's ``CellBudgetFile`` indexes the file by walking every record
 header in Python and then reads each record again, and importing flopy loads matplotlib (about
 1 s before any data moves). Here the head file, whose records all have one size on a DIS grid, is
-a single structured ``np.fromfile``; the budget file is read into memory once and each record
-becomes a view of that buffer (a few dozen Python steps per saved time step). flopy stays the
+a single structured ``np.fromfile``; the budget file is mapped into memory and each record
+becomes a view of that map (a few dozen Python steps per saved time step), so records nobody
+uses, such as specific discharge, are never read from disk. flopy stays the
 reference in the tests, on models with every kind of budget record.
 
 Record layouts (MODFLOW 6 input/output guide, "binary output files"):
@@ -129,7 +130,9 @@ def read_heads(path: Path, shape: tuple[int, int, int]):
 
 def read_budget(path: Path):
     """Every record of a MODFLOW 6 budget file, in file order (see :class:`BudgetRecord`)."""
-    raw = np.fromfile(path, np.uint8)
+    if Path(path).stat().st_size == 0:
+        return
+    raw = np.memmap(path, np.uint8, mode="r")  # records unused (e.g. DATA-SPDIS) are not read
     pos, end = 0, raw.size
     while pos < end:
         header = np.frombuffer(raw, _BUDGET_HEADER, 1, pos)[0]

@@ -1,14 +1,14 @@
-"""Read a MODFLOW 6 GWF model's output (grid, heads, budget) and NPF input into plain arrays.
+"""Read a MODFLOW 6 GWF model's output (grid, heads, budget) into the fields of a FlowField.
 
-The binary grid, head and budget files are read with numpy (:mod:`.mf6_binary`), the input that
-locates them and gives conductivity and boundary levels with a light parser (:mod:`.mf6_input`),
-falling back to flopy for input forms that parser leaves alone; the result is the dict of fields
-:class:`gwsim.FlowField` holds (this module does not import :mod:`gwsim.flowfield`, which calls
-it). The structured face flows come from the FLOW-JA-FACE record and the grid's user-numbered
-connectivity (IA/JA in the ``.grb`` file), vectorised over connections. Hydraulic conductivity
-comes from the model's NPF input, the cells of each boundary package from its budget records
-(every cell the package applies to, q = 0 included), and the levels of river, drain and
-general-head boundaries from the packages' input.
+The binary grid, head and budget files are read with numpy (:mod:`.mf6_binary`); the input that
+locates them and gives conductivity and boundary levels comes from :mod:`.mf6_model_input`; the
+result is the dict of fields :class:`gwsim.FlowField` holds (this module does not import
+:mod:`gwsim.flowfield`, which calls it). The structured face flows come from the FLOW-JA-FACE
+record and the grid's user-numbered connectivity (IA/JA in the ``.grb`` file), vectorised over
+connections. Hydraulic conductivity comes from the model's NPF input when first used
+(:class:`~.mf6_model_input.DeferredConductivity`), the cells of each boundary package from its
+budget records (every cell the package applies to, q = 0 included), and the levels of river,
+drain and general-head boundaries from the packages' input.
 """
 
 from __future__ import annotations
@@ -19,8 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-from gwsim.engines import mf6_input
 from gwsim.engines.mf6_binary import read_budget, read_grb, read_heads
+from gwsim.engines.mf6_model_input import (
+    CONDUCTIVITY_FIELDS,
+    DeferredConductivity,
+    conductivity_arrays,
+    npf_stamp,
+    read_model_input,
+)
 from gwsim.errors import FlowFieldError
 from gwsim.grid import StructuredGrid, mask_dry, stacked_tops
 from gwsim.provenance import hash_folder, provenance_attrs
@@ -29,170 +35,43 @@ from gwsim.provenance import hash_folder, provenance_attrs
 _NOT_SOURCES = {"FLOW-JA-FACE", "DATA-SPDIS", "DATA-SAT", "DATA-STOSS", "DATA-STOSY"}
 # Array-based package variants carry the same meaning as the list-based ones.
 _TYPE_ALIASES = {"RCHA": "RCH", "EVTA": "EVT"}
-# Boundary packages whose level (m) maps and sections show, and the input field holding it.
-_LEVEL_FIELDS = {"riv": "stage", "drn": "elev", "ghb": "bhead"}
 
 
-def _choose_model(sim_ws: Path, gwf_names: list[str], model: str | None) -> str:
-    if model is None:
-        if len(gwf_names) != 1:
-            raise FlowFieldError(
-                f"{sim_ws} holds {len(gwf_names)} GWF models ({', '.join(gwf_names) or 'none'}): "
-                "name one with model=..."
-            )
-        return gwf_names[0]
-    if model not in gwf_names:
-        raise FlowFieldError(
-            f"no GWF model named {model!r} in {sim_ws}; it has {', '.join(gwf_names) or 'none'}"
-        )
-    return model
+def face_connections(ia: np.ndarray, ja: np.ndarray, shape) -> tuple:
+    """Where each cell's right, front and lower face flow sits in FLOW-JA-FACE.
 
-
-def _no_output_error(model: str) -> FlowFieldError:
-    return FlowFieldError(
-        f"model {model!r} saves no head or budget file: add HEAD FILEOUT and BUDGET FILEOUT "
-        "to its OC package (and SAVE_FLOWS) and run it again"
+    ``ia``/``ja`` are the 0-based user-numbered connectivity of the ``.grb`` file. Returns three
+    ``(positions, nodes)`` pairs: connection ``positions[i]`` of FLOW-JA-FACE runs from cell
+    ``nodes[i]`` to its neighbour toward +col, +row or +layer (the next active cell below, past
+    pass-through layers). On a DIS grid the neighbour's node number differs by 1, ``ncol`` or a
+    multiple of ``nrow * ncol``, which tells the faces apart without unravelling node numbers.
+    """
+    nlay, nrow, ncol = shape
+    layer_size = nrow * ncol
+    n = np.repeat(np.arange(nlay * layer_size, dtype=ja.dtype), np.diff(ia))
+    offset = ja - n
+    faces = (
+        offset == 1 if ncol > 1 else None,
+        (offset == ncol) & (offset < layer_size) if nrow > 1 else None,
+        offset >= layer_size,
     )
+    empty = np.empty(0, np.intp)
+    pairs = []
+    for mask in faces:
+        at = empty if mask is None else np.flatnonzero(mask)
+        pairs.append((at, n[at]))
+    return tuple(pairs)
 
 
-def read_model_input(sim_ws: Path, model: str | None, npf: bool) -> dict:
-    """Model name, files, package order, NPF arrays (if ``npf``) and boundary level input.
+def fill_face_flows(flowja: np.ndarray, connections: tuple, right, front, lower) -> None:
+    """Write the right, front and lower face flows (m³/d, positive toward +col, +row, +layer)
+    of one step into the given (nlay, nrow, ncol) arrays.
 
-    Returns ``{"model_name", "files", "package_order", "conductivity" (dict or None),
-    "levels" ({package name: {0-based period: (nodes, level texts)}})}``. Parsed without flopy
-    (:mod:`.mf6_input`); flopy reads the input forms that parser leaves alone.
+    ``flowja`` holds MODFLOW 6's FLOW-JA-FACE (positive into cell n from m); ``connections`` is
+    :func:`face_connections` of the grid.
     """
-    if not (sim_ws / "mfsim.nam").is_file():
-        raise FlowFieldError(
-            f"{sim_ws} has no mfsim.nam: give the folder of a MODFLOW 6 simulation"
-        )
-    try:
-        return _parsed_model_input(sim_ws, model, npf)
-    except mf6_input.UnsupportedInput:
-        return _flopy_model_input(sim_ws, model, npf)
-
-
-def _parsed_model_input(sim_ws: Path, model: str | None, npf: bool) -> dict:
-    entries = mf6_input.model_entries(sim_ws)
-    name = _choose_model(sim_ws, [m for t, _, m in entries if t.startswith("gwf")], model)
-    nam = next(f for t, f, m in entries if m == name)
-    content = mf6_input.name_file(sim_ws, nam)
-    by_type = {}
-    for kind, path, _ in content["packages"]:
-        by_type.setdefault(kind, path)
-    if "dis" not in by_type:
-        raise FlowFieldError(
-            f"model {name!r} does not use a structured DIS grid; gwsim reads DIS models only"
-        )
-    saved = mf6_input.output_files(sim_ws, by_type["oc"]) if "oc" in by_type else {}
-    if not saved.get("head") or not saved.get("budget"):
-        raise _no_output_error(name)
-    if not mf6_input.saves_grb(sim_ws, by_type["dis"]):
-        raise FlowFieldError(f"{sim_ws / by_type['dis']}.grb is missing (do not set NOGRB in DIS)")
-    shape = _grb_shape(sim_ws / f"{by_type['dis']}.grb")
-    levels = {}
-    for kind, path, pname in content["packages"]:
-        if kind in _LEVEL_FIELDS:
-            if pname is None:  # MODFLOW 6's default package names: flopy knows them
-                raise mf6_input.UnsupportedInput("boundary package without a name")
-            levels[pname] = mf6_input.read_levels(sim_ws, path, kind, shape)
-    conductivity = None
-    if npf and "npf" in by_type:
-        given = mf6_input.read_arrays(sim_ws, by_type["npf"], ("k", "k22", "k33", "angle1"), shape)
-        conductivity = conductivity_arrays(shape, **given) if "k" in given else None
-    return {
-        "model_name": name,
-        "files": {
-            "grb": sim_ws / f"{by_type['dis']}.grb",
-            "head": sim_ws / saved["head"],
-            "budget": sim_ws / saved["budget"],
-            "listing": sim_ws / (content["list"] or f"{name}.lst"),
-        },
-        "package_order": [p for _, _, p in content["packages"] if p],
-        "conductivity": conductivity,
-        "levels": levels,
-    }
-
-
-def _grb_shape(path: Path) -> tuple[int, int, int]:
-    if not path.is_file():
-        raise FlowFieldError(f"{path} is missing: run the simulation in {path.parent} first")
-    grb = read_grb(path)
-    return int(grb["NLAY"]), int(grb["NROW"]), int(grb["NCOL"])
-
-
-def _flopy_model_input(sim_ws: Path, model: str | None, npf: bool) -> dict:
-    """:func:`read_model_input` through flopy (DIS, OC, NPF and the level packages only)."""
-    import flopy  # only for input forms mf6_input does not parse
-
-    try:
-        sim = flopy.mf6.MFSimulation.load(
-            sim_ws=str(sim_ws),
-            load_only=["dis", "oc", *_LEVEL_FIELDS, *(["npf"] if npf else [])],
-            verbosity_level=0,
-        )
-    except Exception as exc:
-        raise FlowFieldError(f"flopy could not load the simulation in {sim_ws}: {exc}") from exc
-    gwf_names = [m for m in sim.model_names if sim.get_model(m).model_type.startswith("gwf")]
-    gwf = sim.get_model(_choose_model(sim_ws, gwf_names, model))
-    dis = gwf.get_package("dis")
-    if dis is None or dis.package_type != "dis":
-        raise FlowFieldError(
-            f"model {gwf.name!r} does not use a structured DIS grid; gwsim reads DIS models only"
-        )
-    oc = gwf.get_package("oc")
-    head_rec = oc.head_filerecord.get_data() if oc is not None else None
-    budget_rec = oc.budget_filerecord.get_data() if oc is not None else None
-    if head_rec is None or budget_rec is None or len(head_rec) == 0 or len(budget_rec) == 0:
-        raise _no_output_error(gwf.name)
-    shape = (dis.nlay.get_data(), dis.nrow.get_data(), dis.ncol.get_data())
-    levels = {}
-    for pkg in gwf.packagelist:
-        column = _LEVEL_FIELDS.get(pkg.package_type)
-        if column is None:
-            continue
-        by_period = {}
-        for period, data in (pkg.stress_period_data.get_data() or {}).items():
-            if data is None or len(data) == 0:
-                by_period[period] = (np.empty(0, int), [])
-                continue
-            cells = np.array([tuple(c) for c in data["cellid"]], int).reshape(-1, 3)
-            by_period[period] = (np.ravel_multi_index(tuple(cells.T), shape), list(data[column]))
-        levels[pkg.package_name.lower()] = by_period
-    return {
-        "model_name": gwf.name,
-        "files": {
-            "grb": sim_ws / f"{dis.filename}.grb",
-            "head": sim_ws / head_rec[0][0],
-            "budget": sim_ws / budget_rec[0][0],
-            "listing": sim_ws / (gwf.name_file.list.get_data() or f"{gwf.name}.lst"),
-        },
-        "package_order": [str(p[2]).lower() for p in gwf.name_file.packages.get_data() if p[2]],
-        "conductivity": read_conductivity(gwf, shape) if npf else None,
-        "levels": levels,
-    }
-
-
-def structured_face_flows(flowja: np.ndarray, ia: np.ndarray, ja: np.ndarray, shape) -> tuple:
-    """Right, front and lower face flows (m³/d, positive toward +col, +row, +layer).
-
-    ``flowja`` holds MODFLOW 6's FLOW-JA-FACE (positive into cell n from m); ``ia``/``ja`` the
-    0-based user-numbered connectivity of the ``.grb`` file.
-    """
-    n = np.repeat(np.arange(len(ia) - 1), np.diff(ia))
-    forward = ja > n  # each connection once, from the lower to the higher node number
-    n, m, q = n[forward], ja[forward], -flowja[forward]
-    kn, in_, jn = np.unravel_index(n, shape)
-    km, im, jm = np.unravel_index(m, shape)
-    faces = {
-        "right": (km == kn) & (im == in_) & (jm == jn + 1),
-        "front": (km == kn) & (im == in_ + 1) & (jm == jn),
-        "lower": (km > kn) & (im == in_) & (jm == jn),  # may skip pass-through layers
-    }
-    right, front, lower = (np.zeros(int(np.prod(shape))) for _ in range(3))
-    for target, mask in zip((right, front, lower), faces.values(), strict=True):
-        target[n[mask]] = q[mask]
-    return right.reshape(shape), front.reshape(shape), lower.reshape(shape)
+    for target, (at, nodes) in zip((right, front, lower), connections, strict=True):
+        target.reshape(-1)[nodes] = np.negative(flowja[at])
 
 
 def read_gwf_output(
@@ -209,9 +88,10 @@ def read_gwf_output(
     model : GWF model name; ``None`` takes the only GWF model in the simulation.
     crs : CRS of the grid; by default the one recorded in the binary grid file, if any.
     conductivity : ``k`` and optionally ``k22``, ``k33`` (m/d), ``angle1`` (deg) as written to the
-        NPF input, to take instead of reading it back.
+        NPF input, to take instead of reading it back. Without it, ``k``, ``k22``, ``k33`` and
+        ``angle1`` are one :class:`DeferredConductivity` that the flow field calls on first use.
     """
-    inputs = read_model_input(sim_ws, model, npf=conductivity is None)
+    inputs = read_model_input(sim_ws, model, npf=False)
     files = inputs["files"]
     for key in ("grb", "head", "budget"):
         if not files[key].is_file():
@@ -255,7 +135,14 @@ def read_gwf_output(
         angrot=float(grb["ANGROT"]),
         crs=crs or grb.get("CRS") or None,
     )
-    given = inputs["conductivity"] if conductivity is None else None
+    if conductivity is not None:
+        conductivity_fields = conductivity_arrays(shape, **conductivity)
+    elif (stamp := npf_stamp(sim_ws, inputs["model_name"])) is not None:
+        deferred = DeferredConductivity(sim_ws, inputs["model_name"], stamp)
+        conductivity_fields = dict.fromkeys(CONDUCTIVITY_FIELDS, deferred)
+    else:  # no NPF file to read later: read what can be read now
+        given = read_model_input(sim_ws, model, npf=True)["conductivity"]
+        conductivity_fields = given or dict.fromkeys(CONDUCTIVITY_FIELDS)
     return {
         "grid": grid,
         "icelltype": icelltype,
@@ -264,11 +151,7 @@ def read_gwf_output(
         "head": head,
         "saturation": saturation,
         **budget,
-        **(
-            conductivity_arrays(shape, **conductivity)
-            if conductivity is not None
-            else given or dict.fromkeys(("k", "k22", "k33", "angle1"))
-        ),
+        **conductivity_fields,
         "boundary_levels": boundary_levels(
             inputs["levels"], budget["boundary_cells"], kstpkper[:, 1], shape
         ),
@@ -283,7 +166,7 @@ def read_gwf_output(
 def _read_budget(path: Path, head_times: np.ndarray, grb: dict, shape) -> dict:
     """Face flows, sources, boundary cells and saturation (None if not saved) per saved step."""
     nt = len(head_times)
-    ia, ja = grb["IA"] - 1, grb["JA"] - 1
+    connections = face_connections(grb["IA"] - 1, grb["JA"] - 1, shape)
     right, front, lower = (np.zeros((nt, *shape)) for _ in range(3))
     saturation = None
     sources: dict[str, np.ndarray] = {}
@@ -297,7 +180,7 @@ def _read_budget(path: Path, head_times: np.ndarray, grb: dict, shape) -> dict:
         t = matches[0]
         text = rec.text.upper()
         if text == "FLOW-JA-FACE":
-            right[t], front[t], lower[t] = structured_face_flows(rec.array, ia, ja, shape)
+            fill_face_flows(rec.array, connections, right[t], front[t], lower[t])
             found_flowja[t] = True
         elif text == "DATA-SAT":
             if saturation is None:
@@ -320,7 +203,7 @@ def _read_budget(path: Path, head_times: np.ndarray, grb: dict, shape) -> dict:
             "set SAVE_FLOWS in the model and BUDGET ALL in its OC package"
         )
     boundary_cells = {
-        name: np.column_stack(np.unravel_index(np.unique(np.concatenate(nodes)), shape))
+        name: np.column_stack(np.unravel_index(_sorted_unique(nodes, right[0].size), shape))
         for name, nodes in listed.items()
     }
     return {
@@ -334,27 +217,12 @@ def _read_budget(path: Path, head_times: np.ndarray, grb: dict, shape) -> dict:
     }
 
 
-def read_conductivity(gwf, shape) -> dict[str, np.ndarray | None]:
-    """K, K22, K33 (m/d) and ANGLE1 (deg) of the model's NPF input (see :func:`conductivity_arrays`).
-
-    All four are ``None`` when the model has no NPF package flopy can read.
-    """
-    npf = gwf.get_package("npf")
-    try:
-        given = {name: getattr(npf, name).array for name in ("k", "k22", "k33", "angle1")}
-        return conductivity_arrays(shape, **given)
-    except (AttributeError, TypeError, ValueError):
-        return dict.fromkeys(("k", "k22", "k33", "angle1"))
-
-
-def conductivity_arrays(shape, k, k22=None, k33=None, angle1=None) -> dict[str, np.ndarray]:
-    """K, K22, K33 (m/d) and ANGLE1 (deg) shaped (nlay, nrow, ncol), with MODFLOW 6's defaults
-    for those not given: K22 = K, K33 = K22, ANGLE1 = 0."""
-    k = np.broadcast_to(np.asarray(k, float), shape)
-    k22 = k if k22 is None else np.broadcast_to(np.asarray(k22, float), shape)
-    k33 = k22 if k33 is None else np.broadcast_to(np.asarray(k33, float), shape)
-    angle1 = np.broadcast_to(np.asarray(0.0 if angle1 is None else angle1, float), shape)
-    return {"k": k.copy(), "k22": k22.copy(), "k33": k33.copy(), "angle1": angle1.copy()}
+def _sorted_unique(node_lists: list[np.ndarray], ncell: int) -> np.ndarray:
+    """The distinct node numbers of several lists, sorted (a mark per cell: no sort needed)."""
+    marked = np.zeros(ncell, bool)
+    for nodes in node_lists:
+        marked[nodes] = True
+    return np.flatnonzero(marked)
 
 
 def boundary_levels(levels: dict, boundary_cells: dict, periods: np.ndarray, shape) -> dict:

@@ -268,7 +268,6 @@ def flow_arrays(flow: FlowField, forward: bool, faces: dict[str, int]) -> FlowAr
     bounding = neighbours < 0  # (ncell, 6) faces that bound the active grid
     dx = np.broadcast_to(flow.grid.delr[None, None, :], flow.shape).ravel()
     dy = np.broadcast_to(flow.grid.delc[None, :, None], flow.shape).ravel()
-    sign = 1.0 if forward else -1.0
 
     vel = np.zeros((nt, ncell, 6))
     sat = np.empty((nt, ncell))
@@ -282,16 +281,16 @@ def flow_arrays(flow: FlowField, forward: bool, faces: dict[str, int]) -> FlowAr
         dz = local_z_span(flow, t)
         dz = np.where(active & (dz > 0), dz, 1e-4)
         sat[t] = dz
-        right = flow.flow_right_face[t].reshape(nlay, nrow, ncol)
-        front = flow.flow_front_face[t].reshape(nlay, nrow, ncol)
+        q = vel[t]  # (ncell, 6) face flows (m³/d) first, turned into velocities in place below
+        right = flow.flow_right_face[t]
+        front = flow.flow_front_face[t]
         lower = flow.flow_lower_face[t].ravel()
-        q = np.zeros((nlay, nrow, ncol, 6))
-        q[:, :, 1:, 0] = right[:, :, :-1]
-        q[..., 1] = right
-        q[..., 2] = -front
-        q[:, 1:, :, 3] = -front[:, :-1, :]
-        q = q.reshape(ncell, 6)
-        q[:, 4] = -lower
+        by_face = q.reshape(nlay, nrow, ncol, 6)
+        by_face[:, :, 1:, 0] = right[:, :, :-1]
+        by_face[..., 1] = right
+        np.negative(front, out=by_face[..., 2])
+        np.negative(front[:, :-1, :], out=by_face[:, 1:, :, 3])
+        np.negative(lower, out=q[:, 4])
         q[:, 5] = np.where(above >= 0, -lower[above], 0.0)
         source_in = np.zeros(ncell)
         sink_out = np.zeros(ncell)
@@ -310,8 +309,13 @@ def flow_arrays(flow: FlowField, forward: bool, faces: dict[str, int]) -> FlowAr
             else:
                 source_in += np.maximum(qs, 0.0)
                 sink_out += np.minimum(qs, 0.0)
-        area = np.stack([dy * dz, dy * dz, dx * dz, dx * dz, dx * dy, dx * dy], axis=1)
-        vel[t] = np.where(active[:, None], sign * q / (area * por[:, None]), 0.0)
+        # velocity = flow / (face area x porosity): west/east faces dy dz, south/north dx dz,
+        # bottom/top dx dy
+        for first, area in ((0, dy * dz), (2, dx * dz), (4, dx * dy)):
+            q[:, first : first + 2] /= (area * por)[:, None]
+        if not forward:
+            np.negative(q, out=q)
+        q[~active] = 0.0
         weak = (sink_out < 0) if forward else (source_in > 0)
         flags[t] = np.where(active, ACTIVE, 0) | np.where(weak, WEAK_SINK, 0)
 
@@ -355,12 +359,12 @@ def grid_neighbours(idomain: np.ndarray) -> np.ndarray:
     """
     nlay, nrow, ncol = idomain.shape
     node = np.arange(idomain.size).reshape(idomain.shape)
+    active_node = np.where(idomain > 0, node, -1)
     nb = np.full((*idomain.shape, 6), -1, np.int64)
-    nb[:, :, 1:, 0] = node[:, :, :-1]
-    nb[:, :, :-1, 1] = node[:, :, 1:]
-    nb[:, :-1, :, 2] = node[:, 1:, :]
-    nb[:, 1:, :, 3] = node[:, :-1, :]
-    nb[..., :4] = np.where(_active_at(nb[..., :4], idomain), nb[..., :4], -1)
+    nb[:, :, 1:, 0] = active_node[:, :, :-1]
+    nb[:, :, :-1, 1] = active_node[:, :, 1:]
+    nb[:, :-1, :, 2] = active_node[:, 1:, :]
+    nb[:, 1:, :, 3] = active_node[:, :-1, :]
     above = np.full((nrow, ncol), -1, np.int64)
     for k in range(nlay):
         nb[k, :, :, 5] = above
@@ -370,10 +374,6 @@ def grid_neighbours(idomain: np.ndarray) -> np.ndarray:
         nb[k, :, :, 4] = below
         below = np.where(idomain[k] > 0, node[k], np.where(idomain[k] < 0, below, -1))
     return nb.reshape(-1, 6)
-
-
-def _active_at(nodes: np.ndarray, idomain: np.ndarray) -> np.ndarray:
-    return (nodes >= 0) & (idomain.ravel()[np.maximum(nodes, 0)] > 0)
 
 
 def start_locations(flow: FlowField, arrays: FlowArrays, xyz: np.ndarray, release, forward: bool):
