@@ -167,10 +167,20 @@ def zone_maps(flow: FlowField, zones) -> tuple[dict[str, np.ndarray], dict[str, 
     return masks, areas
 
 
+def _flow(plan: EnsemblePlan, spec: ModelSpec, workspace: Path) -> FlowField:
+    """The flow run of ``spec``; MODFLOW 6 through the worker's template of the model, as every
+    realization has the same grid and cells and differs only in numbers."""
+    if plan.engine == "mf6":
+        from gwsim.engines import mf6_template  # loads flopy: only where flow runs
+
+        return mf6_template.run(spec, workspace)
+    return run_flow(spec, workspace, engine=plan.engine)
+
+
 def _delineate(plan: EnsemblePlan, spec: ModelSpec, workspace: Path, timings: dict):
     """Flow run and protection zones of ``spec`` in ``workspace``; phases timed into ``timings``."""
     start = time.perf_counter()
-    flow = run_flow(spec, workspace, engine=plan.engine)
+    flow = _flow(plan, spec, workspace)
     timings["flow"] = time.perf_counter() - start
     start = time.perf_counter()
     zones = protection_zones(flow, plan.sources, **plan.protection, progress=False)
