@@ -322,32 +322,42 @@ def test_cli_scheduler_that_does_not_answer_stops_the_run(tmp_path, monkeypatch,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]  # nothing written
 
 
-def test_template_workspace_gives_the_heads_of_a_workspace_flopy_wrote(tmp_path):
+def test_template_workspace_gives_the_heads_of_a_workspace_flopy_wrote(tmp_path, monkeypatch):
     """A realization run from the template (only changed numbers rewritten) equals the same
     realization written whole by flopy (gwsim.engines.mf6.run): the same numbers reach MODFLOW 6,
-    so the heads and flows agree exactly; the template's own files stay as they were."""
-    from gwsim.engines import mf6
+    so the heads and flows agree exactly; the template's own files stay as they were, and its
+    external list files are read without flopy."""
+    from gwsim.engines import mf6, mf6_output
     from gwsim.engines.mf6_template import Mf6Template, TemplateCache
 
     plan = field_plan(variance=0.5)
-    first, _ = plan.realization_spec(0)
-    spec, _ = plan.realization_spec(1)
-    well = spec.boundaries[-1]
-    spec = replace(spec, boundaries=[*spec.boundaries[:-1], replace(well, values={"rate": -15.0})])
+    ghb = Boundary("ghb", "drain_edge", [(0, 3, 5), (0, 4, 5)], {"bhead": 0.9, "cond": 2.0})
+
+    def realization(index, rate):
+        spec, _ = plan.realization_spec(index)
+        *others, well = spec.boundaries
+        return replace(spec, boundaries=[*others, ghb, replace(well, values={"rate": rate})])
+
+    first, spec = realization(0, -RATE), realization(1, -15.0)
     template = Mf6Template.write(first, tmp_path / "template")
     before = {p.name: p.read_bytes() for p in template.folder.iterdir()}
     reference = mf6.run(spec, tmp_path / "flopy")
     (tmp_path / "filled").mkdir()
     assert template.fill(spec, tmp_path / "filled") == 4  # k, k22, k33, the well's list
+    monkeypatch.setattr(mf6_output, "_flopy_model_input", None)  # the light reader reads all
     flow = mf6.solve(spec, tmp_path / "filled")
     assert np.array_equal(flow.head, reference.head, equal_nan=True)  # exact: same numbers
+    assert flow.boundary_levels.keys() == reference.boundary_levels.keys() == {"drain_edge"}
+    assert np.array_equal(
+        flow.boundary_levels["drain_edge"], reference.boundary_levels["drain_edge"]
+    )
     for name in ("flow_right_face", "flow_front_face", "flow_lower_face"):
         assert np.array_equal(getattr(flow, name), getattr(reference, name))
     assert all(np.array_equal(flow.sources[n], reference.sources[n]) for n in reference.sources)
     assert {p.name: p.read_bytes() for p in template.folder.iterdir()} == before
     cache = TemplateCache(size=1)
     assert cache.template(spec) is cache.template(first)  # one structure, one template
-    other = replace(spec, boundaries=spec.boundaries[:-1])  # no well: another structure
+    other = replace(spec, boundaries=spec.boundaries[:-2])  # no GHB, no well: another structure
     with pytest.raises(GwsimError, match="differs from the template"):
         template.fill(other, tmp_path / "filled")
     old = cache.template(spec).folder

@@ -2,6 +2,11 @@
 workspace, the capture and protection zones, and a small result (maps as sub-cell masks, areas,
 sampled values, timings).
 
+The realizations of an ensemble share the model's grid and cells and differ in numbers only: the
+MODFLOW 6 input is written once per worker through flopy (:mod:`gwsim.engines.mf6_template`) and
+each realization rewrites only the arrays and lists that changed (the same heads as a workspace
+written whole).
+
 Seeds: realization ``i`` draws from ``numpy.random.SeedSequence(seed, spawn_key=(i,))``, the i-th
 child of the ensemble's seed (what ``SeedSequence(seed).spawn`` gives), so a realization depends on
 the scenario, the seed and its index only: not on the number of realizations, the workers or the
