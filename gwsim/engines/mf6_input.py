@@ -4,8 +4,9 @@ The simulation and model name files, output control, the DIS options, the NPF co
 and the levels of river, drain and general-head boundaries, parsed with plain Python and numpy: no
 flopy import (about 1 s with the matplotlib it loads) and no flopy text parsing (NPF arrays of a
 100,000-cell model took flopy seconds). It reads the forms MODFLOW 6 models usually use (``CONSTANT``,
-``INTERNAL`` and text ``OPEN/CLOSE`` arrays, ``LAYERED``, structured list input); for anything else
-it raises :class:`UnsupportedInput` and the caller falls back to flopy.
+``INTERNAL`` and text ``OPEN/CLOSE`` arrays, ``LAYERED``, structured list input inline or in a
+text ``OPEN/CLOSE`` file); for anything else it raises :class:`UnsupportedInput` and the caller
+falls back to flopy.
 """
 
 from __future__ import annotations
