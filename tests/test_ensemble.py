@@ -29,7 +29,7 @@ from gwsim.ensemble.products import write_products
 from gwsim.ensemble.realization import EnsemblePlan
 from gwsim.ensemble.reduce import RecordStore
 from gwsim.ensemble.runner import run_ensemble
-from gwsim.errors import SpecError
+from gwsim.errors import GwsimError, SpecError
 from gwsim.params import Param
 from gwsim.scenario import load_scenario
 from gwsim.spec import Boundary
@@ -263,16 +263,16 @@ def test_a_failed_realization_is_recorded_and_left_out(tmp_path, monkeypatch):
     import gwsim.ensemble.realization as realization
     from gwsim.errors import DryWellWarning, EngineError
 
-    run_flow = realization.run_flow
+    flow = realization._flow
 
-    def failing(spec, workspace, engine):
+    def failing(plan, spec, workspace):
         if "gwsim-r1-" in str(workspace):
             raise EngineError("flow model 'uniform' did not converge")
         if "gwsim-r2-" in str(workspace):  # the wells deliver less than their rate
             warnings.warn("well delivers -15 m³/d, not -20", DryWellWarning, stacklevel=2)
-        return run_flow(spec, workspace, engine=engine)
+        return flow(plan, spec, workspace)
 
-    monkeypatch.setattr(realization, "run_flow", failing)
+    monkeypatch.setattr(realization, "_flow", failing)
     run = run_ensemble(field_plan(), 4, tmp_path, workers=0, progress=False, log=lambda *a: None)
     assert run.reducer.n == 2 and sorted(run.reducer.failed) == [1, 2]
     assert "did not converge" in run.reducer.failed[1]
@@ -320,3 +320,62 @@ def test_cli_scheduler_that_does_not_answer_stops_the_run(tmp_path, monkeypatch,
     assert main(["run", str(path), "--scheduler", f"tcp://127.0.0.1:{free_port()}"]) == 2
     assert "no dask scheduler answers" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]  # nothing written
+
+
+def test_template_workspace_gives_the_heads_of_a_workspace_flopy_wrote(tmp_path, monkeypatch):
+    """A realization run from the template (only changed numbers rewritten) equals the same
+    realization written whole by flopy (gwsim.engines.mf6.run): the same numbers reach MODFLOW 6,
+    so the heads and flows agree exactly; the template's own files stay as they were, and its
+    external list files are read without flopy."""
+    from gwsim.engines import mf6, mf6_output
+    from gwsim.engines.mf6_template import Mf6Template, TemplateCache
+
+    plan = field_plan(variance=0.5)
+    ghb = Boundary("ghb", "drain_edge", [(0, 3, 5), (0, 4, 5)], {"bhead": 0.9, "cond": 2.0})
+
+    def realization(index, rate):
+        spec, _ = plan.realization_spec(index)
+        *others, well = spec.boundaries
+        return replace(spec, boundaries=[*others, ghb, replace(well, values={"rate": rate})])
+
+    first, spec = realization(0, -RATE), realization(1, -15.0)
+    template = Mf6Template.write(first, tmp_path / "template")
+    before = {p.name: p.read_bytes() for p in template.folder.iterdir()}
+    reference = mf6.run(spec, tmp_path / "flopy")
+    (tmp_path / "filled").mkdir()
+    assert template.fill(spec, tmp_path / "filled") == 4  # k, k22, k33, the well's list
+    monkeypatch.setattr(mf6_output, "_flopy_model_input", None)  # the light reader reads all
+    flow = mf6.solve(spec, tmp_path / "filled")
+    assert np.array_equal(flow.head, reference.head, equal_nan=True)  # exact: same numbers
+    assert flow.boundary_levels.keys() == reference.boundary_levels.keys() == {"drain_edge"}
+    assert np.array_equal(
+        flow.boundary_levels["drain_edge"], reference.boundary_levels["drain_edge"]
+    )
+    for name in ("flow_right_face", "flow_front_face", "flow_lower_face"):
+        assert np.array_equal(getattr(flow, name), getattr(reference, name))
+    assert all(np.array_equal(flow.sources[n], reference.sources[n]) for n in reference.sources)
+    assert {p.name: p.read_bytes() for p in template.folder.iterdir()} == before
+    cache = TemplateCache(size=1)
+    assert cache.template(spec) is cache.template(first)  # one structure, one template
+    other = replace(spec, boundaries=spec.boundaries[:-2])  # no GHB, no well: another structure
+    with pytest.raises(GwsimError, match="differs from the template"):
+        template.fill(other, tmp_path / "filled")
+    old = cache.template(spec).folder
+    assert cache.template(other).folder != old and not old.exists()  # the older one left
+    cache.clear()
+
+
+def test_structured_field_is_the_gstools_field():
+    """fields.structured_field (modes summed as a matrix product) against gstools' own sum, for
+    a rotated anisotropic model on an uneven grid (tolerance 1e-10 of a unit-variance field)."""
+    import gstools as gs
+
+    from gwsim.ensemble.fields import structured_field
+
+    x = np.sort(np.random.default_rng(0).uniform(0.0, 3000.0, 40))
+    y = np.linspace(0.0, 1500.0, 30)
+    model = gs.Gaussian(dim=2, var=1.0, len_scale=[300.0, 80.0], angles=np.deg2rad(35.0))
+    reference = gs.SRF(model, mean=0.0, seed=42)((x, y), mesh_type="structured")
+    field = structured_field(gs.SRF(model, mean=0.0, seed=42), x, y)
+    assert field.shape == reference.shape == (40, 30)
+    np.testing.assert_allclose(field, reference, rtol=0, atol=1e-10)

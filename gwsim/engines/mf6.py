@@ -75,19 +75,25 @@ def dis_keywords(grid: StructuredGrid) -> dict:
     }
 
 
+def written_periods(boundary, nper: int) -> list[int]:
+    """Stress periods (0-based) whose list of ``boundary`` is written: where its values change."""
+    return [p for p in sorted({0, *boundary.periods}) if p < nper]
+
+
+def boundary_columns(boundary, period: int) -> list[np.ndarray]:
+    """The value columns of ``boundary``'s MODFLOW 6 list in ``period``, in MF6's order."""
+    vals = boundary.values_in_period(period)
+    if boundary.kind == "evt":  # MF6 EVT list: cellid, surface, rate, depth
+        return [vals["surface"], vals["rate"], vals["depth"]]
+    return [vals[f] for f in BOUNDARY_FIELDS[boundary.kind]]
+
+
 def _stress_period_data(boundary, nper: int) -> dict[int, list]:
     """flopy stress-period data for one boundary: only the periods in which values change."""
     cells = [tuple(int(i) for i in c) for c in boundary.cells]
-    fields = BOUNDARY_FIELDS[boundary.kind]
     data = {}
-    for period in sorted({0, *boundary.periods}):
-        if period >= nper:
-            continue
-        vals = boundary.values_in_period(period)
-        if boundary.kind == "evt":  # MF6 EVT list: cellid, surface, rate, depth
-            columns = [vals["surface"], vals["rate"], vals["depth"]]
-        else:
-            columns = [vals[f] for f in fields]
+    for period in written_periods(boundary, nper):
+        columns = boundary_columns(boundary, period)
         data[period] = [
             [cell, *(float(col[n]) for col in columns), boundary.name]
             for n, cell in enumerate(cells)
@@ -95,8 +101,22 @@ def _stress_period_data(boundary, nper: int) -> dict[int, list]:
     return data
 
 
+def initial_head(spec: ModelSpec, grid: StructuredGrid) -> np.ndarray:
+    """Starting heads (nlay, nrow, ncol), m: the spec's, or the model top."""
+    if spec.initial_head is not None:
+        return layered(spec.initial_head, spec.grid.shape, "initial_head")
+    return grid.top[None] * np.ones(spec.grid.shape)
+
+
 def build_simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation:
     """Write the MODFLOW 6 input files of ``spec`` into ``workspace``; return the simulation."""
+    sim = simulation(spec, workspace)
+    sim.write_simulation(silent=True)
+    return sim
+
+
+def simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation:
+    """The flopy simulation of ``spec`` in ``workspace``, not written yet."""
     grid = spec.grid.resolve()
     props = spec.properties.arrays(spec.grid.shape)
     sim = flopy.mf6.MFSimulation(
@@ -141,10 +161,7 @@ def build_simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation
         save_specific_discharge=True,
         save_saturation=True,
     )
-    strt = grid.top[None] * np.ones(spec.grid.shape)
-    if spec.initial_head is not None:
-        strt = layered(spec.initial_head, spec.grid.shape, "initial_head")
-    flopy.mf6.ModflowGwfic(gwf, strt=strt)
+    flopy.mf6.ModflowGwfic(gwf, strt=initial_head(spec, grid))
     if not spec.steady:
         flopy.mf6.ModflowGwfsto(
             gwf,
@@ -184,7 +201,6 @@ def build_simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation
         saverecord=[("HEAD", "ALL"), ("BUDGET", "ALL")],
         printrecord=[("BUDGET", "ALL")],
     )
-    sim.write_simulation(silent=True)
     return sim
 
 
@@ -204,12 +220,24 @@ def run(spec: ModelSpec, workspace: str | Path | None = None) -> FlowField:
         and CRS.
     """
     spec.validate()
+    workspace = prepare_workspace(spec, workspace)
+    build_simulation(spec, workspace)
+    return solve(spec, workspace)
+
+
+def prepare_workspace(spec: ModelSpec, workspace: str | Path | None) -> Path:
+    """``workspace`` created (``None``: a new temporary folder) without ``spec``'s old outputs."""
     workspace = Path(workspace or tempfile.mkdtemp(prefix=f"gwsim-{spec.name}-"))
     workspace.mkdir(parents=True, exist_ok=True)
     for stale in workspace.glob(f"{spec.name}.*"):
         if stale.suffix in (".hds", ".cbc", ".lst", ".grb"):
             stale.unlink()
-    build_simulation(spec, workspace)
+    return workspace
+
+
+def solve(spec: ModelSpec, workspace: Path) -> FlowField:
+    """Run MODFLOW 6 on the input files of ``spec`` written in ``workspace``; read the result
+    (see :func:`run`) and check the wells' rates and the volume budget."""
     run_program(
         "mf6",
         [],

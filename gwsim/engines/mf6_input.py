@@ -4,8 +4,9 @@ The simulation and model name files, output control, the DIS options, the NPF co
 and the levels of river, drain and general-head boundaries, parsed with plain Python and numpy: no
 flopy import (about 1 s with the matplotlib it loads) and no flopy text parsing (NPF arrays of a
 100,000-cell model took flopy seconds). It reads the forms MODFLOW 6 models usually use (``CONSTANT``,
-``INTERNAL`` and text ``OPEN/CLOSE`` arrays, ``LAYERED``, structured list input); for anything else
-it raises :class:`UnsupportedInput` and the caller falls back to flopy.
+``INTERNAL`` and text ``OPEN/CLOSE`` arrays, ``LAYERED``, structured list input inline or in a
+text ``OPEN/CLOSE`` file); for anything else it raises :class:`UnsupportedInput` and the caller
+falls back to flopy.
 """
 
 from __future__ import annotations
@@ -144,14 +145,30 @@ def read_levels(sim_ws: Path, path: str, kind: str, shape) -> dict[int, tuple[np
     for (block, period), rows in blocks(sim_ws / path).items():
         if block != "PERIOD":
             continue
-        if any(r[0].upper() == "OPEN/CLOSE" for r in rows):
-            raise UnsupportedInput("OPEN/CLOSE list input")
+        rows = _list_rows(sim_ws, rows)
         try:
             cells = np.array([[int(w) for w in r[:3]] for r in rows], int).reshape(-1, 3) - 1
         except ValueError as exc:
             raise UnsupportedInput("list input that is not layer row column") from exc
         nodes = np.ravel_multi_index(tuple(cells.T), shape) if len(cells) else cells[:, 0]
         out[period - 1] = (nodes, [r[3 + _LEVEL_COLUMNS[kind]] for r in rows])
+    return out
+
+
+def _list_rows(sim_ws: Path, rows: list[list[str]]) -> list[list[str]]:
+    """A list block's rows, each ``OPEN/CLOSE file`` line replaced by the text file's rows."""
+    out = []
+    for row in rows:
+        if row[0].upper() != "OPEN/CLOSE":
+            out.append(row)
+            continue
+        if "(BINARY)" in (w.upper() for w in row[2:]):
+            raise UnsupportedInput("binary OPEN/CLOSE list input")
+        try:
+            text = (sim_ws / row[1]).read_text(errors="replace")
+        except OSError as exc:
+            raise UnsupportedInput(f"{row[1]}: {exc}") from exc
+        out += [w for w in (_COMMENT.sub("", line).split() for line in text.splitlines()) if w]
     return out
 
 

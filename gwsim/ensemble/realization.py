@@ -2,6 +2,11 @@
 workspace, the capture and protection zones, and a small result (maps as sub-cell masks, areas,
 sampled values, timings).
 
+The realizations of an ensemble share the model's grid and cells and differ in numbers only: the
+MODFLOW 6 input is written once per worker through flopy (:mod:`gwsim.engines.mf6_template`) and
+each realization rewrites only the arrays and lists that changed (the same heads as a workspace
+written whole).
+
 Seeds: realization ``i`` draws from ``numpy.random.SeedSequence(seed, spawn_key=(i,))``, the i-th
 child of the ensemble's seed (what ``SeedSequence(seed).spawn`` gives), so a realization depends on
 the scenario, the seed and its index only: not on the number of realizations, the workers or the
@@ -167,10 +172,20 @@ def zone_maps(flow: FlowField, zones) -> tuple[dict[str, np.ndarray], dict[str, 
     return masks, areas
 
 
+def _flow(plan: EnsemblePlan, spec: ModelSpec, workspace: Path) -> FlowField:
+    """The flow run of ``spec``; MODFLOW 6 through the worker's template of the model, as every
+    realization has the same grid and cells and differs only in numbers."""
+    if plan.engine == "mf6":
+        from gwsim.engines import mf6_template  # loads flopy: only where flow runs
+
+        return mf6_template.run(spec, workspace)
+    return run_flow(spec, workspace, engine=plan.engine)
+
+
 def _delineate(plan: EnsemblePlan, spec: ModelSpec, workspace: Path, timings: dict):
     """Flow run and protection zones of ``spec`` in ``workspace``; phases timed into ``timings``."""
     start = time.perf_counter()
-    flow = run_flow(spec, workspace, engine=plan.engine)
+    flow = _flow(plan, spec, workspace)
     timings["flow"] = time.perf_counter() - start
     start = time.perf_counter()
     zones = protection_zones(flow, plan.sources, **plan.protection, progress=False)

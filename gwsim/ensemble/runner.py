@@ -157,6 +157,14 @@ def _results(plan: EnsemblePlan, todo: list[int], scheduler, workers, processes,
             for future in as_completed(futures):
                 yield future.result()
                 future.release()
+            client.run(_clear_templates)  # each worker's MODFLOW 6 template of the model
         finally:
             if cluster is not None:
                 cluster.close()
+
+
+def _clear_templates() -> None:
+    """Remove this process's MODFLOW 6 templates (run on each worker after an ensemble)."""
+    from gwsim.engines.mf6_template import TEMPLATES
+
+    TEMPLATES.clear()
