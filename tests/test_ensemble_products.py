@@ -48,7 +48,11 @@ from gwsim.risk import (
 from gwsim.scenario import load_scenario
 from gwsim.spec import Boundary
 
-pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mt3d]
+pytestmark = [
+    pytest.mark.needs_mf6,
+    pytest.mark.needs_mt3d,
+    pytest.mark.filterwarnings("ignore::gwsim.capture.TruncatedZoneWarning"),
+]
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent

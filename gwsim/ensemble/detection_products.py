@@ -2,19 +2,20 @@
 enterprise's leak in time.
 
 :class:`DetectionAnalysis` feeds :func:`gwsim.monitoring.detection_matrix` one realization's flow
-field at a time, with the settings of a monitoring scenario (its ``[detection]``, ``[receptors]``,
-``[candidates]`` and ``[[enterprises]]`` tables, :class:`gwsim.monitoring.scenario.MonitoringScenario`).
+field at a time, with the settings of a monitoring scenario
+(:class:`gwsim.monitoring.scenario.MonitoringScenario`: its ``[detection]``, ``[receptors]``,
+``[candidates]`` and ``[[enterprises]]`` tables).
 The candidates are fixed on the deterministic run (lattice, HJ 164 control points, existing wells);
 each realization's leak points and receptors (the supply wells and their class-2 zone) are its own.
 The swarm uses the same seed in every realization (common random numbers), so realizations differ
 by their parameters only and a zero-variance ensemble repeats the deterministic detections.
 
 Per realization and enterprise the analysis counts, per candidate, the enterprise's leak points
-(one per wet footprint cell) detected in time and sums their detection times; :class:`DetectionReducer`
-adds the counts up. The detection probability of a candidate for an enterprise is the share of
-(realization, leak point) pairs it detects: a leak equally likely to start in any footprint cell,
-the weighting of the monitoring design's objective. Its overall probability weights each enterprise
-equally.
+(one per wet footprint cell) detected in time and sums their detection times;
+:class:`DetectionReducer` adds the counts up. The detection probability of a candidate for an
+enterprise is the share of (realization, leak point) pairs it detects: a leak equally likely to
+start in any footprint cell, the weighting of the monitoring design's objective. Its overall
+probability weights each enterprise equally.
 """
 
 from __future__ import annotations
@@ -133,6 +134,17 @@ class DetectionReducer:
         return paths, _report_lines(self, rows)
 
 
+COLUMNS = {  # bilingual table columns and map labels
+    key: label(names, "both")
+    for key, names in {
+        "candidate": ("候选井", "candidate"),
+        "enterprise": ("企业", "enterprise"),
+        "existing": ("现有井", "existing"),
+        "probability": ("总检出概率", "detection probability"),
+        "deterministic": ("确定性", "deterministic"),
+        "mean_time": ("平均检出时间 d", "mean detection d"),
+    }.items()
+}
 DETECTION_TITLE = "## Detection probability of candidate monitoring wells 监测井检出概率"
 DETECTION_NOTES = (
     "Detection probability: the share of realizations and of the enterprise's leak points "
@@ -158,19 +170,17 @@ def detection_rows(reducer: DetectionReducer, deterministic: dict) -> list[dict]
     rows = []
     for k in np.argsort(-total, kind="stable"):
         row = {
-            label(("候选井", "candidate"), "both"): int(k),
+            COLUMNS["candidate"]: int(k),
             "x_m": round(float(analysis.points[k, 0]), 1),
             "y_m": round(float(analysis.points[k, 1]), 1),
-            label(("现有井", "existing"), "both"): k in existing,
-            label(("总检出概率", "detection probability"), "both"): round(float(total[k]), 3),
-            label(("确定性", "deterministic"), "both"): round(float(overall(det)[k]), 3),
+            COLUMNS["existing"]: k in existing,
+            COLUMNS["probability"]: round(float(total[k]), 3),
+            COLUMNS["deterministic"]: round(float(overall(det)[k]), 3),
         }
         for e, name in enumerate(analysis.enterprise_names):
-            row[f"P {name}"] = round(float(p[e, k]), 3)
             t = mean_time[e, k]
-            row[f"{label(('平均检出时间', 'mean detection'), 'both')} {name} d"] = (
-                round(float(t), 1) if np.isfinite(t) else "inf"
-            )
+            row[f"P {name}"] = round(float(p[e, k]), 3)
+            row[f"{COLUMNS['mean_time']} {name}"] = round(float(t), 1) if np.isfinite(t) else "inf"
         rows.append(row)
     return rows
 
@@ -190,25 +200,45 @@ def plot_detection(flow, reducer: DetectionReducer, title: str):
     water_table_contours(ax, flow)
     corners = [points]
     for e in analysis.scenario.enterprises:
-        draw_geometry(ax, e.footprint.buffer(5.0), facecolor="saddlebrown", edgecolor="k",
-                      lw=0.5, label=label(("企业", "enterprise"), "both"))  # fmt: skip
-        ax.annotate(e.name, (e.footprint.centroid.x, e.footprint.centroid.y), xytext=(5, 5),
-                    textcoords="offset points", fontsize=7, color="saddlebrown")  # fmt: skip
+        draw_geometry(
+            ax,
+            e.footprint.buffer(5.0),
+            facecolor="saddlebrown",
+            edgecolor="k",
+            lw=0.5,
+            label=COLUMNS["enterprise"],
+        )
+        centre = e.footprint.centroid
+        ax.annotate(
+            e.name,
+            (centre.x, centre.y),
+            xytext=(5, 5),
+            textcoords="offset points",
+            fontsize=7,
+            color="saddlebrown",
+        )
         corners.append(np.reshape(e.footprint.bounds, (2, 2)))
     p = overall(reducer.probability())
     order = np.argsort(p)  # the likeliest on top
-    dots = ax.scatter(points[order, 0], points[order, 1], c=p[order], s=14, cmap="viridis",
-                      vmin=0, vmax=1, zorder=3, label=label(("候选井", "candidate"), "both"))  # fmt: skip
-    fig.colorbar(
-        dots, ax=ax, shrink=0.7, label=label(("检出概率", "detection probability"), "both")
+    dots = ax.scatter(
+        points[order, 0],
+        points[order, 1],
+        c=p[order],
+        s=14,
+        cmap="viridis",
+        vmin=0,
+        vmax=1,
+        zorder=3,
+        label=COLUMNS["candidate"],
     )
+    fig.colorbar(dots, ax=ax, shrink=0.7, label=COLUMNS["probability"])
     zoom_frame(ax, flow, np.concatenate(corners), f"{title}: {reducer.n} realizations")
     unique_legend(ax, "lower right")
     return fig
 
 
 def _report_lines(reducer: DetectionReducer, rows: list[dict]) -> list[str]:
-    top = [r for r in rows[:10] if r[label(("总检出概率", "detection probability"), "both")] > 0]
+    top = [r for r in rows[:10] if r[COLUMNS["probability"]] > 0]
     lines = [
         DETECTION_TITLE,
         "",

@@ -50,9 +50,10 @@ class EnsemblePlan:
     ``site`` (a site model folder) or ``spec`` (a fixed spec) gives the model; ``parameters``
     draw site parameters ({params.toml key: Distribution}), ``fields`` perturb K per unit.
     ``sources`` and ``protection`` are the arguments of :func:`gwsim.protection.protection_zones`
-    (no sources: no zones). ``analyses`` compute more per realization (risk transport, detection;
-    :mod:`gwsim.ensemble.risk_products`, :mod:`gwsim.ensemble.detection`): each has ``name``, ``describe()``, ``prepare(flow)`` (on the
-    deterministic run, before the realizations), ``compute(flow)`` (small arrays) and ``reducer()``.
+    (no sources: no zones). ``analyses`` compute more per realization (leak transport, detection;
+    :mod:`gwsim.ensemble.risk_products`, :mod:`gwsim.ensemble.detection_products`): each has
+    ``name``, ``describe()``, ``prepare(flow)`` (on the deterministic run, before the
+    realizations), ``compute(flow)`` (a few small arrays) and ``reducer()`` (folds them).
     """
 
     sources: dict[str, list]

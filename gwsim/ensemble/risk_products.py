@@ -285,9 +285,10 @@ def _report_lines(reducer: RiskReducer, rows: list[dict]) -> list[str]:
     ]
     for e in analysis.enterprises:
         c, k = analysis.chosen[e.name]
-        how = analysis.cases.get(e.name, WORST)
+        named = analysis.cases.get(e.name, WORST) != WORST
         lines.append(
-            f"- {e.name}: {c.name}, {k.name} case ({'worst in the deterministic run' if how == WORST else 'named'})"
+            f"- {e.name}: {c.name}, {k.name} case "
+            f"({'named' if named else 'the worst in the deterministic run'})"
         )
     lines += [
         "",
