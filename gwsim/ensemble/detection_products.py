@@ -143,6 +143,7 @@ COLUMNS = {  # bilingual table columns and map labels
         "probability": ("总检出概率", "detection probability"),
         "deterministic": ("确定性", "deterministic"),
         "mean_time": ("平均检出时间 d", "mean detection d"),
+        "never": ("未检出候选井", "candidate that never detects"),
     }.items()
 }
 DETECTION_TITLE = "## Detection probability of candidate monitoring wells 监测井检出概率"
@@ -219,15 +220,19 @@ def plot_detection(flow, reducer: DetectionReducer, title: str):
         )
         corners.append(np.reshape(e.footprint.bounds, (2, 2)))
     p = overall(reducer.probability())
-    order = np.argsort(p)  # the likeliest on top
+    never = p == 0
+    ax.scatter(*points[never].T, s=3, color="0.6", zorder=2, label=COLUMNS["never"])
+    order = np.flatnonzero(~never)[np.argsort(p[~never])]  # the likeliest on top
     dots = ax.scatter(
         points[order, 0],
         points[order, 1],
         c=p[order],
-        s=14,
+        s=20,
         cmap="viridis",
         vmin=0,
-        vmax=1,
+        vmax=max(float(p.max()), 1e-3),  # the colours span the probabilities that occur
+        edgecolors="k",
+        linewidths=0.3,
         zorder=3,
         label=COLUMNS["candidate"],
     )

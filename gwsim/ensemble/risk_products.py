@@ -43,27 +43,26 @@ WORST = "worst"
 NUMBERS = ("peak", "peak_time", "arrival", "exceeds")  # per realization, enterprise and receptor
 BOUNDARY = "site boundary"
 PERCENTILES = (5, 50, 95)
-HEADERS = {  # table column -> (Chinese, English)
-    "enterprise": ("企业", "enterprise"),
-    "contaminant": ("污染物", "contaminant"),
-    "case": ("情景", "leak case"),
-    "receptor": ("受体", "receptor"),
-    "limit": ("III类限值 mg/L", "Class III limit mg/L"),
-    "det_peak": ("确定性峰值 mg/L", "deterministic peak mg/L"),
-    "peak": ("峰值浓度 mg/L", "peak mg/L"),
-    "p_exceed": ("超标概率", "exceedance probability"),
-    "det_arrival": ("确定性到达时间 d", "deterministic arrival d"),
-    "arrival": ("到达时间 d", "arrival d"),
-    "p_arrive": ("到达概率", "arrival probability"),
+HEADERS = {  # table column -> (Chinese, English, unit)
+    "enterprise": ("企业", "enterprise", ""),
+    "contaminant": ("污染物", "contaminant", ""),
+    "case": ("情景", "leak case", ""),
+    "receptor": ("受体", "receptor", ""),
+    "limit": ("III类限值", "Class III limit", "mg/L"),
+    "det_peak": ("确定性峰值", "deterministic peak", "mg/L"),
+    "peak": ("峰值浓度", "peak", "mg/L"),
+    "p_exceed": ("超标概率", "exceedance probability", ""),
+    "det_arrival": ("确定性到达时间", "deterministic arrival", "d"),
+    "arrival": ("到达时间", "arrival", "d"),
+    "p_arrive": ("到达概率", "arrival probability", ""),
 }
 
 
 def header(key: str, percentile: int | None = None) -> str:
-    """Bilingual column name ("中文 English"), with a percentile prefix when given."""
-    zh, en = HEADERS[key]
-    if percentile is None:
-        return label((zh, en), "both")
-    return label((f"{zh} P{percentile}", f"P{percentile} {en}"), "both")
+    """Bilingual column name, e.g. "峰值浓度 peak P50 (mg/L)"."""
+    zh, en, unit = HEADERS[key]
+    name = label((zh, en), "both") + (f" P{percentile}" if percentile is not None else "")
+    return f"{name} ({unit})" if unit else name
 
 
 def _named_case(enterprise: Enterprise, name: str, where: str) -> tuple[Contaminant, LeakCase]:
