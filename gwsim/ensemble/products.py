@@ -1,7 +1,9 @@
 """Products of a reduced ensemble: probability maps (netCDF with CF attributes, PNG, GeoJSON of
 the zones that hold with 50/90/95 % probability), zone-area percentiles and the parameters that
-drive the spread (Spearman rank correlation), and a Markdown report section. Areas in ha,
-coordinates in the model CRS (m), probabilities as fractions 0..1.
+drive the spread (Spearman rank correlation), and a Markdown report section; then the products of
+the plan's analyses (risk: :mod:`.risk_products`; detection: :mod:`.detection_products`), each
+with its report section. Areas in ha, coordinates in the model CRS (m), probabilities as fractions
+0..1.
 """
 
 from __future__ import annotations
@@ -111,10 +113,46 @@ def driver_rows(run: EnsembleRun) -> list[dict]:
 
 def write_products(run: EnsembleRun, out: str | Path, title: str, attrs: dict) -> list[Path]:
     """Write every product into ``out``; return the paths."""
-    from gwsim.mapping import save_figure
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    written, report = [], [f"# {title}: uncertainty", "", *_failures(run.reducer.failed)]
+    if run.zones is not None:
+        paths, lines = _capture_products(run, out, title, attrs)
+        written += paths
+        report += lines
+    for name, reducer in run.reducer.analyses.items():
+        prefix = f"{name}."
+        deterministic = {
+            k[len(prefix) :]: v for k, v in run.deterministic.extras.items() if k.startswith(prefix)
+        }
+        paths, lines = reducer.write(out, deterministic, run.flow, title, attrs)
+        written += paths
+        report += lines
+    with atomic_path(out / "ensemble_report.md") as tmp:
+        tmp.write_text("\n".join(report), encoding="utf-8")
+    written.append(out / "ensemble_report.md")
+    summary = {
+        "realizations": run.reducer.n,
+        "failed": {str(i): reason for i, reason in sorted(run.reducer.failed.items())},
+        "resumed": run.resumed,
+        "workers": run.workers,
+        "wall_s": run.wall_s,
+        "mean_timings_s": {
+            k: float(np.mean(run.reducer.column("timings", k))) for k in run.reducer.keys("timings")
+        },
+        "products": (["capture"] if run.zones is not None else []) + list(run.reducer.analyses),
+        **attrs,
+    }
+    with atomic_path(out / "summary.json") as tmp:
+        tmp.write_text(json.dumps(summary, indent=2))
+    written.append(out / "summary.json")
+    return written
+
+
+def _capture_products(run: EnsembleRun, out: Path, title: str, attrs: dict):
+    """Probability maps, zones, area and driver tables; returns (paths, report lines)."""
+    from gwsim.mapping import save_figure
+
     written = []
     ds = probability_dataset(run, attrs)
     with atomic_path(out / "probability.nc") as tmp:
@@ -139,22 +177,7 @@ def write_products(run: EnsembleRun, out: str | Path, title: str, attrs: dict) -
     written += write_table(areas, out, "zone_areas", attrs, "Zone areas over the ensemble (ha)")
     if drivers:
         written += write_table(drivers, out, "drivers", attrs, "What drives the spread")
-    written.append(_report(out / "ensemble_report.md", run, title, areas, drivers, zones))
-    summary = {
-        "realizations": run.reducer.n,
-        "failed": {str(i): reason for i, reason in sorted(run.reducer.failed.items())},
-        "resumed": run.resumed,
-        "workers": run.workers,
-        "wall_s": run.wall_s,
-        "mean_timings_s": {
-            k: float(np.mean(run.reducer.column("timings", k))) for k in run.reducer.keys("timings")
-        },
-        **attrs,
-    }
-    with atomic_path(out / "summary.json") as tmp:
-        tmp.write_text(json.dumps(summary, indent=2))
-    written.append(out / "summary.json")
-    return written
+    return written, _capture_report(run, areas, drivers, zones)
 
 
 def _failures(failed: dict[int, str]) -> list[str]:
@@ -166,14 +189,11 @@ def _failures(failed: dict[int, str]) -> list[str]:
     return [*lines, ""]
 
 
-def _report(path: Path, run, title, areas, drivers, zones) -> Path:
+def _capture_report(run, areas, drivers, zones) -> list[str]:
     lines = [
-        f"# {title}: uncertainty",
-        "",
         f"{run.reducer.n} realizations. Probabilistic zones: the area where water reaches the "
         "wells within the travel time in at least 50 %, 90 % or 95 % of the realizations.",
         "",
-        *_failures(run.reducer.failed),
         "| map | " + " | ".join(f"P ≥ {int(lv * 100)} % (ha)" for lv in LEVELS) + " |",
         "|---|" + "---|" * len(LEVELS),
     ]
@@ -192,7 +212,4 @@ def _report(path: Path, run, title, areas, drivers, zones) -> Path:
         lines += ["", markdown_table(drivers).rstrip()]
     else:
         lines.append("Nothing varies, or too few realizations to rank.")
-    lines += ["", "![probability maps](probability_map.png)", ""]
-    with atomic_path(path) as tmp:
-        tmp.write_text("\n".join(lines), encoding="utf-8")
-    return path
+    return [*lines, "", "![probability maps](probability_map.png)", ""]

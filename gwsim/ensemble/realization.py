@@ -54,7 +54,11 @@ class EnsemblePlan:
 
     ``site`` (a site model folder) or ``spec`` (a fixed spec) gives the model; ``parameters``
     draw site parameters ({params.toml key: Distribution}), ``fields`` perturb K per unit.
-    ``sources`` and ``protection`` are the arguments of :func:`gwsim.protection.protection_zones`.
+    ``sources`` and ``protection`` are the arguments of :func:`gwsim.protection.protection_zones`
+    (no sources: no zones). ``analyses`` compute more per realization (leak transport, detection;
+    :mod:`gwsim.ensemble.risk_products`, :mod:`gwsim.ensemble.detection_products`): each has
+    ``name``, ``describe()``, ``prepare(flow)`` (on the deterministic run, before the
+    realizations), ``compute(flow)`` (a few small arrays) and ``reducer()`` (folds them).
     """
 
     sources: dict[str, list]
@@ -66,6 +70,7 @@ class EnsemblePlan:
     protection: dict = field(default_factory=dict)
     seed: int = 0
     keep_workspaces: bool = False
+    analyses: list = field(default_factory=list)
 
     def key(self, inputs_hash: str = "") -> str:
         """SHA-256 of everything that defines the realizations (with the inputs' hash)."""
@@ -79,6 +84,7 @@ class EnsemblePlan:
             "fields": [asdict(f) for f in self.fields],
             "sources": self.sources,
             "protection": self.protection,
+            **({"analyses": [a.describe() for a in self.analyses]} if self.analyses else {}),
         }
         return hashlib.sha256(
             json.dumps(described, sort_keys=True, default=str).encode()
@@ -133,6 +139,7 @@ class RealizationResult:
     values: dict[str, float]  # sampled parameters and each field's mean lnK
     timings: dict[str, float] = field(default_factory=dict)  # phase -> s
     failed: str = ""  # why the realization has no result (a model that did not converge...)
+    extras: dict[str, np.ndarray] = field(default_factory=dict)  # "<analysis>.<name>" -> array
 
     def mask(self, name: str) -> np.ndarray:
         """The unpacked boolean sub-cell mask of map ``name``."""
@@ -188,20 +195,34 @@ def _delineate(plan: EnsemblePlan, spec: ModelSpec, workspace: Path, timings: di
     flow = _flow(plan, spec, workspace)
     timings["flow"] = time.perf_counter() - start
     start = time.perf_counter()
-    zones = protection_zones(flow, plan.sources, **plan.protection, progress=False)
+    zones = None
+    if plan.sources:
+        zones = protection_zones(flow, plan.sources, **plan.protection, progress=False)
     timings["zones"] = time.perf_counter() - start
     return flow, zones
 
 
-def _result(index, flow, zones, values, timings) -> RealizationResult:
-    masks, areas = zone_maps(flow, zones)
+def _analyses(plan: EnsemblePlan, flow: FlowField, timings: dict) -> dict[str, np.ndarray]:
+    """The arrays of every analysis of ``plan`` on ``flow``, keyed "<analysis>.<name>"."""
+    extras = {}
+    for analysis in plan.analyses:
+        start = time.perf_counter()
+        arrays = analysis.compute(flow)
+        extras.update({f"{analysis.name}.{k}": np.asarray(v) for k, v in arrays.items()})
+        timings[analysis.name] = time.perf_counter() - start
+    return extras
+
+
+def _result(index, flow, zones, values, timings, extras) -> RealizationResult:
+    masks, areas = zone_maps(flow, zones) if zones is not None else ({}, {})
     return RealizationResult(
         index=index,
         masks={k: np.packbits(m.ravel()) for k, m in masks.items()},
-        shape=next(iter(masks.values())).shape,
+        shape=next(iter(masks.values())).shape if masks else (0, 0),
         areas=areas,
         values=values,
         timings=timings,
+        extras=extras,
     )
 
 
@@ -227,7 +248,8 @@ def run_realization(
             warnings.simplefilter("ignore", TruncatedZoneWarning)  # the deterministic run says it
             warnings.simplefilter("error", DryWellWarning)  # zones of a smaller abstraction
             flow, zones = _delineate(plan, spec, workspace, timings)
-        return _result(index, flow, zones, values, timings)
+            extras = _analyses(plan, flow, timings)
+        return _result(index, flow, zones, values, timings, extras)
     except (GwsimError, DryWellWarning) as exc:  # recorded and reported; the others go on
         reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
         return RealizationResult(index, {}, (0, 0), {}, values, timings, failed=reason)
@@ -237,8 +259,14 @@ def run_realization(
 
 
 def run_deterministic(plan: EnsemblePlan, workspace: str | Path):
-    """The deterministic run (kept in ``workspace``): (RealizationResult, FlowField, zones)."""
+    """The deterministic run (kept in ``workspace``): (RealizationResult, FlowField, zones).
+
+    Each analysis is prepared on it (fixed choices such as candidate wells) before it computes.
+    """
     spec, values = plan.realization_spec(DETERMINISTIC)
     timings = {}
     flow, zones = _delineate(plan, spec, Path(workspace), timings)
-    return _result(DETERMINISTIC, flow, zones, values, timings), flow, zones
+    for analysis in plan.analyses:
+        analysis.prepare(flow)
+    extras = _analyses(plan, flow, timings)
+    return _result(DETERMINISTIC, flow, zones, values, timings, extras), flow, zones

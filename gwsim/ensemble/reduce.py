@@ -61,12 +61,14 @@ class RecordStore:
         }
         with atomic_path(self.path(result.index)) as tmp:
             with open(tmp, "wb") as fh:
-                np.savez(fh, meta=np.array(json.dumps(meta)), **result.masks)
+                extras = {f"{EXTRA}{k}": v for k, v in result.extras.items()}
+                np.savez(fh, meta=np.array(json.dumps(meta)), **result.masks, **extras)
 
     def read(self, index: int) -> RealizationResult:
         with np.load(self.path(index)) as data:
             meta = json.loads(str(data["meta"]))
-            masks = {k: data[k] for k in data.files if k != "meta"}
+            masks = {k: data[k] for k in data.files if k != "meta" and not k.startswith(EXTRA)}
+            extras = {k[len(EXTRA) :]: data[k] for k in data.files if k.startswith(EXTRA)}
         return RealizationResult(
             meta["index"],
             masks,
@@ -75,10 +77,12 @@ class RecordStore:
             meta["values"],
             meta["timings"],
             meta["failed"],
+            extras,
         )
 
 
 PARTS = ("areas", "values", "timings")  # the numbers of a realization, by part
+EXTRA = "extra."  # prefix of the analyses' arrays in a record
 
 
 class Reducer:
@@ -87,14 +91,16 @@ class Reducer:
     ``n`` counts the realizations with results; failed ones are listed in ``failed``. A row is
     a float array of the realization's areas, values and timings in the order of the first
     result's keys (a few bytes per number), kept for percentiles and rank correlations.
+    ``analyses`` (the plan's) each fold their arrays into their own reducer, in ``analyses``.
     """
 
-    def __init__(self):
+    def __init__(self, analyses=()):
         self.n = 0
         self.counts: dict[str, np.ndarray] = {}
         self.failed: dict[int, str] = {}  # index -> reason, left out of maps and rows
         self._keys: dict[str, tuple[str, ...]] = {}  # part -> its keys, fixed by the first row
         self._rows: dict[int, np.ndarray] = {}
+        self.analyses = {a.name: a.reducer() for a in analyses}
 
     def add(self, result: RealizationResult) -> None:
         """Fold one realization in (each index once); a failed one is only counted as such."""
@@ -118,6 +124,10 @@ class Reducer:
             if name not in self.counts:
                 self.counts[name] = np.zeros(mask.shape, np.int32)
             self.counts[name] += mask
+        for name, reducer in self.analyses.items():
+            prefix = f"{name}."
+            arrays = {k[len(prefix) :]: v for k, v in result.extras.items() if k.startswith(prefix)}
+            reducer.add(result.index, arrays)
         self._rows[result.index] = np.array(row, float)
         self.n += 1
 

@@ -95,7 +95,7 @@ def run_ensemble(
         check_scheduler(scheduler)
     out = Path(out)
     store = RecordStore(Path(records or out / "records"), plan_key or plan.key())
-    reducer = Reducer()
+    reducer = Reducer(plan.analyses)
     done = sorted(i for i in store.indices() if i < realizations)
     for index in done:
         reducer.add(store.read(index))

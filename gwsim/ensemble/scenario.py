@@ -21,8 +21,24 @@
     variance = 0.5
     len_scale = [400.0, 200.0]
 
-Everything is checked before anything runs: distributions and their arguments, parameter keys
-and bounds, fields, conditioning points, and that a given scheduler answers.
+Products (``products``, default ``["capture"]``; any of :data:`PRODUCTS`):
+
+- ``"capture"``: capture probabilities and probabilistic protection zones (needs [protection]);
+- ``"risk"``: per enterprise and receptor, the distribution of the peak concentration and the
+  arrival time and the probability of exceeding the GB/T 14848 Class III limit
+  (:mod:`gwsim.ensemble.risk_products`). ``[uncertainty.risk]`` holds the tables of an
+  ``enterprise_risk`` scenario (``engine``, ``[transport]``, ``[[receptors]]``,
+  ``[[enterprises]]``, no controls) and ``cases = { enterprise = "contaminant/case" }`` (default
+  each enterprise's worst case in the deterministic run) and ``arrival_fraction`` (of the limit,
+  default 0.01);
+- ``"detection"``: detection probability per candidate monitoring well and enterprise
+  (:mod:`gwsim.ensemble.detection_products`). ``[uncertainty.detection]`` holds the tables of a
+  ``monitoring`` scenario (``[detection]`` without porosity_factors, ``[receptors]``,
+  ``[candidates]``, ``[[enterprises]]``; no design).
+
+Everything is checked before anything runs: products, distributions and their arguments,
+parameter keys and bounds, fields, conditioning points, the risk and detection tables (receptors,
+footprints, contaminants, cases, candidates in the model), and that a given scheduler answers.
 """
 
 from __future__ import annotations
@@ -34,10 +50,12 @@ from pathlib import Path
 
 from gwsim.config import check_keys, require_table
 from gwsim.engines import FLOW_ENGINES
+from gwsim.ensemble.detection_products import DetectionAnalysis
 from gwsim.ensemble.distributions import Distribution
 from gwsim.ensemble.fields import UnitField
 from gwsim.ensemble.products import write_products
 from gwsim.ensemble.realization import EnsemblePlan
+from gwsim.ensemble.risk_products import RiskAnalysis
 from gwsim.ensemble.runner import check_scheduler, run_ensemble
 from gwsim.errors import SpecError
 from gwsim.provenance import hash_inputs, provenance_attrs
@@ -54,7 +72,13 @@ _UNCERTAINTY_KEYS = {
     "parameters",
     "fields",
     "keep_workspaces",
+    "products",
+    "risk",
+    "detection",
 }
+PRODUCTS = ("capture", "risk", "detection")
+_RISK_KEYS = {"engine", "transport", "receptors", "enterprises", "cases", "arrival_fraction"}
+_DETECTION_KEYS = {"detection", "receptors", "candidates", "enterprises"}
 
 
 @dataclass
@@ -94,11 +118,18 @@ class UncertaintyScenario:
         check_keys(table, _UNCERTAINTY_KEYS, "uncertainty")
         realizations = _integer(table, "uncertainty", "realizations", None, 1)
         workers = _integer(table, "uncertainty", "workers", None, 0) if "workers" in table else None
+        products = _products(table, data)
+        analyses = []
+        if "risk" in products:
+            analyses.append(_risk(table["risk"], data, path))
+        if "detection" in products:
+            analyses.append(_detection(table["detection"], data, path))
         scheduler = table.get("scheduler")
         if scheduler is not None:
             check_scheduler(str(scheduler))
+        capture = "capture" in products
         plan = EnsemblePlan(
-            sources=_sources(data.get("protection"), spec),
+            sources=_sources(data.get("protection"), spec) if capture else {},
             site=site,
             spec=None if site else spec,
             engine=engine,
@@ -106,9 +137,12 @@ class UncertaintyScenario:
             fields=_fields(table.get("fields", {}), spec),
             protection={
                 "subdivisions": _integer(data["protection"], "protection", "subdivisions", 2, 1)
-            },
+            }
+            if capture
+            else {},
             seed=_integer(table, "uncertainty", "seed", 0, 0),
             keep_workspaces=bool(table.get("keep_workspaces", False)),
+            analyses=analyses,
         )
         files = [f for f in (spec_file,) if f] + ([site.folder / "build.py"] if site else [])
         return cls(
@@ -142,8 +176,11 @@ class UncertaintyScenario:
             workers=self.workers,
             log=log,
         )
+        engines = {getattr(a, "engine_used", "") for a in self.plan.analyses}
         attrs = {
-            **provenance_attrs(self.inputs_hash, ["mf6"]),
+            **provenance_attrs(
+                self.inputs_hash, ["mf6"] + (["mt3dusgs"] if "mt3d" in engines else [])
+            ),
             "scenario_file": str(self.source),
             "seed": str(self.plan.seed),
         }
@@ -165,6 +202,98 @@ def _integer(table: dict, where: str, key: str, default, minimum: int) -> int:
             f"give {key} >= {minimum}",
         )
     return value
+
+
+def _products(table: dict, data: dict) -> list[str]:
+    """``uncertainty.products``, checked, with the tables each needs (and none left unused)."""
+    where = "uncertainty.products"
+    products = table.get("products", ["capture"])
+    if not isinstance(products, list) or not products:
+        raise SpecError(where, f"{products!r} is not a list of products", f"use some of {PRODUCTS}")
+    for item in products:
+        if item not in PRODUCTS:
+            raise SpecError(where, f"unknown product {item!r}", f"use some of {PRODUCTS}")
+    if len(set(products)) != len(products):
+        raise SpecError(where, f"{products!r} names a product twice", "name each once")
+    needs = {
+        "capture": ("protection", data),
+        "risk": ("risk", table),
+        "detection": ("detection", table),
+    }
+    for product, (key, holder) in needs.items():
+        name = "[protection]" if key == "protection" else f"[uncertainty.{key}]"
+        if product in products and not isinstance(holder.get(key), dict):
+            raise SpecError(name.strip("[]"), "missing", f"add a {name} table for {product!r}")
+        if product not in products and key in holder:
+            raise SpecError(
+                where,
+                f"{name} is given but {product!r} is not asked for",
+                f"add {product!r} or remove {name}",
+            )
+    return products
+
+
+def _nested(cls, kind: str, table: dict, data: dict, path: Path, where: str):
+    """The scenario ``cls`` (of ``kind``) made of ``table`` and this scenario's model, validated;
+    its SpecErrors name the key under ``where``."""
+    nested = {**table, "name": str(data.get("name", "")), "kind": kind, "model": data["model"]}
+    try:
+        return cls.from_dict(nested, path)
+    except SpecError as exc:
+        raise SpecError(f"{where}.{exc.field}", exc.problem, exc.fix) from exc
+
+
+def _risk(table: dict, data: dict, path: Path) -> RiskAnalysis:
+    """The risk analysis of ``[uncertainty.risk]`` (an enterprise-risk scenario's tables)."""
+    where = "uncertainty.risk"
+    check_keys(table, _RISK_KEYS, where)
+    own = {k: table[k] for k in ("cases", "arrival_fraction") if k in table}
+    from gwsim.risk.scenario import EnterpriseRiskScenario
+
+    scenario = _nested(
+        EnterpriseRiskScenario,
+        "enterprise_risk",
+        {k: v for k, v in table.items() if k not in own},
+        data,
+        path,
+        where,
+    )
+    cases = own.get("cases", {})
+    require_table(cases, f"{where}.cases")
+    check_keys(cases, {e.name for e in scenario.enterprises}, f"{where}.cases", "enterprise")
+    fraction = own.get("arrival_fraction", 0.01)
+    if (
+        isinstance(fraction, bool)
+        or not isinstance(fraction, (int, float))
+        or not 0 < fraction <= 1
+    ):
+        raise SpecError(
+            f"{where}.arrival_fraction", f"is {fraction!r}", "give a share of the limit in (0, 1]"
+        )
+    return RiskAnalysis(
+        scenario.enterprises,
+        scenario.receptors,
+        scenario.times,
+        scenario.dispersivity,
+        scenario.engine,
+        {k: str(v) for k, v in cases.items()},
+        float(fraction),
+    )
+
+
+def _detection(table: dict, data: dict, path: Path) -> DetectionAnalysis:
+    """The detection analysis of ``[uncertainty.detection]`` (a monitoring scenario's tables)."""
+    where = "uncertainty.detection"
+    check_keys(table, _DETECTION_KEYS, where)
+    if "porosity_factors" in table.get("detection", {}):
+        raise SpecError(
+            f"{where}.detection.porosity_factors",
+            "an ensemble draws its own fields",
+            "remove it; vary aquifer.porosity in [uncertainty.parameters] instead",
+        )
+    from gwsim.monitoring.scenario import MonitoringScenario
+
+    return DetectionAnalysis(_nested(MonitoringScenario, "monitoring", table, data, path, where))
 
 
 def _sources(table, spec: ModelSpec) -> dict[str, list]:

@@ -270,15 +270,10 @@ class MonitoringScenario:
             site=site,
         )
 
-    # ------------------------------------------------------------------ run
-    def run(self, out: str | Path | None = None, log: Callable = print) -> list[Path]:
-        """Run the flow model, the detection matrix, the designs and the attribution example;
-        write everything into ``out``; return the paths written."""
-        out = Path(out or Path("out") / self.name)
-        started = time.perf_counter()
-        log(f"scenario {self.name}: running the flow model {self.spec.name!r}")
-        flow = run_flow(self.spec, out / "model")
-        flow.attrs["inputs_sha256"] = self.inputs_hash
+    # ------------------------------------------------------------------ pieces of the run
+    def supply_receptors(self, flow) -> tuple[list, dict, dict]:
+        """What a leak must not reach before it is detected (the supply wells and their class-2
+        zone on ``flow``), the zones to draw and the wells' recharge area."""
         zones, recharge, receptors = {}, {}, list(self.receptors["wells"])
         if receptors:
             t2 = float(self.receptors["class2_travel_time"])
@@ -293,13 +288,21 @@ class MonitoringScenario:
             )
             receptors.append(cz.polygons[t2])
             recharge = {"supply": cz.recharge_area}
+        return receptors, zones, recharge
+
+    def leak_points(self, flow) -> tuple[list, np.ndarray]:
+        """The leak points (one gwsim.Source per wet footprint cell, the enterprise's mass rate
+        shared, g/d) and the enterprise index of each."""
         sources, group = [], []
         for g, e in enumerate(self.enterprises):
             cells = leak_cells(flow, e.footprint, f"enterprises.{e.name}.footprint")
             sources += leak_sources(flow, cells, e.mass_rate or 1.0, LeakCase("leak"))
             group += [g] * len(cells)
-        group = np.array(group)
-        weights = 1.0 / np.bincount(group)[group]
+        return sources, np.array(group)
+
+    def candidate_points(self, flow) -> tuple[np.ndarray, np.ndarray]:
+        """(m, 2) candidate positions (lattice clear of the footprints, HJ 164 control points,
+        existing wells last; m) and the indices of the existing wells among them."""
         footprints = {e.name: e.footprint for e in self.enterprises}
         points = candidate_lattice(flow, self.candidates["spacing"], self.candidates["area"])
         sites = shapely.union_all(list(footprints.values()))
@@ -311,10 +314,27 @@ class MonitoringScenario:
             )
         existing = np.array([[e["x"], e["y"]] for e in self.candidates["existing"]]).reshape(-1, 2)
         existing_idx = np.arange(len(points), len(points) + len(existing))
-        points = np.concatenate([points, existing])
-        det = {
-            k: v for k, v in self.detection.items() if k not in ("dispersivity", "porosity_factors")
-        }
+        return np.concatenate([points, existing]), existing_idx
+
+    def detection_options(self) -> dict:
+        """Keyword arguments of :func:`gwsim.monitoring.detection_matrix` from ``[detection]``."""
+        det = {k: v for k, v in self.detection.items() if k != "porosity_factors"}
+        return {**det, "dispersivity": tuple(self.detection["dispersivity"])}
+
+    # ------------------------------------------------------------------ run
+    def run(self, out: str | Path | None = None, log: Callable = print) -> list[Path]:
+        """Run the flow model, the detection matrix, the designs and the attribution example;
+        write everything into ``out``; return the paths written."""
+        out = Path(out or Path("out") / self.name)
+        started = time.perf_counter()
+        log(f"scenario {self.name}: running the flow model {self.spec.name!r}")
+        flow = run_flow(self.spec, out / "model")
+        flow.attrs["inputs_sha256"] = self.inputs_hash
+        receptors, zones, recharge = self.supply_receptors(flow)
+        sources, group = self.leak_points(flow)
+        weights = 1.0 / np.bincount(group)[group]
+        footprints = {e.name: e.footprint for e in self.enterprises}
+        points, existing_idx = self.candidate_points(flow)
         ensemble = [
             dataclasses.replace(flow, porosity=flow.porosity * f)
             for f in self.detection["porosity_factors"]
@@ -323,12 +343,7 @@ class MonitoringScenario:
             f"scenario {self.name}: detection of {len(sources)} leak points by {len(points)} candidates"
         )
         matrix = detection_matrix(
-            ensemble,
-            sources,
-            points,
-            receptors=receptors,
-            dispersivity=tuple(self.detection["dispersivity"]),
-            **det,
+            ensemble, sources, points, receptors=receptors, **self.detection_options()
         )
         sets = layout_sets(flow, points, footprints, self.layout, recharge) if self.layout else {}
         options = {
