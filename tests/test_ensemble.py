@@ -327,7 +327,7 @@ def test_template_workspace_gives_the_heads_of_a_workspace_flopy_wrote(tmp_path,
     realization written whole by flopy (gwsim.engines.mf6.run): the same numbers reach MODFLOW 6,
     so the heads and flows agree exactly; the template's own files stay as they were, and its
     external list files are read without flopy."""
-    from gwsim.engines import mf6, mf6_output
+    from gwsim.engines import mf6, mf6_model_input
     from gwsim.engines.mf6_template import Mf6Template, TemplateCache
 
     plan = field_plan(variance=0.5)
@@ -344,7 +344,7 @@ def test_template_workspace_gives_the_heads_of_a_workspace_flopy_wrote(tmp_path,
     reference = mf6.run(spec, tmp_path / "flopy")
     (tmp_path / "filled").mkdir()
     assert template.fill(spec, tmp_path / "filled") == 4  # k, k22, k33, the well's list
-    monkeypatch.setattr(mf6_output, "_flopy_model_input", None)  # the light reader reads all
+    monkeypatch.setattr(mf6_model_input, "_flopy_model_input", None)  # the light reader reads all
     flow = mf6.solve(spec, tmp_path / "filled")
     assert np.array_equal(flow.head, reference.head, equal_nan=True)  # exact: same numbers
     assert flow.boundary_levels.keys() == reference.boundary_levels.keys() == {"drain_edge"}

@@ -140,10 +140,7 @@ class RiskAnalysis:
                 self.chosen[e.name] = pairs[0]
                 continue
             ratios = [
-                max(
-                    s["ratio"]
-                    for s in receptor_summary(self._run(flow, e, pair, probes), self.times).values()
-                )
+                max(s["ratio"] for s in receptor_summary(self._run(flow, e, pair, probes)).values())
                 for pair in pairs
             ]
             self.chosen[e.name] = pairs[int(np.argmax(ratios))]
@@ -157,10 +154,10 @@ class RiskAnalysis:
         for i, e in enumerate(self.enterprises):
             run = self._run(flow, e, self.chosen[e.name], probes)
             limits[i] = run.limit
-            summary = receptor_summary(run, self.times)
+            summary = receptor_summary(run)
             for j, (name, series) in enumerate(run.series.items()):  # probes, then the boundary
                 s = summary[name]
-                arrival = exceedance_time(self.times, series, self.arrival_fraction * run.limit)
+                arrival = exceedance_time(run.times, series, self.arrival_fraction * run.limit)
                 out["peak"][i, j], out["peak_time"][i, j] = s["peak"], s["peak_time"]
                 out["arrival"][i, j] = np.nan if arrival is None else arrival
                 out["exceeds"][i, j] = np.nan if s["exceeds_at"] is None else s["exceeds_at"]

@@ -212,13 +212,12 @@ def exceedance_time(times, series, limit: float) -> float | None:
     return float(t[i - 1] + (limit - c[i - 1]) / (c[i] - c[i - 1]) * (t[i] - t[i - 1]))
 
 
-def receptor_summary(run: RunResult, times: np.ndarray | None = None) -> dict[str, dict]:
+def receptor_summary(run: RunResult) -> dict[str, dict]:
     """Per receptor: peak (mg/L), time of peak (d), ratio to the limit, exceedance time (d) and
     the cumulative mass by the last time (g; None where no mass is booked). A peak below
     :data:`~gwsim.risk.mass.RATIO_FLOOR` of the limit and a mass below
-    :data:`~gwsim.risk.mass.MASS_FLOOR` of the mass leaked read 0 ("not reached").
-    ``times`` defaults to the run's output times."""
-    times = run.times if times is None else np.asarray(times, float)
+    :data:`~gwsim.risk.mass.MASS_FLOOR` of the mass leaked read 0 ("not reached")."""
+    times = run.times
     leaked = float(run.leaked[-1]) if run.leaked is not None else 0.0
     out = {}
     for name, series in run.series.items():
