@@ -8,11 +8,6 @@ seen from the well, the dividing streamline at angle θ from the upstream axis l
 |y| = Q/(2bq)·(1 − θ/π), q = K·I.
 """
 
-import os
-import signal
-import subprocess
-import sys
-import time
 import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,6 +16,7 @@ import numpy as np
 import pytest
 import xarray as xr
 from builders import UNIFORM_FLUX, UNIFORM_K, uniform_spec
+from interrupt import REPO, kill_half_way
 from scipy.stats import norm
 
 from gwsim.ensemble.distributions import Distribution
@@ -39,8 +35,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::gwsim.capture.TruncatedZoneWarning"),
 ]
 
-REPO = Path(__file__).resolve().parent.parent
-TESTS = Path(__file__).resolve().parent
+
 NROW, NCOL, CELL = 31, 41, 10.0  # tiny uniform-flow model, m
 WELL_ROW, WELL_COL, RATE = 15, 28, 20.0  # the well's cell and rate, m3/d
 GRADIENT = UNIFORM_FLUX / UNIFORM_K  # fixed by the fixed heads, whatever K
@@ -138,29 +133,11 @@ def test_capture_probability_matches_the_analytic_zone(tmp_path, n):
     )
 
 
-KILL_SCRIPT = """
-import sys
-sys.path.insert(0, {tests!r})
-from test_ensemble import field_plan
-from gwsim.ensemble.runner import run_ensemble
-run_ensemble(field_plan(), {n}, {out!r}, workers=0, progress=False)
-"""
-
-
 def test_killed_ensemble_resumes_to_the_uninterrupted_result(tmp_path):
     n = 4
     whole = run_ensemble(field_plan(), n, tmp_path / "whole", workers=0, progress=False)
     out = tmp_path / "killed"
-    script = KILL_SCRIPT.format(tests=str(TESTS), n=n, out=str(out))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(TESTS)])}
-    proc = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=tmp_path)
-    deadline = time.monotonic() + 120
-    while len(list((out / "records").glob("r*.npz"))) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    recorded = len(list((out / "records").glob("r*.npz")))
-    assert 2 <= recorded < n, "the run was not killed half-way"
+    recorded = kill_half_way("test_ensemble", n, out, tmp_path, timeout=120)
     resumed = run_ensemble(field_plan(), n, out, workers=0, progress=False)
     assert resumed.resumed == recorded
     for name, counts in whole.reducer.counts.items():

@@ -9,11 +9,6 @@ ensemble machinery.
 """
 
 import csv
-import os
-import signal
-import subprocess
-import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,6 +16,7 @@ import numpy as np
 import pytest
 import shapely
 from builders import UNIFORM_K, uniform_spec
+from interrupt import REPO, kill_half_way
 
 from gwsim.engines import run_flow
 from gwsim.ensemble.detection_products import DetectionAnalysis
@@ -54,8 +50,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::gwsim.capture.TruncatedZoneWarning"),
 ]
 
-REPO = Path(__file__).resolve().parent.parent
-TESTS = Path(__file__).resolve().parent
+
 # 31 x 41 cells of 10 m, one layer 1 m thick, seepage velocity 1 m/d along +x; a well pumping
 # 20 m3/d 200 m downstream of a leak; y of row r is (31 - r - 0.5) * 10 m
 NROW, NCOL, CELL = 31, 41, 10.0
@@ -226,29 +221,11 @@ def test_worst_case_is_chosen_on_the_deterministic_run(tmp_path):
     assert run.reducer.analyses["risk"].n == 1
 
 
-KILL_SCRIPT = """
-import sys
-sys.path.insert(0, {tests!r})
-from test_ensemble_products import field_plan
-from gwsim.ensemble.runner import run_ensemble
-run_ensemble(field_plan(), {n}, {out!r}, workers=0, progress=False)
-"""
-
-
 def test_killed_ensemble_with_products_resumes_to_the_uninterrupted_result(tmp_path):
     n = 4
     whole = run_ensemble(field_plan(), n, tmp_path / "whole", workers=0, progress=False, log=quiet)
     out = tmp_path / "killed"
-    script = KILL_SCRIPT.format(tests=str(TESTS), n=n, out=str(out))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(TESTS)])}
-    proc = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=tmp_path)
-    deadline = time.monotonic() + 180
-    while len(list((out / "records").glob("r*.npz"))) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    recorded = len(list((out / "records").glob("r*.npz")))
-    assert 2 <= recorded < n, "the run was not killed half-way"
+    recorded = kill_half_way("test_ensemble_products", n, out, tmp_path, timeout=180)
     resumed = run_ensemble(field_plan(), n, out, workers=0, progress=False, log=quiet)
     assert resumed.resumed == recorded
     risk, again = whole.reducer.analyses["risk"], resumed.reducer.analyses["risk"]
