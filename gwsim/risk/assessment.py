@@ -3,8 +3,8 @@
 :func:`assess_enterprise_risk` validates every enterprise, contaminant, leak case and receptor,
 screens each enterprise's capture by forward particle tracking (:mod:`gwsim.risk.screening`), runs
 one transport simulation per enterprise × contaminant × case (:mod:`gwsim.risk.leak_transport`;
-on a steady flow field one run per enterprise × contaminant gives every case by superposition,
-:mod:`gwsim.risk.superposition`) and ranks them: the largest peak / Class III ratio at a source well first, then (ties, and
+with ``superpose=True`` on a steady flow field one run per enterprise × contaminant gives every
+case, :mod:`gwsim.risk.superposition`) and ranks them: the largest peak / Class III ratio at a source well first, then (ties, and
 enterprises that reach no source) the largest ratio at any receptor. The table gives per run and
 receptor the peak concentration, its ratio to the limit, the first time the limit is exceeded,
 the cumulative mass (kg over the service life) reaching each source well and crossing the site
@@ -72,6 +72,7 @@ def assess_enterprise_risk(
     dispersivity=(10.0, 1.0, 0.1),
     subdivisions: int = 3,
     dual_domain: DualDomain | None = None,
+    superpose: bool = False,
     log: Callable = print,
 ) -> RiskAssessment:
     """Rank enterprise × contaminant × leak case by the risk to the receptors.
@@ -99,6 +100,11 @@ def assess_enterprise_risk(
         Screening particles per leak-cell side.
     dual_domain : DualDomain, optional
         Matrix (immobile) domain of fractured rock, for every run.
+    superpose : bool
+        On steady flow, one unit-response run per enterprise × contaminant gives every case
+        (:mod:`gwsim.risk.superposition`): half the runs, but on Chajia the cumulative mass
+        reaching the wells of a 100-day leak came out 3.7 % low in one check and 7 % above the
+        mass leaked in the scenario run (peaks within 1.1 %), so it is off by default.
     log : callable
         Progress messages.
 
@@ -133,7 +139,7 @@ def assess_enterprise_risk(
     for i, e in enumerate(enterprises):
         for c in e.contaminants:
             unit = None
-            if flow.steady and len(e.cases) > 1:  # one run for every case (superposition)
+            if superpose and flow.steady and len(e.cases) > 1:  # one run for every case
                 log(f"transport ({engine}): {e.name}, {c.name}, 1 g/d unit response")
                 unit = leak_plume(
                     flow,
