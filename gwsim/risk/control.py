@@ -31,11 +31,13 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import shapely
 
+from gwsim.concurrency import run_concurrently
 from gwsim.engines import run_flow
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
@@ -203,6 +205,7 @@ def compare_options(
     workspace: str | Path | None = None,
     baseline: RunResult | None = None,
     dual_domain: DualDomain | None = None,
+    workers: int | None = None,
     log: Callable = print,
 ) -> ControlComparison:
     """Run every option on one leak and tabulate its effect at each receptor.
@@ -213,7 +216,8 @@ def compare_options(
     own flow. ``baseline`` (the
     unchanged run, e.g. from :func:`gwsim.risk.assess_enterprise_risk`) is reused for an option
     that changes nothing. Protection-zone receptors are resolved on ``flow`` once, so every option
-    is judged against the same zones.
+    is judged against the same zones. The options run side by side on up to ``workers`` threads
+    (default: one per core; :func:`gwsim.concurrency.run_concurrently`).
 
     Returns
     -------
@@ -227,14 +231,18 @@ def compare_options(
     receptors = resolve_zone_receptors(flow, receptors)
     cells = leak_cells(flow, enterprise.footprint, f"enterprise {enterprise.name}.footprint")
     changes = [(opt, opt.change(spec, flow, cells)) for opt in options]  # validate all first
-    rows, runs, metrics = [], {}, {}
+
+    flows = []  # one after the other (quick), before the transport runs side by side
     for opt, ch in changes:
         log(f"control option: {opt.label}")
         if ch.spec is None:
-            option_flow = flow
+            flows.append(flow)
         else:
             folder = None if workspace is None else Path(workspace) / opt.label.replace(" ", "_")
-            option_flow = run_flow(ch.spec, folder)
+            flows.append(run_flow(ch.spec, folder))
+
+    def evaluate(opt, ch: Change, option_flow: FlowField) -> tuple[RunResult, dict]:
+        """The option's run on its own flow field and its metrics."""
         same_flow = ch.spec is None and not np.any(ch.extra_decay)
         if same_flow and baseline is not None and ch.leak_factor == 1:
             run = baseline
@@ -264,12 +272,17 @@ def compare_options(
         capture = None
         if ch.pumping > 0:
             capture = float(capture_screening(option_flow, cells, [CONTAINMENT])[0][0])
-        metrics[opt.label] = {
+        return run, {
             "mass_g": _mass_leaving_site(run, option_flow, ch.extra_decay, cells),
             "pumping_m3": ch.pumping * float(times.max()),
             "capture": capture,
         }
-        runs[opt.label] = run
+
+    jobs = [partial(evaluate, opt, ch, f) for (opt, ch), f in zip(changes, flows, strict=True)]
+    results = run_concurrently(jobs, workers)
+    rows, runs, metrics = [], {}, {}
+    for (opt, _), (run, m) in zip(changes, results, strict=True):
+        runs[opt.label], metrics[opt.label] = run, m
         for name, s in receptor_summary(run).items():
             rows.append(
                 {
@@ -280,9 +293,9 @@ def compare_options(
                     "peak_to_limit": rounded(s["ratio"]),
                     "exceeds_limit_at_d": rounded(s["exceeds_at"], 4),
                     "mass_kg": rounded(None if s["mass"] is None else s["mass"] / GRAMS_PER_KG),
-                    "mass_leaving_site_g": rounded(metrics[opt.label]["mass_g"]),
-                    "pumping_volume_m3": rounded(metrics[opt.label]["pumping_m3"]),
-                    "containment_captured_share": rounded(capture),
+                    "mass_leaving_site_g": rounded(m["mass_g"]),
+                    "pumping_volume_m3": rounded(m["pumping_m3"]),
+                    "containment_captured_share": rounded(m["capture"]),
                 }
             )
     return ControlComparison(

@@ -50,8 +50,11 @@ def _option(option: str) -> str:
 
 
 def _envelope(run: RunResult) -> np.ndarray:
-    """(nrow, ncol) largest concentration over time and layers / Class III limit (-)."""
-    return np.nanmax(run.plume.concentration.values, axis=(0, 1)) / run.limit
+    """(nrow, ncol) largest concentration over time and layers / Class III limit (-); 0 in
+    columns with no active cell (NaN in the plume)."""
+    values = run.plume.concentration.values
+    largest = np.fmax.reduce(values.reshape(-1, *values.shape[-2:]), axis=0)  # NaN: inactive
+    return np.nan_to_num(largest, nan=0.0) / run.limit
 
 
 def _draw_plume(ax, run: RunResult, norm: LogNorm):
@@ -295,7 +298,7 @@ def plot_control_options(rows: list[dict], title: str = ""):
     first = {r["option"]: r for r in rows}
     y = np.arange(len(options))
     for axis, key, scale, label_ in (
-        (ax_mass, "mass_leaving_site_g", 1e-3, "mass outside the site at the end (kg)"),
+        (ax_mass, "mass_leaving_site_g", 1e-3, "mass leaving the site over the run (kg)"),
         (ax_pump, "pumping_volume_m3", 1e-3, "pumping volume (1000 m³)"),
     ):
         axis.barh(y, [first[o][key] * scale for o in options], color="tab:gray")
