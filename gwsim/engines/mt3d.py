@@ -32,7 +32,12 @@ import numpy as np
 
 from gwsim.engines.mt3d_link import LinkInfo, write_link_file
 from gwsim.engines.program import run_program
-from gwsim.engines.transport_interface import SoluteProblem, StepSchedule, TransportRun
+from gwsim.engines.transport_interface import (
+    THIN_CELL_FRACTION,
+    SoluteProblem,
+    StepSchedule,
+    TransportRun,
+)
 from gwsim.errors import GwsimError
 from gwsim.executables import find_executable
 from gwsim.flowfield import FlowField
@@ -180,6 +185,7 @@ def build_mt3d(
         dt0=0.0 if spec.dt_max is None else list(spec.dt_max),
         mxstrn=MAX_TRANSPORT_STEPS,
         ttsmult=1.0,
+        thkmin=THIN_CELL_FRACTION,  # MT3D's THKMIN
     )
     sources = max(
         len(spec.problem.mass_sources.get(p, []))

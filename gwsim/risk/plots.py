@@ -164,7 +164,7 @@ def plot_risk_map(site: RiskSite, run: RunResult, title: str = ""):
     """The risk map: the worst run's plume envelope with every enterprise, receptor, protection
     zone and every control structure compared (named by its option); returns the axes."""
     heading = _name(("企业泄漏风险与管控措施", "Enterprise leak risk and control options"))
-    return plot_plume_map(run, (), title or f"{heading}: {_case_title(run)}", site, site.controls)
+    return plot_plume_map(run, (), title or f"{heading}\n{_case_title(run)}", site, site.controls)
 
 
 @with_map_fonts
@@ -186,7 +186,7 @@ def plot_option_maps(site: RiskSite, comparison: ControlComparison, target: RunR
     n = len(runs)
     ncol = min(n, 3)
     nrow = -(-n // ncol)
-    height = (4.8 * aspect + 1.5) * nrow + 1.6  # in: maps, titles and ticks, legend below
+    height = (4.0 * aspect + 1.5) * nrow + 1.6  # in: maps (~4 in wide), titles and ticks, legend
     fig, axes = plt.subplots(nrow, ncol, figsize=(5.2 * ncol + 1.2, height), squeeze=False,
                              layout="constrained")  # fmt: skip
     norm = _norm(list(runs.values()))

@@ -5,7 +5,8 @@ switches is one stress period, cut into equal steps no longer than the Courant l
 Δt ≤ Cr·R / (|vx|/Δx + |vy|/Δy + |vz|/Δz) nor the time-stepping Peclet limit
 Δt ≤ 2ε·R·α_L/|v|, which keeps the numerical dispersion of implicit (backward-Euler) time
 stepping, v²Δt/2R, below a share ε of the physical α_L·v. Velocities are each cell's largest face
-seepage velocities; cells less than :data:`THIN_CELL_FRACTION` saturated (a water table just above
+seepage velocities; cells less than
+:data:`~gwsim.engines.transport_interface.THIN_CELL_FRACTION` saturated (a water table just above
 a layer's bottom) do not count, as MT3D's THKMIN treats them as inactive.
 
 Transient flow: the flow model's own periods and steps (MODFLOW 6 FMI reads the flows step by
@@ -18,11 +19,10 @@ import warnings
 
 import numpy as np
 
-from gwsim.engines.transport_interface import StepSchedule
+from gwsim.engines.transport_interface import THIN_CELL_FRACTION, StepSchedule
 from gwsim.errors import GwsimError, SpecError
 from gwsim.flowfield import FlowField
 
-THIN_CELL_FRACTION = 0.01  # saturated fraction below which a cell does not limit the time step
 TIME_ATOL = 1e-6  # d, times closer than this (or than 1e-9 of their size) are the same time
 
 
