@@ -47,11 +47,13 @@ lint: setup
 test: setup browser lint
 	$(BIN)/python -m pytest -m "not slow"
 
-# Benchmarks: the tests marked slow, then the scripts in benchmarks/. The tracking benchmark
+# Benchmarks: the tests marked slow, then the scripts in benchmarks/ (the files with a main;
+# the others are modules they share). The tracking benchmark
 # compares with MODFLOW 6 PRT only when given a PRT-capable mf6 (GWSIM_MF6_PRT=/path/to/mf6).
 bench: setup
 	$(BIN)/python -m pytest -m slow
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in $$(grep -l '__name__ == "__main__"' benchmarks/*.py); do \
+		echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache
