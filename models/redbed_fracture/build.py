@@ -95,7 +95,9 @@ def build_spec(params: dict[str, Param], variant: str) -> ModelSpec:
         properties=props,
         boundaries=boundaries,
         periods=[StressPeriod()],
-        solver=Solver(dvclose=1e-3, rclose=0.1, newton=True, outer_maximum=400),
+        solver=Solver(
+            dvclose=1e-3, rclose=0.1, newton=True, outer_maximum=400, complexity="complex"
+        ),
         description=f"Nancun red-bed weathered-fracture aquifer ({variant}); typical values, see "
         "models/redbed_fracture/params.toml",
     )

@@ -128,7 +128,9 @@ def build_spec(params: dict[str, Param], variant: str) -> ModelSpec:
         properties=props,
         boundaries=boundaries,
         periods=periods,
-        solver=Solver(dvclose=1e-4, rclose=1e-1, newton=True, outer_maximum=400),
+        solver=Solver(
+            dvclose=1e-4, rclose=1e-1, newton=True, outer_maximum=400, complexity="complex"
+        ),
         description=f"Chajia river-valley alluvial aquifer ({variant}), valley floor and "
         "hillslopes to the divides; typical values, see models/valley_porous/params.toml",
     )
