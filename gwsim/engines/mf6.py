@@ -132,17 +132,7 @@ def simulation(spec: ModelSpec, workspace: Path) -> flopy.mf6.MFSimulation:
         perioddata=[(p.length, p.nstp, p.tsmult) for p in spec.periods],
     )
     s = spec.solver
-    flopy.mf6.ModflowIms(
-        sim,
-        complexity="moderate" if s.newton else "simple",
-        outer_dvclose=s.dvclose,
-        outer_maximum=s.outer_maximum,
-        inner_maximum=s.inner_maximum,
-        inner_dvclose=s.dvclose,
-        rcloserecord=[s.rclose, "strict"],
-        linear_acceleration="bicgstab" if s.newton else "cg",
-        under_relaxation="dbd" if s.newton else "none",
-    )
+    flopy.mf6.ModflowIms(sim, **s.ims_keywords())
     gwf = flopy.mf6.ModflowGwf(
         sim,
         modelname=spec.name,

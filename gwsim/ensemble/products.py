@@ -17,7 +17,7 @@ from shapely.geometry import mapping
 
 from gwsim.capture import mask_to_polygon
 from gwsim.ensemble.plotting import plot_probability
-from gwsim.ensemble.realization import MAPS, subcell_centres
+from gwsim.ensemble.realization import FAILURE_KINDS, MAPS, failure_kind, subcell_centres
 from gwsim.ensemble.runner import EnsembleRun
 from gwsim.grid import xy_coords
 from gwsim.writers import atomic_path, markdown_table, write_geojson, write_table
@@ -115,7 +115,14 @@ def write_products(run: EnsembleRun, out: str | Path, title: str, attrs: dict) -
     """Write every product into ``out``; return the paths."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    written, report = [], [f"# {title}: uncertainty", "", *_failures(run.reducer.failed)]
+    written, report = (
+        [],
+        [
+            f"# {title}: uncertainty",
+            "",
+            *_failures(run.reducer.failed, run.reducer.n + len(run.reducer.failed)),
+        ],
+    )
     if run.zones is not None:
         paths, lines = _capture_products(run, out, title, attrs)
         written += paths
@@ -134,6 +141,7 @@ def write_products(run: EnsembleRun, out: str | Path, title: str, attrs: dict) -
     summary = {
         "realizations": run.reducer.n,
         "failed": {str(i): reason for i, reason in sorted(run.reducer.failed.items())},
+        "failed_by_kind": failure_counts(run.reducer.failed),
         "resumed": run.resumed,
         "workers": run.workers,
         "wall_s": run.wall_s,
@@ -180,12 +188,23 @@ def _capture_products(run: EnsembleRun, out: Path, title: str, attrs: dict):
     return written, _capture_report(run, areas, drivers, zones)
 
 
-def _failures(failed: dict[int, str]) -> list[str]:
-    """Report lines on failed realizations (none when all succeeded)."""
+def failure_counts(failed: dict[int, str]) -> dict[str, int]:
+    """{FAILURE_KINDS key: number of failed realizations of that kind} (kinds with any)."""
+    kinds = [failure_kind(reason) for reason in failed.values()]
+    return {kind: kinds.count(kind) for kind in FAILURE_KINDS if kind in kinds}
+
+
+def _failures(failed: dict[int, str], total: int) -> list[str]:
+    """Report lines on failed realizations of ``total`` (none when all succeeded), by kind: a
+    well field that cannot deliver its rate is an outcome of the parameters, not of the solver."""
     if not failed:
         return []
-    lines = [f"{len(failed)} realization(s) failed and are left out of every product:", ""]
-    lines += [f"- {i}: {reason}" for i, reason in sorted(failed.items())[:20]]
+    lines = [f"{len(failed)} of {total} realization(s) failed and are left out of every product:"]
+    lines += [
+        f"- {FAILURE_KINDS[kind]}: {n} of {total} realizations"
+        for kind, n in failure_counts(failed).items()
+    ]
+    lines += ["", *(f"- {i}: {reason}" for i, reason in sorted(failed.items())[:20])]
     return [*lines, ""]
 
 

@@ -46,6 +46,12 @@ MAPS = {
     "capture_steady": (np.inf, "water ever reaches a source's wells (steady-state capture)"),
 }
 ZONES = ("class1", "class2", "quasi")
+# why realizations fail: kind -> what the report says of them
+FAILURE_KINDS = {
+    "dry_well": "the well field cannot deliver its rate (a pumped cell went dry)",
+    "not_converged": "MODFLOW 6 did not converge",
+    "error": "other errors",
+}
 
 
 @dataclass
@@ -226,6 +232,22 @@ def _result(index, flow, zones, values, timings, extras) -> RealizationResult:
     )
 
 
+def failure(exc: Exception) -> str:
+    """The ``failed`` text of a realization that raised ``exc``: its type and first line, with
+    "did not converge" where MODFLOW 6's listing says so (see :func:`failure_kind`)."""
+    reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+    if isinstance(exc, GwsimError) and "convergence failure" in str(exc).lower():
+        reason += ": did not converge"
+    return reason
+
+
+def failure_kind(reason: str) -> str:
+    """The :data:`FAILURE_KINDS` key of a realization's ``failed`` text."""
+    if reason.startswith(DryWellWarning.__name__):
+        return "dry_well"
+    return "not_converged" if reason.endswith("did not converge") else "error"
+
+
 def run_realization(
     plan: EnsemblePlan, index: int, workspace: str | Path | None = None
 ) -> RealizationResult:
@@ -251,8 +273,7 @@ def run_realization(
             extras = _analyses(plan, flow, timings)
         return _result(index, flow, zones, values, timings, extras)
     except (GwsimError, DryWellWarning) as exc:  # recorded and reported; the others go on
-        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
-        return RealizationResult(index, {}, (0, 0), {}, values, timings, failed=reason)
+        return RealizationResult(index, {}, (0, 0), {}, values, timings, failed=failure(exc))
     finally:
         if not plan.keep_workspaces:
             shutil.rmtree(workspace, ignore_errors=True)

@@ -201,13 +201,69 @@ class StressPeriod:
 
 @dataclass
 class Solver:
-    """Convergence settings of the flow solution (heads in m, flow residuals in m³/d)."""
+    """Convergence settings of the flow solution (heads in m, flow residuals in m³/d) and how
+    MODFLOW 6's IMS reaches them.
+
+    The fields after ``newton`` tune the nonlinear iteration of models that may not converge
+    (cells drying and rewetting under Newton); their defaults keep IMS's own defaults of the
+    chosen ``complexity``. ``""``/``None`` mean "IMS's default".
+    """
 
     dvclose: float = 1e-8  # head change closure, m
     rclose: float = 1e-6  # flow residual closure, m³/d
     outer_maximum: int = 200
     inner_maximum: int = 500
     newton: bool = False  # Newton-Raphson for convertible layers that may dry out
+    # IMS defaults: "simple", "moderate" or "complex"; "": moderate with Newton, simple without
+    complexity: str = ""
+    # "strict" (infinity norm, met on the first inner iteration), "l2norm_rclose", "relative_rclose"
+    rclose_option: str = "strict"
+    # delta-bar-delta under-relaxation (with Newton): weight reduction factor, increment, history
+    # factor and momentum, each 0-1
+    under_relaxation_theta: float | None = None
+    under_relaxation_kappa: float | None = None
+    under_relaxation_gamma: float | None = None
+    under_relaxation_momentum: float | None = None
+    backtracking_number: int | None = None  # residual-reduction backtracking steps per iteration
+
+    def __post_init__(self):
+        for name, allowed in (
+            ("complexity", ("", "simple", "moderate", "complex")),
+            ("rclose_option", ("strict", "l2norm_rclose", "relative_rclose")),
+        ):
+            if getattr(self, name) not in allowed:
+                raise SpecError(
+                    f"solver.{name}",
+                    f"{getattr(self, name)!r} is not an IMS choice",
+                    f"use one of {', '.join(repr(a) for a in allowed)}",
+                )
+        for name in ("theta", "kappa", "gamma", "momentum"):
+            value = getattr(self, f"under_relaxation_{name}")
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise SpecError(
+                    f"solver.under_relaxation_{name}", f"{value} is outside 0-1", "give 0-1"
+                )
+        if self.backtracking_number is not None and self.backtracking_number < 0:
+            raise SpecError("solver.backtracking_number", "is negative", "give 0 or more steps")
+
+    def ims_keywords(self) -> dict:
+        """flopy ``ModflowIms`` arguments of these settings (those left at IMS's default omitted)."""
+        keywords = {
+            "complexity": self.complexity or ("moderate" if self.newton else "simple"),
+            "outer_dvclose": self.dvclose,
+            "outer_maximum": self.outer_maximum,
+            "inner_maximum": self.inner_maximum,
+            "inner_dvclose": self.dvclose,
+            "rcloserecord": [self.rclose, self.rclose_option],
+            "linear_acceleration": "bicgstab" if self.newton else "cg",
+            "under_relaxation": "dbd" if self.newton else "none",
+        }
+        tuned = {
+            f"under_relaxation_{name}": getattr(self, f"under_relaxation_{name}")
+            for name in ("theta", "kappa", "gamma", "momentum")
+        }
+        tuned["backtracking_number"] = self.backtracking_number
+        return keywords | {key: value for key, value in tuned.items() if value is not None}
 
 
 def grid_origin_at(

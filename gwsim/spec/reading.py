@@ -61,6 +61,13 @@ _FIELD_TYPES = {
         "outer_maximum": "int",
         "inner_maximum": "int",
         "newton": "bool",
+        "complexity": "str",
+        "rclose_option": "str",
+        "under_relaxation_theta": "number",
+        "under_relaxation_kappa": "number",
+        "under_relaxation_gamma": "number",
+        "under_relaxation_momentum": "number",
+        "backtracking_number": "int",
     },
 }
 
