@@ -49,8 +49,8 @@ def check_well_rates(spec: ModelSpec, flow: FlowField, rtol: float = 0.01) -> No
             t = int(np.flatnonzero(short)[0])
             warnings.warn(
                 f"well {b.name!r} delivers {simulated[t]:.1f} m³/d instead of {wanted[t]:.1f} m³/d "
-                f"at t = {flow.times[t]:g} d: its cell went dry. Lower the rate, deepen the screen, "
-                "or set solver.newton = true",
+                f"at t = {flow.times[t]:g} d: its cell went dry. Lower the rate or deepen the screen"
+                + ("" if spec.solver.newton else ", or set solver.newton = true"),
                 DryWellWarning,
                 stacklevel=3,
             )
