@@ -43,6 +43,22 @@ which 0.2 s is numba importing scipy.linalg to look for BLAS, plus 0.24 s to imp
 that floor, 10x in-process on the 128k case (MP7 1.8 s on a quiet machine) cannot be reached by
 a numba kernel called from a fresh process.
 
+The lead's rerun on a quiet machine (load ~1.1, same day, after all branches were merged):
+
+=====  =========  ======  =============  =========  =============  =====================
+model  case       MP7 s   read + 1st s   in-proc    whole process  in-proc / whole, CPU
+=====  =========  ======  =============  =========  =============  =====================
+450k   forward    8.46    0.49 + 1.99    3.4x       5.8x           4.1x / 4.2x
+450k   wells      4.47    0.33 + 0.65    4.6x       3.7x           4.3x / 3.5x
+450k   pathlines  32.29   0.26 + 5.31    5.8x       11.5x          8.0x / 8.9x
+128k   forward    1.91    0.09 + 0.43    3.7x       2.1x           2.9x / 1.6x
+=====  =========  ======  =============  =========  =============  =====================
+
+Warm track 0.345 s (450k forward, 24.5x), 0.070 s (128k, 27.5x). Not understood yet: at 450k the
+in-process first track (1.99 s, 1.65 s above a warm one) is slower than the whole process
+(1.47 s including import, read and writing), so the in-process figure pays something a fresh
+``python -c`` does not.
+
 MODFLOW 6 PRT: pass ``--prt`` (or set ``GWSIM_MF6_PRT``) to an mf6 with PRT (6.5 or later) for a
 PRT column; none is installable here, so without one the column is skipped with a message. Wave 1
 measured PRT (MODFLOW 6 6.7.0.dev2) on the 450,000-cell case at 31.1 s forward and 33.4 s with
