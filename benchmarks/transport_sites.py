@@ -35,8 +35,10 @@ saturated (3.4 cm of water in a 3 m cell) with 0.96 m³/d of rain passing throug
 and MT3D's THKMIN (0.01) treat cells below 1 % as dry, these lie just above. MT3D with THKMIN
 0.05 (its largest allowed value; 0.10 is refused with a warning and gives the 0.01 run): 1,952 steps, 45 s CPU instead of 58 s, 297 more
 cells dry, concentrations within 3.3e-3 of the peak (wells within 0.6 %); the step is then set by
-the wells' cells (3.7 d). gwsim now ships 0.05 (THIN_CELL_FRACTION, gwsim/engines/transport_interface.py)
-for MT3D's THKMIN and for the cells the step schedule ignores. MODFLOW 6 with the schedule's thin-cell share at 0.05: 22,676 steps
+the wells' cells (3.7 d). gwsim does not ship 0.05: on the
+Chajia risk scenario it silently inactivated the electroplating footprint's barely wet cap cells
+(that plume vanished); THIN_CELL_FRACTION (gwsim/engines/transport_interface.py) stays 0.01 and
+leaks now go to the first cell saturated above it. MODFLOW 6 with the schedule's thin-cell share at 0.05: 22,676 steps
 (Peclet limit at the wells, 0.32 d), Courant-limited only 1,949; at 0.28 s CPU a step (7-9
 linear iterations a step; TVD advection, XT3D dispersion) even that takes 9 min CPU.
 

@@ -17,12 +17,11 @@ CellId = tuple[int, int, int]
 
 
 # Cells saturated below this fraction of their thickness hold almost no water: MT3D-USGS treats them
-# as inactive (its THKMIN; 0.05 is the largest it accepts) and they do not set the transport step
-# (gwsim.solute.schedule). On Chajia barely wet hillslope regolith cells (1.1 % saturated, 3.4 cm
-# of water in 3 m) set both engines' steps at 0.01: at 0.05 MT3D takes 1,952 steps instead of
-# 2,654 (45 s CPU instead of 58 s), concentrations within 3.3e-3 of the peak, the wells within
-# 0.6 %; MODFLOW 6's Peclet-limited steps fall from 66,196 to 22,676 (benchmarks/transport_sites.py).
-THIN_CELL_FRACTION = 0.05
+# as inactive (its THKMIN, default 0.01), so they neither set the transport step
+# (gwsim.solute.schedule) nor take a leak (gwsim.risk.leaks.leak_cells, gwsim.solute.checks).
+# 0.05 (MT3D's largest) made Chajia's MT3D run 22 % cheaper, but it silently inactivated the
+# electroplating footprint's barely wet cap cells: that enterprise's plume vanished.
+THIN_CELL_FRACTION = 0.01
 
 
 @dataclass

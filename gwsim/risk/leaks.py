@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from gwsim.engines.transport_interface import THIN_CELL_FRACTION
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
 from gwsim.solute import Source
@@ -143,7 +144,7 @@ def leak_cells(flow: FlowField, footprint, where: str) -> np.ndarray:
     water table. Raises SpecError for a footprint outside the grid or over a column with no
     active, wet cell."""
     rows, cols = footprint_columns(flow, footprint, where)
-    wet = (flow.grid.idomain > 0) & (flow.saturation[0] > 0)
+    wet = (flow.grid.idomain > 0) & (flow.saturation[0] > THIN_CELL_FRACTION)  # MT3D's THKMIN
     column_wet = wet[:, rows, cols]
     dry = ~column_wet.any(axis=0)
     if dry.any():

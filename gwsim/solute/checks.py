@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from gwsim.engines.transport_interface import CellId, ImmobileDomain
+from gwsim.engines.transport_interface import THIN_CELL_FRACTION, CellId, ImmobileDomain
 from gwsim.errors import GwsimError, SpecError
 from gwsim.flowfield import FlowField
 from gwsim.solute.inputs import DualDomain, Source
@@ -72,7 +72,8 @@ def source_cell(flow: FlowField, i: int, src: Source) -> CellId:
             + ")",
             "move the source into the model domain",
         )
-    wet = (flow.grid.idomain[:, row, col] > 0) & (flow.saturation[:, :, row, col].max(axis=0) > 0)
+    saturation = flow.saturation[:, :, row, col].max(axis=0)
+    wet = (flow.grid.idomain[:, row, col] > 0) & (saturation > THIN_CELL_FRACTION)  # THKMIN
     if src.z is None:
         if not wet.any():
             raise SpecError(name, f"{where} lies over no active, wet cell", "move the source")
@@ -80,7 +81,8 @@ def source_cell(flow: FlowField, i: int, src: Source) -> CellId:
     elif not wet[lay]:
         raise SpecError(
             name,
-            f"{where} is in an inactive or dry cell (layer {lay}, row {row}, col {col})",
+            f"{where} is in an inactive or dry cell (layer {lay}, row {row}, col {col}; "
+            f"below {THIN_CELL_FRACTION:.0%} saturated counts as dry)",
             "move the source, or give z in an active layer",
         )
     return lay, row, col
