@@ -8,6 +8,8 @@ decay, the mass pumped out by each time must equal the mass leaked less the mass
 column (a hand balance; MT3D-USGS conserves mass to its reported discrepancy, here < 1e-3 %).
 """
 
+from functools import partial
+
 import numpy as np
 import pytest
 import shapely
@@ -175,28 +177,12 @@ def test_superposed_cases_match_their_own_runs(column):
         engine="mt3d",
         dispersivity=(1.0, 0.1, 0.1),
     )
+    probes = [receptor_probe(column, well[0], "well")]
     for case in cases:
-        direct = run_leak(
-            column,
-            LEAK,
-            LEAK.contaminants[0],
-            case,
-            [receptor_probe(column, well[0], "well")],
-            TIMES,
-            engine="mt3d",
-            dispersivity=(1.0, 0.1, 0.1),
-        )
-        superposed = run_leak(
-            column,
-            LEAK,
-            LEAK.contaminants[0],
-            case,
-            [receptor_probe(column, well[0], "well")],
-            TIMES,
-            engine="mt3d",
-            dispersivity=(1.0, 0.1, 0.1),
-            plume=case_plume(unit, 1.0, case, saved),
-        )
+        leak = partial(run_leak, column, LEAK, LEAK.contaminants[0], case, probes, TIMES,
+                       engine="mt3d", dispersivity=(1.0, 0.1, 0.1))  # fmt: skip
+        direct = leak()
+        superposed = leak(plume=case_plume(unit, 1.0, case, saved))
         a, b = direct.series["well"], superposed.series["well"]
         dm = np.abs(direct.mass["well"] - superposed.mass["well"]).max()
         assert np.abs(a - b).max() < 3e-2 * a.max()

@@ -36,6 +36,18 @@ def shown(value, unit: str = "", never: str = NOT_REACHED) -> str:
     return f"{value:g}{(' ' + unit) if unit else ''}"
 
 
+def _receptor_cells(r: dict) -> dict:
+    """The cells of a receptor that the ranked and the option tables share."""
+    return {
+        "受体 receptor": r["receptor"],
+        "峰值/III类限值 peak/limit": shown(r["peak_to_limit"]),
+        "首次超标 first exceedance": shown(r["exceeds_limit_at_d"], "d", NEVER)
+        if r["peak_to_limit"]
+        else NOT_REACHED,
+        "累计质量 mass (kg)": "–" if r["mass_kg"] == "" else shown(r["mass_kg"]),
+    }
+
+
 def _risk_rows(rows: list[dict]) -> list[dict]:
     return [
         {
@@ -43,12 +55,7 @@ def _risk_rows(rows: list[dict]) -> list[dict]:
             "企业 enterprise": r["enterprise"],
             "污染物 contaminant": r["contaminant"],
             "情景 case": r["case"],
-            "受体 receptor": r["receptor"],
-            "峰值/III类限值 peak/limit": shown(r["peak_to_limit"]),
-            "首次超标 first exceedance": shown(r["exceeds_limit_at_d"], "d", NEVER)
-            if r["peak_to_limit"]
-            else NOT_REACHED,
-            "累计质量 mass (kg)": "–" if r["mass_kg"] == "" else shown(r["mass_kg"]),
+            **_receptor_cells(r),
         }
         for r in rows
     ]
@@ -58,12 +65,7 @@ def _option_rows(rows: list[dict]) -> list[dict]:
     return [
         {
             "方案 option": r["option"],
-            "受体 receptor": r["receptor"],
-            "峰值/III类限值 peak/limit": shown(r["peak_to_limit"]),
-            "首次超标 first exceedance": shown(r["exceeds_limit_at_d"], "d", NEVER)
-            if r["peak_to_limit"]
-            else NOT_REACHED,
-            "累计质量 mass (kg)": "–" if r["mass_kg"] == "" else shown(r["mass_kg"]),
+            **_receptor_cells(r),
             "离开场地 mass leaving site (kg)": shown(
                 r["mass_leaving_site_g"] and r["mass_leaving_site_g"] / GRAMS_PER_KG
             ),
