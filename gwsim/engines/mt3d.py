@@ -42,6 +42,7 @@ from gwsim.errors import GwsimError
 from gwsim.executables import find_executable
 from gwsim.flowfield import FlowField
 from gwsim.grid import mask_dry
+from gwsim.solute.domain import edge_ring
 
 MT3D_NAME = "transport"
 EXECUTABLE = "mt3dusgs"
@@ -94,6 +95,20 @@ def mt3d_spec(flow: FlowField, problem: SoluteProblem, schedule: StepSchedule) -
 def laycon(flow: FlowField) -> np.ndarray:
     """MT3D's LAYCON: 1 for layers with a convertible cell (thickness from the link file), else 0."""
     return np.any(flow.icelltype.reshape(flow.shape[0], -1) != 0, axis=1).astype(int)
+
+
+def icbund(flow: FlowField, domain: np.ndarray | None) -> np.ndarray:
+    """MT3D's ICBUND: 1 in the transport domain, -1 (held at 0 mg/L) on its edge ring, else 0.
+
+    MT3D-USGS sizes its TVD step over every cell with ICBUND != 0 (``fmi1.f``, DTRACK2), so cells
+    outside the domain (0) neither set the step nor are solved; the ring's cells take the flow
+    that leaves the domain with its mass, booked as the constant-concentration budget term
+    (mass conserved; :func:`read_edge_loss`). ``None``: every active cell.
+    """
+    active = flow.grid.idomain > 0
+    if domain is None:
+        return active.astype(int)
+    return np.where(domain & active, 1, np.where(edge_ring(domain, active), -1, 0))
 
 
 def add_solute_packages(mt, problem: SoluteProblem, courant: float, cclose: float) -> None:
@@ -178,7 +193,7 @@ def build_mt3d(
         munit="G",
         laycon=laycon(flow),
         prsity=spec.problem.porosity,
-        icbund=(grid.idomain > 0).astype(int),
+        icbund=icbund(flow, spec.problem.domain),
         sconc=0.0,
         nprs=len(spec.times),
         timprs=list(spec.times),
@@ -231,6 +246,35 @@ def read_mass_discrepancy(mas_file: Path) -> float | None:
     return max(values) if values else None
 
 
+def _budget_term(line: str) -> tuple[float, float]:
+    """(in, out) of a cumulative mass-budget line of MT3D's listing ("NAME:  in   out")."""
+    values = line.split(":", 1)[1].split()
+    return float(values[0]), float(values[1])
+
+
+def read_edge_loss(list_file: Path) -> float | None:
+    """Share of the mass that entered (mass loading + constant-concentration inflow, g) which
+    left into constant-concentration cells, from the last cumulative budget of MT3D's listing.
+
+    With a domain's edge ring the outflow is what left the domain (plus what a fixed-
+    concentration source cell took up, rare: an upper bound). None when there is no budget.
+    """
+    if not list_file.is_file():
+        return None
+    text = list_file.read_text(errors="replace")
+    start = text.rfind("CUMULATIVE MASS BUDGETS")
+    if start < 0:
+        return None
+    loading = held_in = held_out = 0.0
+    for line in text[start:].splitlines()[1:40]:
+        if "CONSTANT CONCENTRATION:" in line:
+            held_in, held_out = _budget_term(line)
+        elif "MASS LOADING:" in line:
+            loading = _budget_term(line)[0]
+    entered = loading + abs(held_in)
+    return abs(held_out) / entered if entered > 0 else 0.0
+
+
 def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
     """Write the link file, build and run MT3D-USGS for ``spec`` in ``workspace``; read results.
 
@@ -267,6 +311,10 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
     finally:
         conc_file.close()
     mask_dry(conc)
+    domain = spec.problem.domain
+    if domain is not None:  # unsolved cells hold no solute (where wet)
+        wet = spec.flow.saturation[0] > THIN_CELL_FRACTION
+        conc[:, ~domain & ~edge_ring(domain, spec.flow.grid.idomain > 0) & wet] = 0.0
     conc[:, spec.flow.grid.idomain <= 0] = np.nan
     return TransportRun(
         concentration=conc,
@@ -274,6 +322,7 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
         percent_discrepancy=read_mass_discrepancy(mas),
         workspace=workspace,
         executables=(EXECUTABLE,),
+        edge_loss=None if domain is None else read_edge_loss(workspace / f"{MT3D_NAME}.list"),
     )
 
 
