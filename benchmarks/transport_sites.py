@@ -81,6 +81,7 @@ from gwsim.errors import GwsimError, Mf6DispersionWarning
 from gwsim.grid import mask_dry
 from gwsim.scenario import SiteModel
 from gwsim.solute import DualDomain, Source, transport
+from gwsim.solute.domain import reach_domain
 from gwsim.solute.schedule import step_schedule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,7 +314,14 @@ def site(name: str, folder: str, wells: str, ws: Path, nwt: bool) -> float:
             print(f"-- no MODFLOW-NWT twin: {exc}")
 
     twenty = np.array([20.0 * YEAR])
-    schedule = step_schedule(flow, [source], twenty, flow.porosity, 1.0, ALPHAS[0], 0.5, 0.05)
+    domain = reach_domain(flow, [cell], twenty[0], flow.porosity, *ALPHAS[:2])
+    schedule = step_schedule(
+        flow, [source], twenty, flow.porosity, 1.0, ALPHAS[0], 0.5, 0.05, domain
+    )
+    print(
+        f"transport domain (gwsim.solute.domain): {int(domain.sum())} of "
+        f"{int((flow.grid.idomain > 0).sum())} active cells"
+    )
     dt = schedule.perlen[0] / schedule.nstp[0]
     _, mf6_seconds, mf6_cpu = timed_transport(
         flow, [source], [MF6_TIMING_STEPS * dt], "mf6", ws / folder / "mf6_timing", **kwargs

@@ -15,7 +15,7 @@ from builders import uniform_spec
 from gwsim.engines import mt3d, run_flow
 from gwsim.errors import SpecError
 from gwsim.solute import Source, transport
-from gwsim.solute.domain import TransportDomainWarning, edge_ring, reach_domain
+from gwsim.solute.domain import TransportDomainWarning, reach_domain
 from gwsim.solute.schedule import step_schedule
 
 pytestmark = [pytest.mark.needs_mf6]
@@ -46,7 +46,7 @@ def test_reach_domain_follows_the_flow_with_margins(flow):
     assert domain[0, :, 60].all()
     assert 100.0 < inside.max() < 108.0
     assert not domain[0, :, 110:].any()
-    ring = edge_ring(domain, flow.grid.idomain > 0)
+    ring = mt3d.edge_ring(domain, flow.grid.idomain > 0)
     assert ring.any() and not (ring & domain).any()
 
 

@@ -13,7 +13,7 @@ tracking). Tracking takes well under a second on the site models.
 The engines use it as follows (:mod:`gwsim.engines.mf6_gwt`, :mod:`gwsim.engines.mt3d`):
 MODFLOW 6 GWT solves on every cell (implicit, stable everywhere) but the step limits are taken
 over the domain only; MT3D-USGS (explicit TVD advection) solves on the domain and holds a ring
-two cells thick around it (:func:`edge_ring`) at 0 mg/L, so mass leaving through the edge is booked as a constant-
+two cells thick around it at 0 mg/L (:func:`gwsim.engines.mt3d.icbund`), so mass leaving through the edge is booked as a constant-
 concentration budget term and :func:`gwsim.transport` warns (:class:`TransportDomainWarning`)
 when more than :data:`EDGE_LOSS_WARN` of the mass that entered leaves there.
 """
@@ -34,10 +34,6 @@ from gwsim.tracking.startpoints import cell_lattice_points
 TIME_MARGIN = 2.0  # tracked time / run length
 SPREAD = 3.0  # transverse standard deviations, sqrt(2·α_TH·L), around the paths
 MIN_CELLS = 2  # cells of margin around the paths, at least
-# MT3D-USGS's edge ring is two cells thick: with one (inactive cells right behind it) its TVD
-# advection passed no mass into the ring; a cut through a test plume kept all 100 g in the domain,
-# piled up at the edge. Two cells let 6.64 g out, as when every cell outside is held at 0 mg/L.
-RING_CELLS = 2
 EDGE_LOSS_WARN = 1e-3  # share of the mass that entered which may leave through the domain's edge
 
 
@@ -79,12 +75,6 @@ def reach_domain(
             near, _ = cKDTree(around).query(centres, distance_upper_bound=radius)
             columns |= np.isfinite(near).reshape(nrow, ncol)
     return np.broadcast_to(columns, flow.shape) & (flow.grid.idomain > 0)
-
-
-def edge_ring(domain: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """Active cells outside ``domain`` within :data:`RING_CELLS` face steps of it (bool)."""
-    faces = ndimage.generate_binary_structure(3, 1)
-    return ndimage.binary_dilation(domain, faces, iterations=RING_CELLS) & active & ~domain
 
 
 def outside_share(
