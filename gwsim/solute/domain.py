@@ -28,7 +28,7 @@ from scipy.spatial import cKDTree
 
 from gwsim.errors import GwsimWarning
 from gwsim.flowfield import FlowField
-from gwsim.tracking import track
+from gwsim.tracking import TrackingError, track
 from gwsim.tracking.startpoints import cell_lattice_points
 
 TIME_MARGIN = 2.0  # tracked time / run length
@@ -52,12 +52,17 @@ def reach_domain(
     """(nlay, nrow, ncol) bool: the active cells a plume from ``cells`` can reach by ``t_end`` (d).
 
     ``cells`` are the sources' (layer, row, col); ``porosity`` the transport's mobile porosity
-    (-); ``alpha_l``, ``alpha_th`` the longitudinal and horizontal transverse dispersivities (m). See the module doc for the rule.
+    (-); ``alpha_l``, ``alpha_th`` the longitudinal and horizontal transverse dispersivities (m).
+    See the module doc for the rule; every active cell when particles cannot start (a source
+    cell dry when the flow starts).
     """
     _, nrow, ncol = flow.shape
     starts = cell_lattice_points(flow, [tuple(c) for c in cells])
     moving = flow if np.array_equal(porosity, flow.porosity) else flow.with_porosity(porosity)
-    paths = track(moving, starts, "forward", TIME_MARGIN * t_end, pathlines=True).pathlines
+    try:
+        paths = track(moving, starts, "forward", TIME_MARGIN * t_end, pathlines=True).pathlines
+    except TrackingError:  # e.g. a source cell dry when the flow starts: solve every cell
+        return flow.grid.idomain > 0
     columns = np.zeros((nrow, ncol), bool)
     visited = np.unravel_index(paths.cell, flow.shape)
     columns[visited[1], visited[2]] = True
