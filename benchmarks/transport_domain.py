@@ -24,11 +24,12 @@ Where the steps come from: Chajia's all-cell step was set by a barely wet hillsl
 cell (0, 20, 104) far from the leak; in the domain MT3D's Courant limit is the wells' cells
 (3.7 d) and MODFLOW 6's time-stepping Peclet limit too, because this plume reaches the wells.
 Nancun's all-cell MT3D step was set by the 2 m stream cell (1, 31, 78), 43 columns east of the
-leak (6, 19, 35) and outside its domain; in the domain it is a cell above the second well's screen (5, 27, 35;
-2.3 d at Courant 1). The differences are those of the step size (MT3D's TVD and MODFLOW 6's
-backward Euler both change with it; the Peclet rule allows time-stepping dispersion of 5 % of
-α_L·v, so a few per cent inside the plume is within what either schedule promises), not of the
-edge: the Chajia run lost 4.9e-5 of the mass that entered through the domain's edge.
+leak (6, 19, 35) and outside its domain; in the domain it is a cell above the second well's
+screen (5, 27, 35; 2.3 d at Courant 1). The differences are those of the step size (MT3D's TVD
+and MODFLOW 6's backward Euler both change with it; the Peclet rule allows time-stepping
+dispersion of 5 % of α_L·v, so a few per cent inside the plume is within what either schedule
+promises), not of the edge: the Chajia run lost 4.9e-5 of the mass that entered through the
+domain's edge.
 """
 
 from __future__ import annotations

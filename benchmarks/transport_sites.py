@@ -29,6 +29,12 @@ is 1e-2 of the peak. Measured max |dc| = 8.2e-4 of the peak (4.48 mg/L); at the 
 | Nancun, MT3D-USGS (dual domain; 1 year run, x 20) | 8,400 of 0.87 d | advection in a 2 m cell of layer 1 by the stream (1, 31, 78), fracture porosity 0.02 | 731-1,599 s wall, 231-242 s CPU | missed (4x on CPU) |
 | Nancun, MODFLOW 6 GWT | 30,779 of 0.237 d | Peclet limit | 0.57 s CPU a step: ~4.9 h CPU | missed |
 
+Since 2026-12-01 (session 22) transport() solves on the transport domain by default
+(gwsim.solute.domain; benchmarks/transport_domain.py, same leaks, CPU): Chajia MT3D 20 years
+19.9 s (1,952 steps, set by the wells), Nancun MT3D 1 year 5.1 s (x 20: 102 s; 320 steps, set
+by a cell above the second well's screen), Chajia MODFLOW 6 22,676 steps for 20 years (Peclet
+limit at the wells, which this plume reaches): the MODFLOW 6 and Nancun targets stay missed.
+
 Where the time goes on Chajia (the limiting cells this benchmark prints; THKMIN by rerunning its
 MT3D input with the value edited in the BTN file): both engines' steps are set by barely wet cells of the hillslope regolith, 1.1 %
 saturated (3.4 cm of water in a 3 m cell) with 0.96 m³/d of rain passing through; the schedule
