@@ -257,15 +257,9 @@ def read_mass_discrepancy(mas_file: Path) -> float | None:
     return max(values) if values else None
 
 
-def _budget_term(line: str) -> tuple[float, float]:
-    """(in, out) of a cumulative mass-budget line of MT3D's listing ("NAME:  in   out")."""
-    values = line.split(":", 1)[1].split()
-    return float(values[0]), float(values[1])
-
-
 def read_edge_loss(list_file: Path) -> float | None:
-    """Share of the mass that entered (mass loading + constant-concentration inflow, g) which
-    left into constant-concentration cells, from the last cumulative budget of MT3D's listing.
+    """Share of the mass that entered (g; every inflow term of the last cumulative budget in
+    MT3D's listing but storage and reactions) which left into constant-concentration cells.
 
     With a domain's edge ring the outflow is what left the domain (plus what a fixed-
     concentration source cell took up, rare: an upper bound). None when there is no budget.
@@ -276,14 +270,18 @@ def read_edge_loss(list_file: Path) -> float | None:
     start = text.rfind("CUMULATIVE MASS BUDGETS")
     if start < 0:
         return None
-    loading = held_in = held_out = 0.0
-    for line in text[start:].splitlines()[1:40]:
-        if "CONSTANT CONCENTRATION:" in line:
-            held_in, held_out = _budget_term(line)
-        elif "MASS LOADING:" in line:
-            loading = _budget_term(line)[0]
-    entered = loading + abs(held_in)
-    return abs(held_out) / entered if entered > 0 else 0.0
+    entered = held_out = 0.0
+    for line in text[start:].splitlines()[1:60]:
+        name, _, values = line.partition(":")
+        numbers = values.split()
+        if "[TOTAL]" in name:
+            break
+        if len(numbers) != 2 or any(w in name for w in ("STOR", "DECAY", "REACTION")):
+            continue
+        entered += abs(float(numbers[0]))
+        if "CONSTANT CONCENTRATION" in name:
+            held_out = abs(float(numbers[1]))
+    return held_out / entered if entered > 0 else 0.0
 
 
 def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
@@ -324,8 +322,7 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
     mask_dry(conc)
     domain = spec.problem.domain
     if domain is not None:  # unsolved cells hold no solute (where wet)
-        wet = spec.flow.saturation[0] > THIN_CELL_FRACTION
-        conc[:, ~domain & ~edge_ring(domain, spec.flow.grid.idomain > 0) & wet] = 0.0
+        conc[:, ~domain & (spec.flow.saturation[0] > THIN_CELL_FRACTION)] = 0.0
     conc[:, spec.flow.grid.idomain <= 0] = np.nan
     return TransportRun(
         concentration=conc,
