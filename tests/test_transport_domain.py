@@ -85,7 +85,8 @@ def test_mt3d_domain_cut_far_from_the_plume_changes_nothing(flow, monkeypatch):
 
 @pytest.mark.needs_mt3d
 def test_mt3d_cut_through_the_plume_warns_and_books_the_loss(flow, tmp_path):
-    """A cut at x = 25 m, inside the plume: the dissolved mass left in the domain plus what left
+    """A cut at x = 25 m, inside the plume: the dissolved mass in the domain and its inner ring
+    (MT3D-USGS advects held cells too) plus what left
     through its edge (MT3D's constant-concentration outflow) is the 100 g the source added,
     within 1e-3 (MT3D's budget closes to 2e-4 %, the concentrations are single precision), and
     transport() warns."""

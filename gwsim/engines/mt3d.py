@@ -50,9 +50,11 @@ EXECUTABLE = "mt3dusgs"
 LINK_FILE = "flow.ftl"
 GRAMS_PER_KG = 1000.0  # MT3D's mass unit is the gram: bulk density g/m³, Kd m³/g
 MAX_TRANSPORT_STEPS = 100_000  # per flow time step (MT3D stops beyond it)
-# MT3D-USGS's edge ring is two cells thick: with one (inactive cells right behind it) its TVD
-# advection passed no mass into the ring; a cut through a test plume kept all 100 g in the domain,
-# piled up at the edge. Two cells let 6.64 g out, as when every cell outside is held at 0 mg/L.
+# MT3D-USGS's edge ring is two cells thick. Measured on a cut through a test plume (100 g):
+# with one (inactive cells right behind it) no mass passed into the ring and all 100 g piled up
+# at the edge; with two, 6.64 g left, as when every cell outside is held at 0 mg/L. MT3D-USGS's
+# TVD step updates held cells too (it skips only ICBUND = 0), so the inner ring carries the
+# plume's edge (its mass counts as stored) and the outer ring takes the outflow.
 RING_CELLS = 2
 
 
@@ -112,9 +114,9 @@ def icbund(flow: FlowField, domain: np.ndarray | None) -> np.ndarray:
     """MT3D's ICBUND: 1 in the transport domain, -1 (held at 0 mg/L) on its edge ring, else 0.
 
     MT3D-USGS sizes its TVD step over every cell with ICBUND != 0 (``fmi1.f``, DTRACK2), so cells
-    outside the domain (0) neither set the step nor are solved; the ring's cells take the flow
-    that leaves the domain with its mass, booked as the constant-concentration budget term
-    (mass conserved; :func:`read_edge_loss`). ``None``: every active cell.
+    outside the domain (0) neither set the step nor are solved; the ring takes the flow that
+    leaves the domain with its mass, booked as the constant-concentration budget term (mass
+    conserved; :func:`read_edge_loss`; see :data:`RING_CELLS`). ``None``: every active cell.
     """
     active = flow.grid.idomain > 0
     if domain is None:
@@ -322,7 +324,8 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
     mask_dry(conc)
     domain = spec.problem.domain
     if domain is not None:  # unsolved cells hold no solute (where wet)
-        conc[:, ~domain & (spec.flow.saturation[0] > THIN_CELL_FRACTION)] = 0.0
+        unsolved = ~domain & ~edge_ring(domain, spec.flow.grid.idomain > 0)
+        conc[:, unsolved & (spec.flow.saturation[0] > THIN_CELL_FRACTION)] = 0.0
     conc[:, spec.flow.grid.idomain <= 0] = np.nan
     return TransportRun(
         concentration=conc,
