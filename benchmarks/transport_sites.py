@@ -31,8 +31,8 @@ is 1e-2 of the peak. Measured max |dc| = 8.2e-4 of the peak (4.48 mg/L); at the 
 
 Since 2026-12-01 (session 22) transport() solves on the transport domain by default
 (gwsim.solute.domain; benchmarks/transport_domain.py, same leaks, CPU): Chajia MT3D 20 years
-19.9 s (1,952 steps, set by the wells), Nancun MT3D 1 year 5.1 s (x 20: 102 s; 320 steps, set
-by a cell above the second well's screen), Chajia MODFLOW 6 22,676 steps for 20 years (Peclet
+19.9 s (1,952 steps, set by the wells), Nancun MT3D 20 years 99.3 s (6,364 steps, set by a
+cell above the second well's screen), Chajia MODFLOW 6 22,676 steps for 20 years (Peclet
 limit at the wells, which this plume reaches): the MODFLOW 6 and Nancun targets stay missed.
 
 Where the time goes on Chajia (the limiting cells this benchmark prints; THKMIN by rerunning its
