@@ -17,6 +17,7 @@ programs' CPU seconds:
 | Chajia MT3D 20 years | 2,660 steps, 55.7 s CPU | 805 of 43,080 cells, 1,952 steps, 19.9 s CPU | 3.4e-3 (wells within 0.26 %) |
 | Nancun MT3D 1 year (dual domain) | 420 steps, 11.8 s CPU | 320 steps, 5.1 s CPU | 1.4e-3 |
 | Nancun MT3D 20 years (the same leak, reach only) | 8,400-8,600 steps, 231-242 s CPU (session 21) | 2,310 of 57,120 cells, 6,364 steps, 99.3 s CPU | - |
+| Nancun chemical works (risk scenario footprint, 4 cells x 25 g/d), MT3D 20 years, reach only | (~236 s CPU) | 8,368 steps, 163.5 s CPU: its plume reaches the stream, so the stream cell (1, 31, 78) is in its domain and sets the step again | - |
 | Chajia MF6 0.1 year | 332 steps, 92.8 s CPU | 26 steps, 8.8 s CPU | 8.1e-3 (median 2.6 % where c > 1 % of the peak) |
 | Chajia MF6 20 years (steps only) | 66,316 | 22,676 (~1.8 h at 0.28 s CPU a step) | - |
 | Nancun MF6 20 years (steps only) | 30,697 | 30,697 | - |
