@@ -29,6 +29,12 @@ is 1e-2 of the peak. Measured max |dc| = 8.2e-4 of the peak (4.48 mg/L); at the 
 | Nancun, MT3D-USGS (dual domain; 1 year run, x 20) | 8,400 of 0.87 d | advection in a 2 m cell of layer 1 by the stream (1, 31, 78), fracture porosity 0.02 | 731-1,599 s wall, 231-242 s CPU | missed (4x on CPU) |
 | Nancun, MODFLOW 6 GWT | 30,779 of 0.237 d | Peclet limit | 0.57 s CPU a step: ~4.9 h CPU | missed |
 
+Since 2026-12-01 (session 22) transport() solves on the transport domain by default
+(gwsim.solute.domain; benchmarks/transport_domain.py, same leaks, CPU): Chajia MT3D 20 years
+19.9 s (1,952 steps, set by the wells), Nancun MT3D 20 years 99.3 s (6,364 steps, set by a
+cell above the second well's screen), Chajia MODFLOW 6 22,676 steps for 20 years (Peclet
+limit at the wells, which this plume reaches): the MODFLOW 6 and Nancun targets stay missed.
+
 Where the time goes on Chajia (the limiting cells this benchmark prints; THKMIN by rerunning its
 MT3D input with the value edited in the BTN file): both engines' steps are set by barely wet cells of the hillslope regolith, 1.1 %
 saturated (3.4 cm of water in a 3 m cell) with 0.96 m³/d of rain passing through; the schedule
@@ -81,6 +87,7 @@ from gwsim.errors import GwsimError, Mf6DispersionWarning
 from gwsim.grid import mask_dry
 from gwsim.scenario import SiteModel
 from gwsim.solute import DualDomain, Source, transport
+from gwsim.solute.domain import reach_domain
 from gwsim.solute.schedule import step_schedule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,7 +320,14 @@ def site(name: str, folder: str, wells: str, ws: Path, nwt: bool) -> float:
             print(f"-- no MODFLOW-NWT twin: {exc}")
 
     twenty = np.array([20.0 * YEAR])
-    schedule = step_schedule(flow, [source], twenty, flow.porosity, 1.0, ALPHAS[0], 0.5, 0.05)
+    domain = reach_domain(flow, [cell], twenty[0], flow.porosity, *ALPHAS[:2])
+    schedule = step_schedule(
+        flow, [source], twenty, flow.porosity, 1.0, ALPHAS[0], 0.5, 0.05, domain
+    )
+    print(
+        f"transport domain (gwsim.solute.domain): {int(domain.sum())} of "
+        f"{int((flow.grid.idomain > 0).sum())} active cells"
+    )
     dt = schedule.perlen[0] / schedule.nstp[0]
     _, mf6_seconds, mf6_cpu = timed_transport(
         flow, [source], [MF6_TIMING_STEPS * dt], "mf6", ws / folder / "mf6_timing", **kwargs

@@ -12,9 +12,10 @@ its explicit TVD advection keeps to the schedule's Courant number; the schedule'
 MODFLOW 6's implicit scheme does not apply. A steady flow field (one saved step) is one flow step
 per period; a transient one keeps the flow model's steps.
 
-MT3D-USGS packages (units m, d, g; mg/L = g/m³): BTN (grid, porosity and active cells of the flow
-field; LAYCON 1 for layers with convertible cells, whose saturated thickness the link file gives;
-output at the requested times), ADV (TVD, explicit, Courant number ``courant``), DSP, SSM (water
+MT3D-USGS packages (units m, d, g; mg/L = g/m³): BTN (grid, porosity, the flow field's active
+cells in the transport domain with its edge held at 0 mg/L, :func:`icbund`; LAYCON 1 for layers
+with convertible cells, whose saturated thickness the link file gives; output at the requested
+times), ADV (TVD, explicit, Courant number ``courant``), DSP, SSM (water
 from the flow model's sources enters at 0 mg/L; mass sources as mass loading, ITYPE 15; held cells
 as constant concentration, ITYPE -1), RCT (linear sorption, first-order decay of both phases, dual
 domain) and GCG (implicit dispersion, sources and reactions).
@@ -29,6 +30,7 @@ from pathlib import Path
 
 import flopy
 import numpy as np
+from scipy import ndimage
 
 from gwsim.engines.mt3d_link import LinkInfo, write_link_file
 from gwsim.engines.program import run_program
@@ -48,6 +50,12 @@ EXECUTABLE = "mt3dusgs"
 LINK_FILE = "flow.ftl"
 GRAMS_PER_KG = 1000.0  # MT3D's mass unit is the gram: bulk density g/m³, Kd m³/g
 MAX_TRANSPORT_STEPS = 100_000  # per flow time step (MT3D stops beyond it)
+# MT3D-USGS's edge ring is two cells thick. Measured on a cut through a test plume (100 g):
+# with one (inactive cells right behind it) no mass passed into the ring and all 100 g piled up
+# at the edge; with two, 6.64 g left, as when every cell outside is held at 0 mg/L. MT3D-USGS's
+# TVD step updates held cells too (it skips only ICBUND = 0), so the inner ring carries the
+# plume's edge (its mass counts as stored) and the outer ring takes the outflow.
+RING_CELLS = 2
 
 
 @dataclass
@@ -94,6 +102,26 @@ def mt3d_spec(flow: FlowField, problem: SoluteProblem, schedule: StepSchedule) -
 def laycon(flow: FlowField) -> np.ndarray:
     """MT3D's LAYCON: 1 for layers with a convertible cell (thickness from the link file), else 0."""
     return np.any(flow.icelltype.reshape(flow.shape[0], -1) != 0, axis=1).astype(int)
+
+
+def edge_ring(domain: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Active cells outside ``domain`` within :data:`RING_CELLS` face steps of it (bool)."""
+    faces = ndimage.generate_binary_structure(3, 1)
+    return ndimage.binary_dilation(domain, faces, iterations=RING_CELLS) & active & ~domain
+
+
+def icbund(flow: FlowField, domain: np.ndarray | None) -> np.ndarray:
+    """MT3D's ICBUND: 1 in the transport domain, -1 (held at 0 mg/L) on its edge ring, else 0.
+
+    MT3D-USGS sizes its TVD step over every cell with ICBUND != 0 (``fmi1.f``, DTRACK2), so cells
+    outside the domain (0) neither set the step nor are solved; the ring takes the flow that
+    leaves the domain with its mass, booked as the constant-concentration budget term (mass
+    conserved; :func:`read_edge_loss`; see :data:`RING_CELLS`). ``None``: every active cell.
+    """
+    active = flow.grid.idomain > 0
+    if domain is None:
+        return active.astype(int)
+    return np.where(domain & active, 1, np.where(edge_ring(domain, active), -1, 0))
 
 
 def add_solute_packages(mt, problem: SoluteProblem, courant: float, cclose: float) -> None:
@@ -178,7 +206,7 @@ def build_mt3d(
         munit="G",
         laycon=laycon(flow),
         prsity=spec.problem.porosity,
-        icbund=(grid.idomain > 0).astype(int),
+        icbund=icbund(flow, spec.problem.domain),
         sconc=0.0,
         nprs=len(spec.times),
         timprs=list(spec.times),
@@ -231,6 +259,33 @@ def read_mass_discrepancy(mas_file: Path) -> float | None:
     return max(values) if values else None
 
 
+def read_edge_loss(list_file: Path) -> float | None:
+    """Share of the mass that entered (g; every inflow term of the last cumulative budget in
+    MT3D's listing but storage and reactions) which left into constant-concentration cells.
+
+    With a domain's edge ring the outflow is what left the domain (plus what a fixed-
+    concentration source cell took up, rare: an upper bound). None when there is no budget.
+    """
+    if not list_file.is_file():
+        return None
+    text = list_file.read_text(errors="replace")
+    start = text.rfind("CUMULATIVE MASS BUDGETS")
+    if start < 0:
+        return None
+    entered = held_out = 0.0
+    for line in text[start:].splitlines()[1:60]:
+        name, _, values = line.partition(":")
+        numbers = values.split()
+        if "[TOTAL]" in name:
+            break
+        if len(numbers) != 2 or any(w in name for w in ("STOR", "DECAY", "REACTION")):
+            continue
+        entered += abs(float(numbers[0]))
+        if "CONSTANT CONCENTRATION" in name:
+            held_out = abs(float(numbers[1]))
+    return held_out / entered if entered > 0 else 0.0
+
+
 def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
     """Write the link file, build and run MT3D-USGS for ``spec`` in ``workspace``; read results.
 
@@ -267,6 +322,10 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
     finally:
         conc_file.close()
     mask_dry(conc)
+    domain = spec.problem.domain
+    if domain is not None:  # unsolved cells hold no solute (where wet)
+        unsolved = ~domain & ~edge_ring(domain, spec.flow.grid.idomain > 0)
+        conc[:, unsolved & (spec.flow.saturation[0] > THIN_CELL_FRACTION)] = 0.0
     conc[:, spec.flow.grid.idomain <= 0] = np.nan
     return TransportRun(
         concentration=conc,
@@ -274,6 +333,7 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
         percent_discrepancy=read_mass_discrepancy(mas),
         workspace=workspace,
         executables=(EXECUTABLE,),
+        edge_loss=None if domain is None else read_edge_loss(workspace / f"{MT3D_NAME}.list"),
     )
 
 

@@ -54,6 +54,8 @@ class SoluteProblem:
     distcoef: np.ndarray | None = None  # m³/kg
     immobile: ImmobileDomain | None = None
     concentration_scale: float = 1.0  # mg/L, largest source concentration (solver closures)
+    # cells the plume can reach (bool, gwsim.solute.domain); None: every active cell
+    domain: np.ndarray | None = None
 
 
 @dataclass
@@ -93,7 +95,8 @@ class TransportRun:
     """What a transport engine returns: saved concentrations and the run's mass balance.
 
     ``executables`` names the programs that ran (for provenance); ``workspace`` is the folder
-    the engine wrote and ran in.
+    the engine wrote and ran in; ``edge_loss`` is the share of the mass that entered which left
+    through the edge of :attr:`SoluteProblem.domain` (None where the engine solves every cell).
     """
 
     concentration: np.ndarray  # (nt, nlay, nrow, ncol) mg/L; NaN where inactive or dry
@@ -101,3 +104,4 @@ class TransportRun:
     percent_discrepancy: float | None  # largest |mass-balance discrepancy| of the run, %
     workspace: Path
     executables: tuple[str, ...]
+    edge_loss: float | None = None

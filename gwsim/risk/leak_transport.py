@@ -95,6 +95,7 @@ def run_leak(
     dual_domain: DualDomain | None = None,
     where: str = "enterprise",
     plume: Plume | None = None,
+    domain: str | np.ndarray = "reach",
 ) -> RunResult:
     """Transport of one leak case: the series at ``probes`` plus the site boundary, and the
     cumulative mass reaching each source well and crossing the site boundary.
@@ -104,7 +105,8 @@ def run_leak(
     (anti-seepage); ``extra_decay`` (1/d, scalar or per cell) adds to the contaminant's decay (a
     reactive barrier); ``dual_domain`` adds a matrix (immobile) domain (fractured rock).
     ``plume``: this leak's plume at those times, already computed (by superposition,
-    :mod:`gwsim.risk.superposition`): no transport run.
+    :mod:`gwsim.risk.superposition`): no transport run. ``domain`` goes to
+    :func:`gwsim.transport` (the cells the plume can reach; "all" for every cell).
     """
     limit = check_contaminant(contaminant, where)
     cells = leak_cells(flow, enterprise.footprint, f"{where}.footprint")
@@ -122,6 +124,7 @@ def run_leak(
             dispersivity=dispersivity,
             extra_decay=extra_decay,
             dual_domain=dual_domain,
+            domain=domain,
         )
     probes = [*probes, boundary_probe(flow, enterprise.name, cells)]
     conc, t = plume.concentration.values, plume.times
@@ -171,6 +174,7 @@ def leak_plume(
     dispersivity=(10.0, 1.0, 0.1),
     extra_decay: float | np.ndarray = 0.0,
     dual_domain: DualDomain | None = None,
+    domain: str | np.ndarray = "reach",
 ) -> Plume:
     """The transport run of a leak of ``rate`` g/d into ``cells`` during ``case``, saved at
     ``times`` (d): :func:`gwsim.transport` with the contaminant's sorption and decay."""
@@ -184,6 +188,7 @@ def leak_plume(
         retardation=contaminant.retardation,
         engine=engine,
         dual_domain=dual_domain,
+        domain=domain,
     )
 
 

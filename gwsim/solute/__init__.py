@@ -17,10 +17,12 @@ Modelling choices (also in :func:`transport`'s docstring):
 * **Decay** at rate λ acts on the dissolved and the sorbed phase alike (radioactive decay,
   biodegradation of the whole mass), so a retarded solute also loses mass at rate λ.
 * **Time steps** follow the Courant and time-stepping Peclet limits on steady flow and the flow
-  model's own steps on transient flow (:mod:`gwsim.solute.schedule`).
+  model's own steps on transient flow (:mod:`gwsim.solute.schedule`), taken over the transport
+  domain: the cells the plume can reach, found by forward tracking (:mod:`gwsim.solute.domain`;
+  MT3D-USGS solves only there).
 
 Modules: :mod:`.inputs` (Source, DualDomain), :mod:`.checks` (input validation),
-:mod:`.schedule` (stress periods and time steps), :mod:`.stresses` (sources as cell stresses),
+:mod:`.domain` (the cells a plume can reach), :mod:`.schedule` (stress periods and time steps), :mod:`.stresses` (sources as cell stresses),
 :mod:`.plume` (Plume and its netCDF file), :mod:`.run` (:func:`transport`). The engines that solve
 the problem are in :mod:`gwsim.engines`.
 """

@@ -17,6 +17,7 @@ from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField, checked_porosity
 from gwsim.provenance import hash_inputs
 from gwsim.solute import checks
+from gwsim.solute.domain import outside_share, reach_domain, warn_if_leaving
 from gwsim.solute.inputs import DualDomain, Source
 from gwsim.solute.plume import Plume, plume_of_run
 from gwsim.solute.schedule import step_schedule
@@ -41,6 +42,7 @@ def transport(
     dual_domain: DualDomain | None = None,
     courant: float = 0.5,
     numerical_dispersion: float = 0.05,
+    domain: str | np.ndarray = "reach",
 ) -> Plume:
     """Simulate solute transport from ``sources`` on a flow field (MODFLOW 6 GWT or MT3D-USGS).
 
@@ -86,6 +88,12 @@ def transport(
     numerical_dispersion : float
         Largest ratio of the time-stepping numerical dispersion v²Δt/2R to α_L·v (steady flow,
         ``engine="mf6"``).
+    domain : {"reach", "all"} or numpy.ndarray
+        Cells the plume can reach: ``"reach"`` (default) those found by forward tracking from the
+        sources with margins for time and dispersion (:mod:`gwsim.solute.domain`), ``"all"`` every
+        active cell, or a bool (nlay, nrow, ncol) array (e.g. ``reach_domain(...)`` with
+        receptors' cells added). MODFLOW 6 takes its step limits there only; MT3D-USGS solves
+        there only, its edge held at 0 mg/L (other cells read 0 mg/L).
 
     Returns
     -------
@@ -102,6 +110,9 @@ def transport(
 
     Warns
     -----
+    TransportDomainWarning
+        When more than 0.1 % of the solute left the domain (MT3D-USGS: of the mass that entered,
+        through its edge; MODFLOW 6: of the dissolved mass, lying outside it at an output time).
     Mf6DispersionWarning
         When MODFLOW 6 GWT ran (``engine="mf6"``) on an mf6 that failed gwsim's dispersion probe
         and the plume reached flow with qy < 0 oblique to the grid, where that mf6 is wrong.
@@ -130,8 +141,17 @@ def transport(
     cells = [checks.source_cell(flow, i, src) for i, src in enumerate(sources)]
 
     choice = choose_transport_engine(engine)
+    cells_reached = transport_cells(domain, flow, cells, t_end, porosity, alphas)
     schedule = step_schedule(
-        flow, sources, times, porosity, retardation, alphas[0], courant, numerical_dispersion
+        flow,
+        sources,
+        times,
+        porosity,
+        retardation,
+        alphas[0],
+        courant,
+        numerical_dispersion,
+        cells_reached,
     )
     mass, fixed = cell_stresses(flow, sources, cells, schedule)
     bulk_density, distcoef = sorption_parameters(porosity, retardation)
@@ -145,6 +165,7 @@ def transport(
         distcoef=distcoef,
         immobile=checks.immobile_domain(dual_domain, porosity, flow.shape),
         concentration_scale=max([s.concentration or 0.0 for s in sources] + [1.0]),
+        domain=cells_reached,
     )
     inputs_hash = hash_inputs(
         [
@@ -156,6 +177,7 @@ def transport(
             decay,
             retardation,
             repr(dual_domain),
+            cells_reached,
             schedule.nstp,
             choice.engine,
         ]
@@ -166,6 +188,11 @@ def transport(
     else:
         run = run_transport(choice.engine, flow, problem, schedule, workspace)
     warn_if_mirrored(choice, flow, run.concentration)
+    if run.edge_loss is not None:
+        warn_if_leaving(run.edge_loss, "that entered left through the edge of")
+    elif cells_reached is not None:
+        share = outside_share(flow, run.concentration, porosity, cells_reached)
+        warn_if_leaving(share, "lay outside")
     check_discrepancy(
         run.percent_discrepancy,
         DISCREPANCY_WARN,
@@ -175,6 +202,27 @@ def transport(
     plume = plume_of_run(flow, run, times, workspace, inputs_hash)
     plume.attrs.update(transport_engine=choice.engine, transport_engine_reason=choice.reason)
     return plume
+
+
+def transport_cells(domain, flow: FlowField, cells, t_end: float, porosity, alphas):
+    """The ``domain`` argument of :func:`transport` as a bool array, or None for every cell."""
+    if isinstance(domain, str):
+        if domain not in ("reach", "all"):
+            raise SpecError("domain", f"is {domain!r}", "give 'reach', 'all' or a bool array")
+        if domain == "all":
+            return None
+        return reach_domain(flow, cells, t_end, porosity, alphas[0], alphas[1])
+    mask = np.asarray(domain)
+    if mask.shape != flow.shape or mask.dtype != bool:
+        raise SpecError(
+            "domain",
+            f"is an array of {mask.dtype} shaped {mask.shape}",
+            f"give a bool array shaped {flow.shape}, or 'reach' / 'all'",
+        )
+    missing = [c for c in cells if not mask[c]]
+    if missing:
+        raise SpecError("domain", f"leaves out source cells {missing[:3]}", "include them")
+    return mask & (flow.grid.idomain > 0)
 
 
 def sorption_parameters(porosity: np.ndarray, retardation: float):

@@ -7,7 +7,9 @@ switches is one stress period, cut into equal steps no longer than the Courant l
 stepping, v²Δt/2R, below a share ε of the physical α_L·v. Velocities are each cell's largest face
 seepage velocities; cells less than
 :data:`~gwsim.engines.transport_interface.THIN_CELL_FRACTION` saturated (a water table just above
-a layer's bottom) do not count, as MT3D's THKMIN treats them as inactive.
+a layer's bottom) do not count, as MT3D's THKMIN treats them as inactive, nor do cells outside the
+transport domain (:mod:`gwsim.solute.domain`) when one is given: MODFLOW 6's implicit scheme is
+stable everywhere, so only where the plume goes do the steps need to be accurate.
 
 Transient flow: the flow model's own periods and steps (MODFLOW 6 FMI reads the flows step by
 step); a warning says when their Courant number exceeds 1.
@@ -40,11 +42,13 @@ def step_schedule(
     alpha_l: float,
     courant: float,
     numerical_dispersion: float,
+    domain: np.ndarray | None = None,
 ) -> StepSchedule:
     """The periods and steps of a run to ``max(times)`` (d) on ``flow`` (see the module doc).
 
     ``sources`` (checked :class:`~gwsim.solute.inputs.Source` objects) switch on and off at
-    period boundaries; ``courant`` (Cr) and ``numerical_dispersion`` (ε) limit steady-flow steps.
+    period boundaries; ``courant`` (Cr) and ``numerical_dispersion`` (ε) limit steady-flow steps
+    in the cells of ``domain`` (bool; None: every cell).
     """
     t_end = float(times.max())
     if flow.ntimes == 1:
@@ -53,7 +57,9 @@ def step_schedule(
         ]
         edges = np.unique(np.concatenate([[0.0], times, switches]))
         edges = edges[np.concatenate([[True], np.diff(edges) > TIME_ATOL])]
-        dt_max, _ = max_step(flow, porosity, 0, retardation, alpha_l, courant, numerical_dispersion)
+        dt_max, _ = max_step(
+            flow, porosity, 0, retardation, alpha_l, courant, numerical_dispersion, domain
+        )
         return steady_schedule(edges, times, dt_max, courant)
     if t_end > flow.times[-1] + TIME_ATOL:
         raise SpecError(
@@ -66,7 +72,9 @@ def step_schedule(
     step_lengths = np.diff(np.concatenate([[0.0], flow.times]))
     worst = max(
         step_lengths[t]
-        / max_step(flow, porosity, t, retardation, alpha_l, courant, numerical_dispersion)[1]
+        / max_step(flow, porosity, t, retardation, alpha_l, courant, numerical_dispersion, domain)[
+            1
+        ]
         for steps in schedule.flow_steps
         for t in steps
     )
@@ -79,8 +87,11 @@ def step_schedule(
     return schedule
 
 
-def max_velocities(flow: FlowField, porosity: np.ndarray, t: int) -> tuple[np.ndarray, ...]:
-    """(|vx|, |vy|, |vz|): each cell's largest face seepage velocity per direction, m/d."""
+def max_velocities(
+    flow: FlowField, porosity: np.ndarray, t: int, domain: np.ndarray | None = None
+) -> tuple[np.ndarray, ...]:
+    """(|vx|, |vy|, |vz|): each cell's largest face seepage velocity per direction, m/d; 0 in
+    thin cells and outside ``domain`` (bool; None: every cell)."""
     thick = np.maximum(flow.saturated_thickness[t], 1e-12)
     dx, dy = flow.grid.delr[None, None, :], flow.grid.delc[None, :, None]
 
@@ -100,6 +111,8 @@ def max_velocities(flow: FlowField, porosity: np.ndarray, t: int) -> tuple[np.nd
     # cells less than THIN_CELL_FRACTION saturated hold almost no water and do not set the step
     # (MT3D treats them as inactive, THKMIN; MF6's implicit scheme stays stable in them)
     wet = (flow.grid.idomain > 0) & (flow.saturation[t] > THIN_CELL_FRACTION)
+    if domain is not None:
+        wet &= domain
     return tuple(np.where(wet, v, 0.0) for v in (vx, vy, vz))
 
 
@@ -111,9 +124,11 @@ def max_step(
     alpha_l: float,
     courant: float,
     eps: float,
+    domain: np.ndarray | None = None,
 ) -> tuple[float, float]:
-    """(largest stable-and-accurate step, d; step at which the Courant number reaches 1, d)."""
-    vx, vy, vz = max_velocities(flow, porosity, t)
+    """(largest stable-and-accurate step, d; step at which the Courant number reaches 1, d),
+    over the cells of ``domain`` (bool; None: every cell)."""
+    vx, vy, vz = max_velocities(flow, porosity, t, domain)
     thick = np.maximum(flow.saturated_thickness[t], 1e-12)
     rate = vx / flow.grid.delr[None, None, :] + vy / flow.grid.delc[None, :, None] + vz / thick
     speed = np.sqrt(vx**2 + vy**2 + vz**2)
