@@ -15,11 +15,12 @@ below the numerical floors read 0 in the rows ("not reached" in the Markdown tab
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
 
+from gwsim.capture import CaptureZone
 from gwsim.concurrency import run_concurrently
 from gwsim.engines.transport_choice import choose_transport_engine
 from gwsim.flowfield import FlowField
@@ -39,7 +40,12 @@ from gwsim.risk.leaks import (
     leak_mass_rate,
 )
 from gwsim.risk.mass import GRAMS_PER_KG, integration_times
-from gwsim.risk.receptors import Receptor, receptor_probe, resolve_zone_receptors
+from gwsim.risk.receptors import (
+    Receptor,
+    receptor_probe,
+    resolve_zone_receptors,
+    zone_captures,
+)
 from gwsim.risk.screening import Screening, screen_enterprise
 from gwsim.risk.superposition import case_plume, unit_times
 from gwsim.solute import DualDomain
@@ -48,8 +54,9 @@ from gwsim.solute import DualDomain
 @dataclass
 class RiskAssessment:
     """Result of :func:`assess_enterprise_risk`: runs, screenings, the ranked table, the engine
-    that ran (``"mf6"`` or ``"mt3d"``) and why, and the receptors with protection zones resolved
-    to their geometry."""
+    that ran (``"mf6"`` or ``"mt3d"``) and why, the receptors with protection zones resolved
+    to their geometry and the capture zones that resolved them (well name -> CaptureZone, with
+    HJ 338's 100 d and 1000 d zones, reused for the maps' protection zones)."""
 
     runs: list[RunResult]
     screenings: dict[str, Screening]
@@ -58,6 +65,7 @@ class RiskAssessment:
     times: np.ndarray
     engine_reason: str
     receptors: list[Receptor] | None = None
+    captures: dict[str, CaptureZone] = field(default_factory=dict)
 
     def worst(self) -> RunResult:
         """The run ranked first (largest peak/limit ratio at a source well, then anywhere)."""
@@ -123,7 +131,8 @@ def assess_enterprise_risk(
     choice = choose_transport_engine(engine)
     engine = choice.engine
     times = np.unique(np.asarray(times, float))
-    receptors = resolve_zone_receptors(flow, receptors)
+    captures = zone_captures(flow, receptors)
+    receptors = resolve_zone_receptors(flow, receptors, captures)
     probes = [receptor_probe(flow, r, f"receptors[{i}]") for i, r in enumerate(receptors)]
     footprints = {}
     for i, e in enumerate(enterprises):
@@ -194,7 +203,7 @@ def assess_enterprise_risk(
         for rank, run in enumerate(runs, start=1)
         for row in _ranked_rows(rank, run, summaries[id(run)], screenings[run.enterprise])
     ]
-    return RiskAssessment(runs, screenings, rows, engine, times, choice.reason, receptors)
+    return RiskAssessment(runs, screenings, rows, engine, times, choice.reason, receptors, captures)
 
 
 def _rank_key(run: RunResult, summary: dict) -> tuple[float, float]:
