@@ -334,6 +334,7 @@ def protection_zones(
     cycle_days: float | None = None,
     progress: bool = True,
     iface: dict[str, int] | None = None,
+    captures: Mapping[str, CaptureZone] | None = None,
 ) -> ProtectionZones:
     """HJ 338-2018 protection zones of drinking-water sources, numerical and empirical.
 
@@ -352,6 +353,9 @@ def protection_zones(
     iface : which face each package's flow crosses in the capture zones (see :func:`gwsim.track`).
     cycle_days : the length of the seasonal cycle that ends a periodic transient flow field
         (see :func:`gwsim.capture_zone`).
+    captures : {source name: CaptureZone} already tracked on ``flow`` for that source's wells
+        with the same ``subdivisions``, ``cycle_days`` and ``iface``, reused instead of tracking
+        again when it holds the 100 d and 1000 d zones.
     """
     media = dict(media or {})
     names = dict(names or {})
@@ -367,15 +371,17 @@ def protection_zones(
         raise ProtectionZoneError("no sources given: pass {name: [wells]}")
     results = []
     for name, wells in sources.items():
-        cz = capture_zone(
-            flow,
-            wells,
-            (CLASS1_DAYS, CLASS2_DAYS),
-            subdivisions=subdivisions,
-            cycle_days=cycle_days,
-            progress=progress,
-            iface=iface,
-        )
+        cz = (captures or {}).get(name)
+        if cz is None or not {CLASS1_DAYS, CLASS2_DAYS} <= set(cz.polygons):
+            cz = capture_zone(
+                flow,
+                wells,
+                (CLASS1_DAYS, CLASS2_DAYS),
+                subdivisions=subdivisions,
+                cycle_days=cycle_days,
+                progress=progress,
+                iface=iface,
+            )
         params = well_parameters(flow, cz, k, gradient, porosity, alpha)
         hole = 4 * float(flow.grid.cell_area.max())
         class1 = fill_small_holes(cz.polygons[CLASS1_DAYS], hole)

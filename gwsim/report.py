@@ -23,7 +23,9 @@ _KIND = {
 }
 
 
-def _grid_lines(flow: FlowField) -> list[str]:
+def grid_lines(flow: FlowField) -> list[str]:
+    """Markdown bullet lines describing the model grid (layers, cell sizes in m, origin, CRS)
+    and the flow (steady or transient, volume-budget discrepancy in %)."""
     return [
         f"- Grid: {flow.grid.nlay} layers × {flow.grid.nrow} rows × {flow.grid.ncol} columns, cells "
         f"{flow.grid.delr.min():g}–{flow.grid.delr.max():g} m × {flow.grid.delc.min():g}–{flow.grid.delc.max():g} m, "
@@ -175,7 +177,7 @@ def write_report(
         f"{flow.attrs.get('inputs_sha256', '?')[:16]}…, {flow.attrs.get('date_created', '')}*",
         "",
     ]
-    lines += ["## Model", "", *_grid_lines(flow), ""]
+    lines += ["## Model", "", *grid_lines(flow), ""]
     if params:
         lines += ["### Parameters (value, unit, source)", "", _params_table(params)]
     budget = [

@@ -20,6 +20,7 @@ from builders import uniform_spec
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 
+from gwsim.capture import capture_zone
 from gwsim.engines import run_flow
 from gwsim.mapping import save_figure
 from gwsim.protection import protection_zones
@@ -40,6 +41,7 @@ from gwsim.risk.control import ControlComparison
 from gwsim.risk.geometry import control_features, risk_site, source_zones
 from gwsim.risk.leak_transport import RunResult
 from gwsim.risk.plots import plot_option_breakthrough, plot_option_maps, plot_risk_map
+from gwsim.risk.receptors import resolve_zone_receptors, zone_captures
 from gwsim.solute import Plume
 from gwsim.spec import Boundary
 
@@ -183,6 +185,33 @@ def test_source_zones_are_those_of_the_well_by_name(model):
         )
     monitoring = receptor_probe(flow, Receptor("mw", "monitoring_well", (45.0, 21.0)), "mw")
     assert source_zones(flow, [monitoring]) is None
+
+
+def test_source_zones_reuse_the_zone_receptors_capture(model, monkeypatch):
+    """The maps' protection zones reuse the capture zone tracked for the zone receptors (no
+    second tracking run) and equal those tracked afresh (exactly: the same particles); the
+    receptor zone tracked from the well's columns is the one tracked by its name (areas within
+    1e-9 relative)."""
+    _, flow = model
+    receptors = [
+        Receptor("source", "source_well", "source"),
+        Receptor("class 2", "protection_zone", ("source", 1000.0)),
+    ]
+    captures = zone_captures(flow, receptors)
+    resolved = resolve_zone_receptors(flow, receptors, captures)[1].location
+    by_name = capture_zone(flow, ["source"], [1000.0], progress=False).polygons[1000.0]
+    assert resolved.area == pytest.approx(by_name.area, rel=1e-9)
+    probe = receptor_probe(flow, receptors[0], "source")
+    afresh = source_zones(flow, [probe])
+
+    def no_tracking(*args, **kwargs):
+        raise AssertionError("the capture zone was tracked again")
+
+    monkeypatch.setattr("gwsim.protection.capture_zone", no_tracking)
+    reused = source_zones(flow, [probe], captures)
+    for zone in ("class1", "class2", "quasi"):
+        assert reused.sources[0].numerical[zone].equals(afresh.sources[0].numerical[zone])
+        assert reused.sources[0].empirical[zone].equals(afresh.sources[0].empirical[zone])
 
 
 def _no_missing_glyphs(draw):

@@ -72,7 +72,7 @@ from gwsim.monitoring.layout import LayoutRules, control_points, layout_sets
 from gwsim.monitoring.outputs import MonitoringResults, write_outputs
 from gwsim.provenance import hash_inputs
 from gwsim.risk import LeakCase, leak_cells, leak_sources
-from gwsim.risk.scenario import footprint_from_table
+from gwsim.risk.scenario_tables import footprint_from_table
 from gwsim.site_model import SiteModel, read_model_table
 from gwsim.spec import ModelSpec
 

@@ -12,9 +12,10 @@ source wells, monitoring wells and site boundaries, on a gwsim flow field. Modul
   below which a value reads "not reached";
 - :mod:`~gwsim.risk.assessment`: every leak run, ranked (:func:`assess_enterprise_risk`);
 - :mod:`~gwsim.risk.control`: risk-control options compared on one leak (:func:`compare_options`);
-- :mod:`~gwsim.risk.plots`, :mod:`~gwsim.risk.outputs`, :mod:`~gwsim.risk.scenario`: figures,
-  files and the ``enterprise_risk`` scenario kind (imported on their own: they need matplotlib
-  and the scenario layer).
+- :mod:`~gwsim.risk.plots`, :mod:`~gwsim.risk.outputs`, :mod:`~gwsim.risk.scenario`
+  (:mod:`~gwsim.risk.scenario_tables` reads its tables): figures, files and the
+  ``enterprise_risk`` scenario kind (imported on their own: they need matplotlib and the scenario
+  layer).
 """
 
 from gwsim.risk.assessment import RiskAssessment, assess_enterprise_risk

@@ -28,6 +28,7 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
+from gwsim.capture import CaptureZone
 from gwsim.flowfield import FlowField
 from gwsim.names import OPTION_NAMES, RISK_FEATURE_NAMES
 from gwsim.protection import ProtectionZones, protection_zones
@@ -40,7 +41,7 @@ from gwsim.risk.control import (
     ReactiveBarrier,
 )
 from gwsim.risk.leaks import Enterprise
-from gwsim.risk.receptors import Probe
+from gwsim.risk.receptors import Probe, column_positions
 from gwsim.writers import write_geojson
 
 RECEPTOR_KINDS = ("source_well", "monitoring_well")  # receptors drawn (site boundaries are not)
@@ -161,18 +162,24 @@ def control_features(flow: FlowField, option, change: Change) -> list[MapFeature
     return []
 
 
-def source_zones(flow: FlowField, probes: Sequence[Probe]) -> ProtectionZones | None:
+def source_zones(
+    flow: FlowField, probes: Sequence[Probe], captures: Mapping[str, CaptureZone] | None = None
+) -> ProtectionZones | None:
     """HJ 338 protection zones (:func:`gwsim.protection_zones`) of the source-well receptors,
-    each well at its pumping columns, on the same flow field; None without source wells."""
-    sources = {
-        p.name: [
-            (float(flow.grid.xcenters[r, c]), float(flow.grid.ycenters[r, c]))
-            for r, c in np.unique(p.cells[:, 1:], axis=0)
-        ]
-        for p in probes
-        if p.kind == "source_well"
-    }
-    return protection_zones(flow, sources, progress=False) if sources else None
+    each well at its pumping columns, on the same flow field; None without source wells.
+    ``captures`` (well name -> CaptureZone tracked on ``flow`` from the same columns, e.g.
+    :attr:`RiskAssessment.captures <gwsim.risk.RiskAssessment>`) are reused, not tracked again."""
+    sources = {p.name: column_positions(flow, p.cells) for p in probes if p.kind == "source_well"}
+    if not sources:
+        return None
+    reuse = {}
+    for name, columns in sources.items():
+        for cz in (captures or {}).values():
+            if sorted(column_positions(flow, np.vstack([w.cells for w in cz.wells]))) == sorted(
+                columns
+            ):
+                reuse[name] = cz
+    return protection_zones(flow, sources, progress=False, captures=reuse)
 
 
 @dataclass
@@ -214,10 +221,11 @@ def risk_site(
     probes: Sequence[Probe],
     comparison: ControlComparison | None = None,
     zones: ProtectionZones | None = None,
+    captures: Mapping[str, CaptureZone] | None = None,
 ) -> RiskSite:
     """The site of a risk run on ``flow``: enterprises, the receptors of ``probes``, the
     structures of every option of ``comparison`` and ``zones`` (computed for the source wells
-    with :func:`source_zones` when None)."""
+    with :func:`source_zones`, reusing ``captures``, when None)."""
     controls = []
     if comparison is not None:
         for label, option in comparison.options.items():
@@ -227,5 +235,5 @@ def risk_site(
         enterprise_features(enterprises),
         receptor_features(flow, probes),
         controls,
-        zones if zones is not None else source_zones(flow, probes),
+        zones if zones is not None else source_zones(flow, probes, captures),
     )

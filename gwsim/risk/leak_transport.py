@@ -38,6 +38,7 @@ from gwsim.risk.mass import (
     sink_rates,
 )
 from gwsim.risk.receptors import Probe, boundary_probe
+from gwsim.risk.superposition import case_plume, case_sink_mass
 from gwsim.solute import DualDomain, Plume, transport
 
 HJ610_TIMES = (100.0, 1000.0)  # d, HJ 610 prediction times besides the service life
@@ -95,6 +96,7 @@ def run_leak(
     dual_domain: DualDomain | None = None,
     where: str = "enterprise",
     plume: Plume | None = None,
+    unit: Plume | None = None,
     domain: str | np.ndarray = "reach",
 ) -> RunResult:
     """Transport of one leak case: the series at ``probes`` plus the site boundary, and the
@@ -104,15 +106,19 @@ def run_leak(
     :func:`~gwsim.risk.mass.integration_times`. ``leak_factor`` scales the mass rate
     (anti-seepage); ``extra_decay`` (1/d, scalar or per cell) adds to the contaminant's decay (a
     reactive barrier); ``dual_domain`` adds a matrix (immobile) domain (fractured rock).
-    ``plume``: this leak's plume at those times, already computed (by superposition,
-    :mod:`gwsim.risk.superposition`): no transport run. ``domain`` goes to
-    :func:`gwsim.transport` (the cells the plume can reach; "all" for every cell).
+    ``plume``: this leak's plume at those times, already computed (e.g. a scaled one): no
+    transport run. ``unit``: the 1 g/d unit response on steady flow
+    (:mod:`gwsim.risk.superposition`): no transport run either; the plume and the masses at the
+    source wells are superposed from it. ``domain`` goes to :func:`gwsim.transport` (the cells
+    the plume can reach; "all" for every cell).
     """
     limit = check_contaminant(contaminant, where)
     cells = leak_cells(flow, enterprise.footprint, f"{where}.footprint")
     rate = leak_mass_rate(contaminant, case) * leak_factor
     decay = contaminant.decay + np.asarray(extra_decay, float)
-    if plume is None:
+    if plume is None and unit is not None:
+        plume = case_plume(unit, rate, case, integration_times(times))
+    elif plume is None:
         plume = leak_plume(
             flow,
             cells,
@@ -132,6 +138,8 @@ def run_leak(
     wells = sink_rates(flow, ("WEL",))
     mass = {
         p.name: sink_mass(t, conc, p.cells, wells[tuple(p.cells.T)])
+        if unit is None
+        else case_sink_mass(unit, rate, case, t, p.cells, wells[tuple(p.cells.T)])
         for p in probes
         if p.kind == "source_well"
     }

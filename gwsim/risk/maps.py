@@ -35,9 +35,9 @@ def write_site_maps(
     """Write the site's GeoJSON files and maps into ``out``; return the site (the per-run maps
     draw it too) and the paths. ``outputs``: ``maps`` and ``curves`` (bool) switch the figures;
     ``zones``: the scenario's protection zones (default: those of the source wells on the run's
-    flow field)."""
+    flow field, from the capture zones the assessment tracked for its zone receptors)."""
     worst = risk.worst()
-    site = risk_site(worst.plume.flow, enterprises, worst.probes, comparison, zones)
+    site = risk_site(worst.plume.flow, enterprises, worst.probes, comparison, zones, risk.captures)
     written = site.write(out, attrs)
     if outputs["maps"]:
         ax = plot_risk_map(site, worst)

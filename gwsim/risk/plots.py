@@ -57,10 +57,10 @@ def _envelope(run: RunResult) -> np.ndarray:
     return np.nan_to_num(largest, nan=0.0) / run.limit
 
 
-def _draw_plume(ax, run: RunResult, norm: LogNorm):
-    """The envelope (log colours from FLOOR) and its Class III contour; returns the mesh."""
+def _draw_plume(ax, run: RunResult, envelope: np.ndarray, norm: LogNorm):
+    """The run's ``envelope`` (:func:`_envelope`; log colours from FLOOR) and its Class III
+    contour; returns the mesh."""
     grid = run.plume.flow.grid
-    envelope = _envelope(run)
     mesh = ax.pcolormesh(grid.xcenters, grid.ycenters, np.ma.masked_less_equal(envelope, FLOOR),
                          norm=norm, cmap="magma_r", shading="nearest", zorder=3, alpha=0.9)  # fmt: skip
     if envelope.max() > 1:
@@ -126,8 +126,8 @@ def _colorbar(fig, mesh, **kw) -> None:
     fig.colorbar(mesh, shrink=0.8, label=text, **kw)
 
 
-def _norm(runs: Sequence[RunResult]) -> LogNorm:
-    return LogNorm(FLOOR, max(1.0, *(float(np.nanmax(_envelope(r))) for r in runs)))
+def _norm(envelopes: Sequence[np.ndarray]) -> LogNorm:
+    return LogNorm(FLOOR, max(1.0, *(float(np.nanmax(e)) for e in envelopes)))
 
 
 def _case_title(run: RunResult) -> str:
@@ -149,7 +149,8 @@ def plot_plume_map(
     if site is None:
         site = RiskSite(flow, enterprise_features(enterprises), receptor_features(flow, run.probes))
     fig, ax = map_figure(flow, legend_rows=3)
-    mesh = _draw_plume(ax, run, _norm([run]))
+    envelope = _envelope(run)
+    mesh = _draw_plume(ax, run, envelope, _norm([envelope]))
     labels = _draw_site(ax, site, controls, run)
     _colorbar(fig, mesh, ax=ax)
     limit = _name(("III类限值", "Class III limit"))
@@ -177,8 +178,9 @@ def plot_option_maps(site: RiskSite, comparison: ControlComparison, target: RunR
     near = [f.geometry for f in site.enterprises if f.name == target.enterprise]
     near += [f.geometry for f in [*site.receptors, *site.controls]]
     boxes = [g.bounds for g in near]
-    for run in runs.values():
-        rows, cols = np.nonzero(_envelope(run) > 0.01)
+    envelopes = {option: _envelope(run) for option, run in runs.items()}
+    for envelope in envelopes.values():
+        rows, cols = np.nonzero(envelope > 0.01)
         boxes += [(x, y, x, y) for x, y in zip(grid.xcenters[rows, cols], grid.ycenters[rows, cols],
                                                 strict=True)]  # fmt: skip
     xy = np.array([[b[0], b[1]] for b in boxes] + [[b[2], b[3]] for b in boxes])
@@ -189,10 +191,10 @@ def plot_option_maps(site: RiskSite, comparison: ControlComparison, target: RunR
     height = (4.0 * aspect + 1.5) * nrow + 1.6  # in: maps (~4 in wide), titles and ticks, legend
     fig, axes = plt.subplots(nrow, ncol, figsize=(5.2 * ncol + 1.2, height), squeeze=False,
                              layout="constrained")  # fmt: skip
-    norm = _norm(list(runs.values()))
+    norm = _norm(list(envelopes.values()))
     mesh, labels = None, []
     for ax, (option, run) in zip(axes.flat, runs.items(), strict=False):
-        mesh = _draw_plume(ax, run, norm)
+        mesh = _draw_plume(ax, run, envelopes[option], norm)
         labels.append(_draw_site(ax, site, site.controls_of(option), run))
         zoom_frame(ax, site.flow, xy, _option(option), margin=0.1)
     for ax in axes.flat[n:]:

@@ -24,7 +24,8 @@ import numpy as np
 import shapely
 from scipy import ndimage
 
-from gwsim.capture import capture_zone
+from gwsim.capture import CaptureZone, capture_zone
+from gwsim.empirical import CLASS1_DAYS, CLASS2_DAYS
 from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField
 from gwsim.wells import resolve_wells
@@ -48,19 +49,43 @@ class Receptor:
     location: object
 
 
-def resolve_zone_receptors(flow: FlowField, receptors) -> list[Receptor]:
-    """``receptors`` with every protection zone given as (well, travel time) replaced by its
-    capture-zone geometry on ``flow`` (one tracking run per well)."""
+def column_positions(flow: FlowField, cells: np.ndarray) -> list[tuple[float, float]]:
+    """(x, y) centres (m) of the columns of ``cells`` ((m, 3) layer, row, col), one per column
+    (wells given this way take every pumping cell of their column)."""
+    return [
+        (float(flow.grid.xcenters[r, c]), float(flow.grid.ycenters[r, c]))
+        for r, c in np.unique(np.asarray(cells)[:, 1:], axis=0)
+    ]
+
+
+def zone_captures(flow: FlowField, receptors) -> dict[str, CaptureZone]:
+    """Per well named by a protection-zone receptor given as (well, travel time): its capture
+    zone on ``flow`` (one tracking run, from the well's pumping columns) for those travel times
+    and HJ 338's 100 d and 1000 d, so that the maps' protection zones reuse it."""
     wanted: dict[str, set] = {}
     for r in receptors:
         if r.kind == "protection_zone" and isinstance(r.location, tuple):
-            wanted.setdefault(r.location[0], set()).add(float(r.location[1]))
-    zones = {
-        well: capture_zone(flow, [well], sorted(times), progress=False).polygons
+            wanted.setdefault(r.location[0], {CLASS1_DAYS, CLASS2_DAYS}).add(float(r.location[1]))
+    return {
+        well: capture_zone(
+            flow,
+            column_positions(flow, resolve_wells(flow, [well])[0].cells),
+            sorted(times),
+            progress=False,
+        )
         for well, times in wanted.items()
     }
+
+
+def resolve_zone_receptors(
+    flow: FlowField, receptors, captures: dict[str, CaptureZone] | None = None
+) -> list[Receptor]:
+    """``receptors`` with every protection zone given as (well, travel time) replaced by its
+    capture-zone geometry on ``flow``: from ``captures`` (:func:`zone_captures`) or tracked."""
+    if captures is None:
+        captures = zone_captures(flow, receptors)
     return [
-        Receptor(r.name, r.kind, zones[r.location[0]][float(r.location[1])])
+        Receptor(r.name, r.kind, captures[r.location[0]].polygons[float(r.location[1])])
         if r.kind == "protection_zone" and isinstance(r.location, tuple)
         else r
         for r in receptors

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gwsim.report import _grid_lines
+from gwsim.report import grid_lines
 from gwsim.risk.assessment import RiskAssessment
 from gwsim.risk.control import ControlComparison
 from gwsim.risk.leak_transport import RunResult
@@ -171,7 +171,7 @@ def write_risk_report(
     flow = risk.runs[0].plume.flow
     life = float(risk.times.max())
     lines = [f"# {name}: 企业污染风险 / enterprise leak risk", "", description, ""]
-    lines += ["## 输入 / Inputs", "", *_grid_lines(flow)]
+    lines += ["## 输入 / Inputs", "", *grid_lines(flow)]
     lines += [f"- {k}: {v}" for k, v in settings.items()]
     lines += ["", markdown_table(_enterprise_rows(enterprises, life))]
     lines += [

@@ -63,7 +63,8 @@ understate the risk.
 Reading the scenario checks every key, number, name and Class III limit and that every footprint,
 receptor and option lies in the model grid over active cells; ``run`` runs the flow model (in
 ``<out>/model``), checks the footprints' wet cells, runs every transport simulation and only then
-writes the tables, figures and netCDF files, each atomically with provenance.
+writes the tables, figures and netCDF files, each atomically with provenance. The tables are read
+by :mod:`gwsim.risk.scenario_tables`.
 """
 
 from __future__ import annotations
@@ -74,33 +75,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import shapely
 
 from gwsim.config import check_keys, number
 from gwsim.engines import run_flow
 from gwsim.errors import SpecError
 from gwsim.provenance import hash_inputs, provenance_attrs
 from gwsim.risk.assessment import assess_enterprise_risk
-from gwsim.risk.control import (
-    AntiSeepage,
-    CutoffWall,
-    HydraulicContainment,
-    NaturalAttenuation,
-    ReactiveBarrier,
-    compare_options,
-)
+from gwsim.risk.control import compare_options
 from gwsim.risk.leak_transport import output_times
-from gwsim.risk.leaks import (
-    Contaminant,
-    Enterprise,
-    LeakCase,
-    check_case,
-    check_contaminant,
-    leak_cells,
-)
+from gwsim.risk.leaks import Enterprise, leak_cells
 from gwsim.risk.outputs import plume_runs, write_risk_outputs
-from gwsim.risk.receptors import RECEPTOR_KINDS, Receptor
+from gwsim.risk.receptors import Receptor
 from gwsim.risk.report import risk_assumptions, risk_settings, write_risk_report
+from gwsim.risk.scenario_tables import (
+    OPTION_KEYS,
+    dual_domain_from_table,
+    enterprise_from_table,
+    options_from_table,
+    receptor_from_table,
+)
 from gwsim.site_model import SiteModel, read_model_table
 from gwsim.solute import ENGINES, DualDomain
 from gwsim.spec import ModelSpec
@@ -125,179 +118,7 @@ _TRANSPORT = {
     "dispersivity": None,
     "dual_domain": None,
 }
-_SITE_DUAL_DOMAIN = ("transport.immobile_porosity", "transport.transfer_rate")
 _OUTPUTS = {"netcdf": True, "maps": True, "curves": True}
-_OPTION_KEYS = {
-    "natural_attenuation": set(),
-    "anti_seepage": {"factor"},
-    "cutoff_wall": {"k", "thickness"},
-    "containment": {"wells"},
-    "reactive_barrier": {"polygon", "decay"},
-}
-
-
-def _point_in_grid(spec: ModelSpec, xy, where: str) -> tuple[int, int]:
-    """(row, col) of a model point; SpecError when outside the grid or over no active cell."""
-    try:
-        x, y = (float(v) for v in xy[:2])
-    except (TypeError, ValueError) as exc:
-        raise SpecError(where, f"{xy!r} is not an [x, y] point", "give [x, y] in m") from exc
-    rc = spec.grid.cell_of_point(x, y)
-    if rc is None:
-        raise SpecError(where, f"({x}, {y}) is outside the model grid", "move it into the model")
-    if not (spec.grid.arrays()["idomain"][:, rc[0], rc[1]] > 0).any():
-        raise SpecError(where, f"({x}, {y}) is over an inactive column", "move it")
-    return rc
-
-
-def footprint_from_table(spec: ModelSpec, table: dict, where: str):
-    """A footprint: ``footprint`` polygon (>= 3 points) or ``point``; every vertex in the grid."""
-    given = [k for k in ("footprint", "point") if k in table]
-    if len(given) != 1:
-        raise SpecError(where, "give exactly one of footprint and point", "[[x, y], ...] or [x, y]")
-    if given[0] == "point":
-        _point_in_grid(spec, table["point"], f"{where}.point")
-        return shapely.Point(table["point"])
-    ring = table["footprint"]
-    if not isinstance(ring, list) or len(ring) < 3:
-        raise SpecError(f"{where}.footprint", "needs at least 3 [x, y] points", "")
-    for i, xy in enumerate(ring):
-        _point_in_grid(spec, xy, f"{where}.footprint[{i}]")
-    polygon = shapely.Polygon(ring)
-    if not polygon.is_valid or polygon.area == 0:
-        raise SpecError(
-            f"{where}.footprint", "is not a simple polygon", "list its corners in order"
-        )
-    return polygon
-
-
-def _enterprise(spec: ModelSpec, table: dict, where: str) -> Enterprise:
-    check_keys(table, {"name", "footprint", "point", "contaminants", "cases"}, where)
-    if "name" not in table:
-        raise SpecError(f"{where}.name", "missing", 'add name = "..."')
-    where = f"enterprises.{table['name']}"
-    footprint = footprint_from_table(spec, table, where)
-    contaminants = []
-    for j, c in enumerate(table.get("contaminants", [])):
-        w = f"{where}.contaminants[{j}]"
-        check_keys(c, {"name", "concentration", "mass_rate", "decay", "retardation"}, w)
-        contaminant = Contaminant(
-            name=str(c.get("name", "")),
-            concentration=c.get("concentration"),
-            mass_rate=c.get("mass_rate"),
-            decay=c.get("decay", 0.0),
-            retardation=c.get("retardation", 1.0),
-        )
-        check_contaminant(contaminant, w)
-        contaminants.append(contaminant)
-    cases = []
-    for j, c in enumerate(table.get("cases", [])):
-        w = f"{where}.cases[{j}]"
-        check_keys(c, {"name", "seepage", "start", "duration"}, w)
-        case = LeakCase(
-            str(c.get("name", f"case{j + 1}")),
-            number(c, "seepage", w, minimum=0.0, default=0.0),
-            number(c, "start", w, minimum=0.0, default=0.0),
-            c.get("duration"),
-        )
-        check_case(case, w)
-        cases.append(case)
-    if not contaminants or not cases:
-        raise SpecError(where, "needs contaminants and cases", "add [[enterprises.contaminants]]")
-    return Enterprise(str(table["name"]), footprint, contaminants, cases)
-
-
-def _receptor(spec: ModelSpec, table: dict, where: str) -> Receptor:
-    check_keys(table, {"name", "kind", "well", "x", "y", "z", "travel_time"}, where)
-    kind = table.get("kind")
-    if "name" not in table or kind not in RECEPTOR_KINDS:
-        raise SpecError(where, "needs a name and a kind", f"kind = one of {RECEPTOR_KINDS}")
-    if kind == "protection_zone" and "well" not in table:
-        raise SpecError(f"{where}.well", "missing", "name the wells whose zone this is")
-    if "well" in table:
-        wells = {b.name.lower() for b in spec.boundaries if b.kind == "wel"}
-        if str(table["well"]).lower() not in wells:
-            raise SpecError(f"{where}.well", f"{table['well']!r} is not a well", f"use {wells}")
-        if kind == "protection_zone":
-            days = number(table, "travel_time", where, minimum=1.0)
-            if days is None:
-                raise SpecError(f"{where}.travel_time", "missing", "give d: 100 (class 1), 1000")
-            return Receptor(str(table["name"]), kind, (str(table["well"]), days))
-        return Receptor(str(table["name"]), kind, str(table["well"]))
-    xy = [table.get("x"), table.get("y")]
-    _point_in_grid(spec, xy, where)
-    location = (*xy, table["z"]) if "z" in table else tuple(xy)
-    return Receptor(str(table["name"]), kind, tuple(float(v) for v in location))
-
-
-def _dual_domain(value, site: SiteModel | None) -> DualDomain | None:
-    """The [transport] table's ``dual_domain``: "site" (the site model's parameters) or a table."""
-    where = "transport.dual_domain"
-    if value is None:
-        return None
-    if value == "site":
-        missing = [k for k in _SITE_DUAL_DOMAIN if site is None or k not in site.params]
-        if missing:
-            raise SpecError(
-                where,
-                f'"site" needs a site model with {", ".join(missing)}',
-                "give { immobile_porosity = ..., transfer_rate = ... } instead",
-            )
-        theta, rate = (float(site.params[k].value) for k in _SITE_DUAL_DOMAIN)
-    elif isinstance(value, dict):
-        check_keys(value, {"immobile_porosity", "transfer_rate"}, where)
-        theta = number(value, "immobile_porosity", where, minimum=0.0)
-        rate = number(value, "transfer_rate", where, minimum=0.0)
-    else:
-        raise SpecError(
-            where, f"is {value!r}", 'give "site" or { immobile_porosity, transfer_rate }'
-        )
-    if not (theta and theta > 0 and rate and rate > 0):
-        raise SpecError(where, f"θ_im {theta}, ζ {rate}", "give θ_im > 0 and ζ > 0 (1/d)")
-    return DualDomain(theta, rate)
-
-
-def _options(spec: ModelSpec, table: dict) -> list:
-    options = []
-    for key, allowed in _OPTION_KEYS.items():
-        if key not in table:
-            continue
-        where = f"controls.{key}"
-        values = table[key]
-        if key == "natural_attenuation":
-            if values is not True:
-                raise SpecError(where, f"is {values!r}", "give true, or leave it out")
-            options.append(NaturalAttenuation())
-            continue
-        check_keys(values, allowed, where)
-        if key == "anti_seepage":
-            factor = number(values, "factor", where, minimum=0.0)
-            if factor is None or not 0 < factor <= 1:
-                raise SpecError(f"{where}.factor", f"is {factor}", "give 0 < factor <= 1")
-            options.append(AntiSeepage(factor))
-        elif key == "cutoff_wall":
-            k = number(values, "k", where, minimum=0.0, default=1e-4)
-            options.append(
-                CutoffWall(k, number(values, "thickness", where, minimum=0.0, default=0.6))
-            )
-        elif key == "containment":
-            wells = values.get("wells", [])
-            for i, w in enumerate(wells):
-                _point_in_grid(spec, w, f"{where}.wells[{i}]")
-                if len(w) != 3 or not w[2] > 0:
-                    raise SpecError(f"{where}.wells[{i}]", f"{w!r}", "give [x, y, pumped m³/d > 0]")
-            if not wells:
-                raise SpecError(f"{where}.wells", "is empty", "give [[x, y, rate m³/d], ...]")
-            options.append(HydraulicContainment(tuple(tuple(float(v) for v in w) for w in wells)))
-        else:
-            ring = values.get("polygon", [])
-            for i, xy in enumerate(ring):
-                _point_in_grid(spec, xy, f"{where}.polygon[{i}]")
-            decay = number(values, "decay", where, minimum=0.0)
-            if len(ring) < 3 or not decay:
-                raise SpecError(where, "needs a polygon and a decay > 0", "polygon = [[x, y], ...]")
-            options.append(ReactiveBarrier(shapely.Polygon(ring), decay))
-    return options
 
 
 @dataclass
@@ -349,10 +170,11 @@ class EnterpriseRiskScenario:
         if len(dispersivity) != 3 or not all(isinstance(a, (int, float)) for a in dispersivity):
             raise SpecError("transport.dispersivity", f"{dispersivity!r}", "give 3 lengths in m")
         receptors = [
-            _receptor(spec, r, f"receptors[{i}]") for i, r in enumerate(data.get("receptors", []))
+            receptor_from_table(spec, r, f"receptors[{i}]")
+            for i, r in enumerate(data.get("receptors", []))
         ]
         enterprises = [
-            _enterprise(spec, e, f"enterprises[{i}]")
+            enterprise_from_table(spec, e, f"enterprises[{i}]")
             for i, e in enumerate(data.get("enterprises", []))
         ]
         if not enterprises:
@@ -360,7 +182,7 @@ class EnterpriseRiskScenario:
         names = [e.name for e in enterprises]
         if len(set(names)) != len(names):
             raise SpecError("enterprises", "names must be unique", "rename one")
-        controls = check_keys(data.get("controls", {}), {"enterprise", *_OPTION_KEYS}, "controls")
+        controls = check_keys(data.get("controls", {}), {"enterprise", *OPTION_KEYS}, "controls")
         target = controls.get("enterprise", "worst")
         if target not in ("worst", *names):
             raise SpecError(
@@ -376,8 +198,8 @@ class EnterpriseRiskScenario:
             times=output_times(life, n, first),
             dispersivity=tuple(float(a) for a in dispersivity),
             engine=engine,
-            dual_domain=_dual_domain(tr["dual_domain"], site),
-            options=_options(spec, controls),
+            dual_domain=dual_domain_from_table(tr["dual_domain"], site),
+            options=options_from_table(spec, controls),
             control_target=target,
             description=str(data.get("description", "")),
             outputs=outputs,
