@@ -99,10 +99,10 @@ def cpu_seconds() -> float:
 
 
 @contextmanager
-def timers(totals: dict):
-    """Wrap every call in :data:`TIMERS` so that its wall and CPU seconds add up in ``totals``."""
+def timers(totals: dict, timed: list[tuple[str, str, str]] = TIMERS):
+    """Wrap every call in ``timed`` so that its wall and CPU seconds add up in ``totals``."""
     undo = []
-    for name, module_name, attribute in TIMERS:
+    for name, module_name, attribute in timed:
         owner = importlib.import_module(module_name)
         *path, leaf = attribute.split(".")
         for part in path:
@@ -225,20 +225,27 @@ def reducer_peak(n: int, shape: tuple[int, int], maps: list[str]) -> int:
 def ensemble_rows(plan, counts: dict[int, int], out: Path) -> tuple[list, tuple, list]:
     rows, per_realization = [], {}
     for workers, count in counts.items():
-        run = run_ensemble(
-            plan,
-            count,
-            out / f"workers{workers}",
-            workers=workers,
-            progress=False,
-            log=lambda *a: None,
-        )
+        deterministic: dict = {}
+        cpu = cpu_seconds()
+        with timers(
+            deterministic, [("deterministic", "gwsim.ensemble.runner", "run_deterministic")]
+        ):
+            run = run_ensemble(
+                plan,
+                count,
+                out / f"workers{workers}",
+                workers=workers,
+                progress=False,
+                log=lambda *a: None,
+            )
+        cpu = cpu_seconds() - cpu - deterministic["deterministic"][1]  # workers reaped: counted
         per_realization[workers] = run.wall_s / count
         rows.append(
             (
                 f"{count} realizations, {workers} worker(s)",
                 f"{run.wall_s:.1f} s",
                 f"{run.wall_s / count:.2f} s each (cluster start included); "
+                f"CPU {cpu / count:.2f} s each (workers, mf6, cluster start); "
                 f"{len(run.reducer.failed)} failed",
             )
         )
