@@ -20,7 +20,9 @@ speed-up 1 -> 2 workers >= 1.7; reducer peak memory independent of the number of
 * ensemble rows: ``run_ensemble`` with 2 local worker processes (``--realizations``), then 1
   (``--single``) on the same seed, in fresh record folders; wall time without the deterministic
   run, cluster start included; the speed-up compares time per realization; the 200-realization
-  time is projected from the 2-worker rate when fewer were run;
+  time is projected from the 2-worker rate when fewer were run; CPU per realization: this
+  process, the workers and their mf6 runs, cluster start included, less the deterministic run
+  (on a shared machine, compare these);
 * ``--realizations 0`` prints the stage tables only;
 * failed realizations (MODFLOW 6 not converging, a well cell going dry) are counted in every row;
   they are recorded and reported by the ensemble, never dropped silently;
@@ -36,9 +38,22 @@ solve 2.04 s, tracking kernel 1.83 s wall / 3.22 s CPU (numba's two threads), tr
 overhead 23 % of CPU (28 % of wall; 14 % without the tracking set-up) against <= 20 %.
 **200 realizations with 2 workers: 661 s** (3.30 s each, 0 failed; target <= 600 s); 10 with 1
 worker 5.49 s each: **speed-up 1.66** (target >= 1.7); reducer peak 0.93 MB at N = 200, 1.41 MB at
-N = 2000 (267 B per realization); the whole benchmark's peak RSS 0.78 GB. With 2 workers on 2
-cores each worker's kernel still starts two numba threads (3.2 s CPU for 1.8 s wall): one thread
-per worker is the next thing to try, then the tracking set-up.
+N = 2000 (267 B per realization); the whole benchmark's peak RSS 0.78 GB.
+
+Next (measured 2026-12-01 on the shared machine, load 7-14: CPU seconds and counts only; the
+quiet-machine figures are still those above): local workers now run their kernels on
+``cores // workers`` numba threads (one each with 2 workers on 2 cores; set in the task's own
+thread, see ``gwsim.ensemble.runner``). In one process the kernel took as much CPU on one thread
+as on two (median 2.6 s of 8 realizations against 2.5 s of 6; single runs up to 6.5 and 8.4 s
+under the load), so what one thread per worker gains is wall time (two runnable kernel threads
+on two cores instead of four): only a quiet run shows it.
+Starting MODFLOW 6 from the deterministic run's heads was slower, not faster: 25, 12, 55, 23, 18,
+24 outer iterations on draws 0-5 against 16, 15, 15, 45, 15, 15 from the model top (Newton with
+seepage cells switching on and off), heads equal within 7.6e-4 m (closure 1e-4 m): not kept.
+The site model's pyproj transformer (~75 ms CPU a realization) is now made once. Left in the
+overhead: the tracking set-up (0.8-1.1 s CPU; one 0.3 s of it converts the 3.9 M pathline points
+of the recharge-area tracking to model coordinates, which only needs the paths' cells), reading
+the boundary levels back from the MODFLOW 6 input (~0.15 s), zone geometry (~0.2 s).
 """
 
 from __future__ import annotations
@@ -99,10 +114,10 @@ def cpu_seconds() -> float:
 
 
 @contextmanager
-def timers(totals: dict):
-    """Wrap every call in :data:`TIMERS` so that its wall and CPU seconds add up in ``totals``."""
+def timers(totals: dict, timed: list[tuple[str, str, str]] = TIMERS):
+    """Wrap every call in ``timed`` so that its wall and CPU seconds add up in ``totals``."""
     undo = []
-    for name, module_name, attribute in TIMERS:
+    for name, module_name, attribute in timed:
         owner = importlib.import_module(module_name)
         *path, leaf = attribute.split(".")
         for part in path:
@@ -225,20 +240,27 @@ def reducer_peak(n: int, shape: tuple[int, int], maps: list[str]) -> int:
 def ensemble_rows(plan, counts: dict[int, int], out: Path) -> tuple[list, tuple, list]:
     rows, per_realization = [], {}
     for workers, count in counts.items():
-        run = run_ensemble(
-            plan,
-            count,
-            out / f"workers{workers}",
-            workers=workers,
-            progress=False,
-            log=lambda *a: None,
-        )
+        deterministic: dict = {}
+        cpu = cpu_seconds()
+        with timers(
+            deterministic, [("deterministic", "gwsim.ensemble.runner", "run_deterministic")]
+        ):
+            run = run_ensemble(
+                plan,
+                count,
+                out / f"workers{workers}",
+                workers=workers,
+                progress=False,
+                log=lambda *a: None,
+            )
+        cpu = cpu_seconds() - cpu - deterministic["deterministic"][1]  # workers reaped: counted
         per_realization[workers] = run.wall_s / count
         rows.append(
             (
                 f"{count} realizations, {workers} worker(s)",
                 f"{run.wall_s:.1f} s",
                 f"{run.wall_s / count:.2f} s each (cluster start included); "
+                f"CPU {cpu / count:.2f} s each (workers, mf6, cluster start); "
                 f"{len(run.reducer.failed)} failed",
             )
         )

@@ -24,7 +24,7 @@ from gwsim.ensemble.fields import UnitField
 from gwsim.ensemble.products import write_products
 from gwsim.ensemble.realization import EnsemblePlan
 from gwsim.ensemble.reduce import RecordStore
-from gwsim.ensemble.runner import run_ensemble
+from gwsim.ensemble.runner import kernel_threads, run_ensemble
 from gwsim.errors import GwsimError, SpecError
 from gwsim.params import Param
 from gwsim.scenario import load_scenario
@@ -166,6 +166,31 @@ def test_distributed_workers_give_the_serial_result(tmp_path, processes):
     assert np.array_equal(
         cluster.reducer.column("values", "lnK aq"), serial.reducer.column("values", "lnK aq")
     )
+
+
+@pytest.mark.parametrize(
+    "workers, cores, threads", [(2, 2, 1), (3, 2, 1), (2, 4, 2), (1, 2, None), (1, 1, None)]
+)
+def test_local_workers_share_the_cores_for_the_kernel(workers, cores, threads):
+    assert kernel_threads(workers, cores) == threads
+
+
+def test_a_task_sets_numba_threads_in_its_own_thread_only(monkeypatch):
+    """numba.set_num_threads holds per thread: the worker thread that runs a realization gets
+    the share, the thread that started it keeps numba's default."""
+    import threading
+
+    import numba
+
+    from gwsim.ensemble import runner
+
+    monkeypatch.setattr(runner, "run_realization", lambda plan, index: numba.get_num_threads())
+    seen = {}
+    worker = threading.Thread(target=lambda: seen.update(task=runner._run_realization(None, 0, 1)))
+    worker.start()
+    worker.join()
+    assert seen["task"] == 1
+    assert numba.get_num_threads() == numba.config.NUMBA_NUM_THREADS
 
 
 # ---------------------------------------------------------------------- bad input

@@ -4,6 +4,9 @@
 worker processes (default one per core); ``scheduler="tcp://host:8786"`` sends the same tasks to a
 running cluster (its workers need gwsim, MODFLOW 6 and the model folder at the same path);
 ``workers=0`` runs the realizations one after another in this process (no dask: tests, debugging).
+Local workers share the cores for the numba tracking kernel (:func:`kernel_threads`): with as
+many single-threaded workers as cores, each kernel runs on one thread, since two threads per
+worker on a full machine only fight over the cores; a remote cluster's workers are left alone.
 Finished realizations are recorded in ``<out>/records`` as they arrive; a rerun with the same
 scenario and seed runs only the missing ones (see :mod:`gwsim.ensemble.reduce`).
 """
@@ -21,7 +24,12 @@ from urllib.parse import urlparse
 
 from tqdm import tqdm
 
-from gwsim.ensemble.realization import EnsemblePlan, run_deterministic, run_realization
+from gwsim.ensemble.realization import (
+    EnsemblePlan,
+    RealizationResult,
+    run_deterministic,
+    run_realization,
+)
 from gwsim.ensemble.reduce import RecordStore, Reducer
 from gwsim.errors import SpecError
 
@@ -140,6 +148,7 @@ def _results(plan: EnsemblePlan, todo: list[int], scheduler, workers, processes,
         return
     from distributed import Client, LocalCluster, as_completed
 
+    threads = None  # a remote cluster's workers: numba's own setting
     if scheduler is None:
         cluster = LocalCluster(
             n_workers=workers,
@@ -149,11 +158,14 @@ def _results(plan: EnsemblePlan, todo: list[int], scheduler, workers, processes,
             silence_logs=logging.ERROR,
             local_directory=str(scratch),
         )
+        threads = kernel_threads(workers)
     else:
         cluster = None
     with Client(cluster or scheduler, timeout=SCHEDULER_TIMEOUT_S) as client:
         try:  # the plan is small (a site model's parameters, or a spec): sent with each task
-            futures = client.map(run_realization, [plan] * len(todo), todo, pure=False)
+            futures = client.map(
+                _run_realization, [plan] * len(todo), todo, threads=threads, pure=False
+            )
             for future in as_completed(futures):
                 yield future.result()
                 future.release()
@@ -161,6 +173,30 @@ def _results(plan: EnsemblePlan, todo: list[int], scheduler, workers, processes,
         finally:
             if cluster is not None:
                 cluster.close()
+
+
+def kernel_threads(workers: int, cores: int | None = None) -> int | None:
+    """numba threads for each of ``workers`` single-threaded local workers' tracking kernels:
+    the cores shared out (one each when workers >= cores), or None (numba's default, every core)
+    for a single worker."""
+    cores = cores or os.cpu_count() or 1
+    threads = max(1, cores // workers)
+    return threads if threads < cores else None
+
+
+def _run_realization(plan: EnsemblePlan, index: int, threads: int | None) -> RealizationResult:
+    """:func:`run_realization` on a dask worker, its numba kernels on ``threads`` threads.
+
+    numba's thread count is set here, in the worker thread that runs the task, because
+    ``numba.set_num_threads`` holds for the calling thread only; ``NUMBA_NUM_THREADS`` in the
+    nanny's ``env`` comes too late: a spawned worker has imported numba (with the main module)
+    before the nanny sets its environment.
+    """
+    if threads is not None:
+        import numba  # loaded with the tracking kernel anyway
+
+        numba.set_num_threads(threads)
+    return run_realization(plan, index)
 
 
 def _clear_templates() -> None:

@@ -4,6 +4,7 @@ solver settings, as plain dataclasses in metres and days (see :mod:`gwsim.spec` 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -266,14 +267,21 @@ class Solver:
         return keywords | {key: value for key, value in tuned.items() if value is not None}
 
 
+@functools.lru_cache(maxsize=64)
+def _projected(lon: float, lat: float, crs: str) -> tuple[float, float]:
+    """(east, north) m in ``crs`` of a longitude/latitude; kept, as making the transformer
+    costs ~75 ms (an ensemble builds its site model once per realization)."""
+    import pyproj
+
+    return pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
+
+
 def grid_origin_at(
     lon: float, lat: float, crs: str, local_x: float, local_y: float, angrot: float = 0.0
 ) -> tuple[float, float]:
     """Grid origin (lower-left corner, m in ``crs``) that puts the grid-local point
     (``local_x``, ``local_y``) m at longitude/latitude (degrees, WGS 84 / CGCS2000)."""
-    import pyproj
-
-    east, north = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
+    east, north = _projected(lon, lat, crs)
     a = np.deg2rad(angrot)
     return (
         east - (local_x * np.cos(a) - local_y * np.sin(a)),
