@@ -35,8 +35,7 @@ def blocks(path: Path) -> dict[tuple[str, int], list[list[str]]]:
     out: dict[tuple[str, int], list[list[str]]] = {}
     current = None
     for line in text.splitlines():
-        if "#" in line or "!" in line or "//" in line:
-            line = _COMMENT.sub("", line)
+        line = _uncommented(line)
         if "'" in line or '"' in line:
             words = [w.strip("'\"") for w in shlex.split(line, posix=False)]
         else:
@@ -147,7 +146,7 @@ def read_levels(sim_ws: Path, path: str, kind: str, shape) -> dict[int, tuple[np
             continue
         rows = _list_rows(sim_ws, rows)
         try:
-            cells = np.array([[int(w) for w in r[:3]] for r in rows], int).reshape(-1, 3) - 1
+            cells = np.array([r[:3] for r in rows]).astype(int).reshape(-1, 3) - 1
         except ValueError as exc:
             raise UnsupportedInput("list input that is not layer row column") from exc
         nodes = np.ravel_multi_index(tuple(cells.T), shape) if len(cells) else cells[:, 0]
@@ -168,8 +167,13 @@ def _list_rows(sim_ws: Path, rows: list[list[str]]) -> list[list[str]]:
             text = (sim_ws / row[1]).read_text(errors="replace")
         except OSError as exc:
             raise UnsupportedInput(f"{row[1]}: {exc}") from exc
-        out += [w for w in (_COMMENT.sub("", line).split() for line in text.splitlines()) if w]
+        out += [w for w in (_uncommented(line).split() for line in text.splitlines()) if w]
     return out
+
+
+def _uncommented(line: str) -> str:
+    """``line`` without its trailing comment (the regular expression only where one may be)."""
+    return _COMMENT.sub("", line) if ("#" in line or "!" in line or "//" in line) else line
 
 
 def _float(word: str) -> float:
