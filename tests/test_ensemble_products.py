@@ -119,7 +119,12 @@ def monitoring() -> MonitoringScenario:
 
 def analyses(cases=None):
     risk = RiskAnalysis(
-        [LEAK], RECEPTORS, TIMES, DISPERSIVITY, "mt3d", cases or {"plant": "continuous"}
+        [LEAK],
+        RECEPTORS,
+        TIMES,
+        DISPERSIVITY,
+        "mt3d",
+        {"plant": "continuous"} if cases is None else cases,
     )
     return [risk, DetectionAnalysis(monitoring())]
 
@@ -212,13 +217,20 @@ def csv_rows(path: Path) -> list[dict]:
         return list(csv.DictReader(line for line in fh if not line.startswith("#")))
 
 
-def test_worst_case_is_chosen_on_the_deterministic_run(tmp_path):
-    """Of a continuous leak and a 5-day one, the continuous leak peaks higher."""
+def test_worst_case_is_chosen_on_the_deterministic_run(tmp_path, monkeypatch):
+    """Of a continuous leak and a 5-day one, the continuous leak peaks higher; the deterministic
+    run's transport of the chosen case is not run again (2 cases + 1 realization = 3 runs)."""
     plan = zero_variance_plan()
     plan.analyses = analyses(cases={})[:1]
+    runs = []
+    transport_run = RiskAnalysis._run
+    monkeypatch.setattr(
+        RiskAnalysis, "_run", lambda self, *args: runs.append(args[2]) or transport_run(self, *args)
+    )
     run = run_ensemble(plan, 1, tmp_path, workers=0, progress=False, log=quiet)
     assert plan.analyses[0].chosen["plant"][1].name == "continuous"
     assert run.reducer.analyses["risk"].n == 1
+    assert [case.name for _, case in runs] == ["continuous", "short", "continuous"]
 
 
 def test_killed_ensemble_with_products_resumes_to_the_uninterrupted_result(tmp_path):

@@ -101,6 +101,8 @@ class RiskAnalysis:
     chosen: dict[str, tuple[Contaminant, LeakCase]] = field(default_factory=dict)
     engine_used: str = ""  # "mf6" or "mt3d", set by prepare
     engine_reason: str = ""
+    # the runs prepare() chose on the deterministic flow, taken (once) by compute() on that flow
+    _prepared: dict[str, object] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         for e in self.enterprises:  # named cases are checked now, before anything runs
@@ -128,7 +130,8 @@ class RiskAnalysis:
 
     def prepare(self, flow) -> None:
         """Resolve the engine and each enterprise's worst case on the deterministic flow field
-        (one transport run per contaminant × case of enterprises with more than one)."""
+        (one transport run per contaminant × case of enterprises with more than one; the chosen
+        run is kept for :meth:`compute` on the same flow, so the worst case is not run twice)."""
         choice = choose_transport_engine(self.engine)
         self.engine_used, self.engine_reason = choice.engine, choice.reason
         probes = self._probes(flow)
@@ -139,11 +142,11 @@ class RiskAnalysis:
             if len(pairs) == 1:
                 self.chosen[e.name] = pairs[0]
                 continue
-            ratios = [
-                max(s["ratio"] for s in receptor_summary(self._run(flow, e, pair, probes)).values())
-                for pair in pairs
-            ]
-            self.chosen[e.name] = pairs[int(np.argmax(ratios))]
+            runs = [self._run(flow, e, pair, probes) for pair in pairs]
+            ratios = [max(s["ratio"] for s in receptor_summary(r).values()) for r in runs]
+            best = int(np.argmax(ratios))
+            self.chosen[e.name] = pairs[best]
+            self._prepared[e.name] = (flow, runs[best])
 
     def compute(self, flow) -> dict[str, np.ndarray]:
         """(E, R) arrays ``peak`` (mg/L), ``peak_time``, ``arrival``, ``exceeds`` (d, NaN never)
@@ -152,7 +155,9 @@ class RiskAnalysis:
         out = {k: np.full((len(self.enterprises), len(probes) + 1), np.nan) for k in NUMBERS}
         limits = np.empty(len(self.enterprises))
         for i, e in enumerate(self.enterprises):
-            run = self._run(flow, e, self.chosen[e.name], probes)
+            prepared_flow, run = self._prepared.pop(e.name, (None, None))
+            if prepared_flow is not flow:
+                run = self._run(flow, e, self.chosen[e.name], probes)
             limits[i] = run.limit
             summary = receptor_summary(run)
             for j, (name, series) in enumerate(run.series.items()):  # probes, then the boundary
