@@ -149,7 +149,8 @@ def starts(flow, case: str, n: int, seed: int = 7):
 
 def worker(ws: Path, case: str, start: Path, repeat: int, out: Path) -> None:
     """In this fresh process (gwsim imported): read, first track, ``repeat`` warm tracks, then
-    the ends with ``iface={}`` and the crossings count; save the results beside ``out``."""
+    the ends with ``iface={}`` and the crossings count; save the results beside ``out``.
+    With ``repeat`` 0 only the read and the first track, timed (``out``'s .json)."""
     import resource
 
     t0 = time.perf_counter()
@@ -166,6 +167,10 @@ def worker(ws: Path, case: str, start: Path, repeat: int, out: Path) -> None:
     t0, c0 = time.perf_counter(), time.process_time()
     res = track(flow, xyz, direction, pathlines=pathlines)
     first, first_cpu = time.perf_counter() - t0, time.process_time() - c0
+    timing = {"read": read, "first": first, "read_cpu": read_cpu, "first_cpu": first_cpu}
+    if repeat == 0:
+        out.with_suffix(".json").write_text(json.dumps(timing))
+        return
     warm, warm_cpu = [], []
     for _ in range(repeat):
         t0, c0 = time.perf_counter(), time.process_time()
@@ -179,8 +184,8 @@ def worker(ws: Path, case: str, start: Path, repeat: int, out: Path) -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     arrays = flow.derived["tracking"][1]
     nbytes = sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
-    info = {"import": imported, "read": read, "first": first, "warm": warm, "rss_mb": rss}
-    info.update(warm_cpu=warm_cpu, flow_array_bytes=nbytes, read_cpu=read_cpu, first_cpu=first_cpu)
+    info = {"import": imported, "warm": warm, "rss_mb": rss, **timing}
+    info.update(warm_cpu=warm_cpu, flow_array_bytes=nbytes)
     out.with_suffix(".json").write_text(json.dumps({**info, "crossings": crossings}))
 
 
@@ -429,10 +434,17 @@ def run_model(label: str, args, tmp: Path, prt_exe: str | None) -> list[dict]:
         mp_t, mp_cpu, mp_mem, ep = modpath7_case(ws, flow, case, n, args.repeat)
         *_, ep_spread = modpath7_case(ws, flow, case, n, 1, defaultiface={})
         out = tmp / f"{label}_{case}.npz"
-        command = [sys.executable, __file__, "--repeat", str(args.repeat), "--worker"]
-        subprocess.run([*command, str(ws), case, str(start), str(out)], check=True)
+        command = [sys.executable, __file__, "--worker", str(ws), case, str(start)]
+        subprocess.run([*command, str(out), "--repeat", str(args.repeat)], check=True)
         res = dict(np.load(out))
         info = json.loads(out.with_suffix(".json").read_text())
+        # read + first track: medians over fresh processes, as the whole-process time (the
+        # first process after MODPATH 7's runs is kept apart: one sample, it ran up to 1 s long)
+        timed = tmp / f"{label}_{case}_timing.npz"
+        fresh = []
+        for _ in range(args.repeat):
+            subprocess.run([*command, str(timed), "--repeat", "0"], check=True)
+            fresh.append(json.loads(timed.with_suffix(".json").read_text()))
         code = WHOLE_PROCESS.format(porosity=POROSITY)
         ends = tmp / f"{label}_{case}_process.npz"
         whole = [
@@ -446,10 +458,10 @@ def run_model(label: str, args, tmp: Path, prt_exe: str | None) -> list[dict]:
             "mp7": mp_t,
             "mp7_cpu": mp_cpu,
             "mp7_mib": mp_mem,
-            "read": info["read"],
-            "first": info["first"],
-            "first_cpu": info["first_cpu"],
-            "inproc_cpu": info["read_cpu"] + info["first_cpu"],
+            **{k: float(np.median([f[k] for f in fresh])) for k in ("read", "first", "first_cpu")},
+            "inproc_cpu": float(np.median([f["read_cpu"] + f["first_cpu"] for f in fresh])),
+            "first_process": info["read"] + info["first"],
+            "fresh_inproc": [f["read"] + f["first"] for f in fresh],
             "warm": float(np.median(info["warm"])),
             "warm_cpu": float(np.median(info["warm_cpu"])),
             "whole": float(np.median([w[0] for w in whole])),
@@ -509,9 +521,17 @@ def report(rows: list[dict], args, prt_exe: str | None, tmp: Path) -> None:
             f"{r['mp7_mib']:>7.0f} {r['gwsim_mib']:>9.0f} {prt}"
         )
     print(
-        "in-proc = FlowField.from_mf6 + first track after import gwsim; warm = a later track; "
-        "process = python -c importing gwsim, reading, tracking, writing the end points; "
-        "ratio = MODPATH 7 / gwsim."
+        "in-proc = FlowField.from_mf6 + first track after import gwsim (median over fresh "
+        "processes); warm = a later track; process = python -c importing gwsim, reading, "
+        "tracking, writing the end points; ratio = MODPATH 7 / gwsim."
+    )
+    print(
+        "in-proc of each fresh process (s): "
+        + "; ".join(
+            f"{r['model']} {r['case']} {r['first_process']:.2f} (the first, after MODPATH 7), "
+            + ", ".join(f"{t:.2f}" for t in r["fresh_inproc"])
+            for r in rows
+        )
     )
     print("\nCPU time (s, user + system, all threads; steadier than wall time on a busy machine)")
     head = (

@@ -399,6 +399,21 @@ def test_read_only_and_strided_inputs_run_the_one_kernel_signature_the_warm_up_c
     assert len(track_particles.signatures) == 1
 
 
+def test_pathline_model_coordinates_are_computed_on_first_use(uniform_flow):
+    """Pathlines keep grid-local x, y until read; then they are the grid's model coordinates
+    of the same points (the rotated strip: 30 degrees, origin (1000, 2000))."""
+    grid = uniform_flow.grid
+    paths = track(uniform_flow, [[grid.xcenters[1, 0], grid.ycenters[1, 0], 5.0]], pathlines=True)
+    paths = paths.pathlines
+    xl, yl, _ = paths._local
+    assert paths._x is None
+    x, y = paths.x, paths.y
+    np.testing.assert_allclose(
+        np.column_stack(grid.to_local(x, y)), np.column_stack([xl, yl]), atol=1e-9
+    )
+    assert paths._local is None and paths[0]["x"][0] == x[0]
+
+
 def test_results_keep_the_input_order_of_the_particles(steady_model):
     """track() runs particles in start-cell order; ends and paths come back in input order."""
     _, flow, _ = steady_model

@@ -149,8 +149,7 @@ def track(
             m = int(offsets[-1])
             pts = [np.empty(m) for _ in range(4)] + [np.empty(m, np.int64)]
             track_particles(*run, True, offsets[order], *pts, *(np.empty_like(a) for a in out))
-            px, py = flow.grid.to_model(pts[0], pts[1])
-            paths = Pathlines(offsets, px, py, pts[2], pts[3], pts[4])
+            paths = Pathlines.from_local(offsets, *pts, to_model=flow.grid.to_model)
     cell, xl, yl, z, t, status, _ = out
     x, y = flow.grid.to_model(xl, yl)
     return TrackResult(
