@@ -10,7 +10,8 @@ pathlines) and 128,000 cells (4 x 160 x 200; 32,000 forward particles). Printed:
    against gwsim's ``iface={}``.
 2. Timing, medians of ``--repeat`` runs, in seconds: MODPATH 7's whole run (it reads the budget
    file itself); gwsim in one process after ``import gwsim`` (``FlowField.from_mf6`` + the first
-   ``track``: the in-process time, and a warm ``track`` for reference); gwsim as a whole process
+   ``track``: the in-process time, median over ``--repeat`` fresh processes, each one printed;
+   and a warm ``track`` for reference); gwsim as a whole process
    (``python -c`` that imports gwsim, reads, tracks and writes the end points). The numba cache is
    the installed one (``make setup`` warms it), so nothing is compiled. The same in CPU time
    (user + system, all threads), steadier than wall time on a shared machine; and numba's
@@ -54,10 +55,47 @@ model  case       MP7 s   read + 1st s   in-proc    whole process  in-proc / who
 128k   forward    1.91    0.09 + 0.43    3.7x       2.1x           2.9x / 1.6x
 =====  =========  ======  =============  =========  =============  =====================
 
-Warm track 0.345 s (450k forward, 24.5x), 0.070 s (128k, 27.5x). Not understood yet: at 450k the
-in-process first track (1.99 s, 1.65 s above a warm one) is slower than the whole process
-(1.47 s including import, read and writing), so the in-process figure pays something a fresh
-``python -c`` does not.
+Warm track 0.345 s (450k forward, 24.5x), 0.070 s (128k, 27.5x). That run's in-process first
+track (1.99 s, 1.65 s above a warm one, slower than the whole process's 1.47 s) was one sample,
+the first process after MODPATH 7's runs. Session 22 could not reproduce it: profiled (CPU), a
+first track is the flow arrays (0.12 s at 450k) + numba's start-up (0.40-0.45 s, the floor) + the
+kernel, the same in the benchmark's worker as in a ``python -c``; flopy imported beforehand (as
+the worker does) has no consistent effect (first-track CPU +0.3 s in 3 alternating pairs, -0.1 s
+in 4 more), the garbage collector takes 0.04 s of it; a cold page cache (model files, numba's
+libraries) costs wall time only (450k read 11 s wall for 0.6 s CPU once). Since then the in-process
+time is a median over fresh processes and each is printed (``first, after MODPATH 7`` apart).
+Found on the way, a real cost: a grid read from MODFLOW 6's files has read-only ``delr``,
+``delc``, a different numba signature from the one ``make setup`` caches, so a fresh
+installation's first ``track`` compiled for 6.6 s CPU; the kernel now gets writable copies.
+
+Session 22 (branch track2), machine shared with three other jobs (load 7-13, wall times 2-3x
+long: quote the CPU columns); ``--only 128k --repeat 3`` then ``--only 450k --repeat 3``:
+
+=====  =========  ======  =============  =========  =============  =====================
+model  case       MP7 s   read + 1st s   in-proc    whole process  in-proc / whole, CPU
+=====  =========  ======  =============  =========  =============  =====================
+450k   forward    24.34   1.23 + 3.94    4.7x       2.9x           5.5x / 4.1x
+450k   wells      9.57    0.85 + 1.77    3.7x       2.5x           3.7x / 2.6x
+450k   pathlines  89.28   1.27 + 8.45    9.2x       7.4x           8.5x / 9.7x
+128k   forward    2.99    0.25 + 1.17    2.1x       1.3x           2.9x / 1.8x
+=====  =========  ======  =============  =========  =============  =====================
+
+CPU s: 450k forward MP7 10.90, in-process 1.97, whole 2.65; 128k MP7 1.97, 0.69, 1.09. Parity
+100 % / 100 % (450k wells 99.99 % top face: particle 2261's time differs by 0.26 %, as before
+this session). Kernel 1.11-1.14x the latency limit. In-process fresh processes (s): 450k forward
+4.94 (first), 4.55, 4.32, 6.12; pathlines 19.26 (first), 9.72, 9.04, 11.19; 128k 1.26 (first),
+1.52, 1.42, 1.17: the first after MODPATH 7 is not reliably the slow one.
+
+Out of reach for a numba kernel called from a fresh process (quiet-machine figures): 10x
+in-process at 128k needs read + first track <= 0.19 s (MP7 1.91 s), below numba's floor alone
+(first call of a trivial cached parallel function 0.35-0.42 s CPU, serial); 3x whole process at
+128k needs <= 0.64 s, below Python + ``import numba`` + that first call (0.6 s) plus read (0.09 s)
+and kernel (0.07 s); 10x in-process at 450k needs <= 0.85 s wall, and the serial part alone (numba
+0.4 s + read 0.25 s + flow arrays 0.12 s) plus the kernel on 2 cores (0.345 s, at 1.1x the memory
+latency limit) is 1.1 s. Loading the cached kernel in a background thread while the flow is read
+(tried: a thread started after import running the one-particle warm-up) gave no measurable wall gain on this loaded machine (450k
+read + first 3.83-4.83 s without, 4.20-5.06 s with; CPU unchanged) and holds the GIL for most of
+numba's start-up (imports, registries), so it was not kept.
 
 MODFLOW 6 PRT: pass ``--prt`` (or set ``GWSIM_MF6_PRT``) to an mf6 with PRT (6.5 or later) for a
 PRT column; none is installable here, so without one the column is skipped with a message. Wave 1
