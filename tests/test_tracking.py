@@ -405,13 +405,13 @@ def test_pathline_model_coordinates_are_computed_on_first_use(uniform_flow):
     grid = uniform_flow.grid
     paths = track(uniform_flow, [[grid.xcenters[1, 0], grid.ycenters[1, 0], 5.0]], pathlines=True)
     paths = paths.pathlines
-    xl, yl, _ = paths._local
+    xl, yl = paths.local_xy()
     assert paths._x is None
     x, y = paths.x, paths.y
     np.testing.assert_allclose(
         np.column_stack(grid.to_local(x, y)), np.column_stack([xl, yl]), atol=1e-9
     )
-    assert paths._local is None and paths[0]["x"][0] == x[0]
+    assert paths[0]["x"][0] == x[0] and paths.local_xy()[0] is xl
 
 
 def test_results_keep_the_input_order_of_the_particles(steady_model):

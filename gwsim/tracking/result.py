@@ -39,10 +39,9 @@ class Pathlines:
         return paths
 
     def _model_xy(self) -> None:
-        if self._local is not None:
+        if self._x is None:
             xl, yl, to_model = self._local
             self._x, self._y = to_model(xl, yl)
-            self._local = None
 
     @property
     def x(self) -> np.ndarray:
@@ -55,6 +54,12 @@ class Pathlines:
         """Model y of every point (m)."""
         self._model_xy()
         return self._y
+
+    def local_xy(self) -> tuple[np.ndarray, np.ndarray]:
+        """Grid-local x, y of every point (m from the grid's lower-left corner, along it)."""
+        if self._local is None:
+            raise AttributeError("pathlines built from model x, y have no grid-local ones")
+        return self._local[0], self._local[1]
 
     def __len__(self) -> int:
         return self.offsets.size - 1
