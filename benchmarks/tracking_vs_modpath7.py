@@ -10,7 +10,8 @@ pathlines) and 128,000 cells (4 x 160 x 200; 32,000 forward particles). Printed:
    against gwsim's ``iface={}``.
 2. Timing, medians of ``--repeat`` runs, in seconds: MODPATH 7's whole run (it reads the budget
    file itself); gwsim in one process after ``import gwsim`` (``FlowField.from_mf6`` + the first
-   ``track``: the in-process time, and a warm ``track`` for reference); gwsim as a whole process
+   ``track``: the in-process time, median over ``--repeat`` fresh processes, each one printed;
+   and a warm ``track`` for reference); gwsim as a whole process
    (``python -c`` that imports gwsim, reads, tracks and writes the end points). The numba cache is
    the installed one (``make setup`` warms it), so nothing is compiled. The same in CPU time
    (user + system, all threads), steadier than wall time on a shared machine; and numba's
@@ -54,10 +55,47 @@ model  case       MP7 s   read + 1st s   in-proc    whole process  in-proc / who
 128k   forward    1.91    0.09 + 0.43    3.7x       2.1x           2.9x / 1.6x
 =====  =========  ======  =============  =========  =============  =====================
 
-Warm track 0.345 s (450k forward, 24.5x), 0.070 s (128k, 27.5x). Not understood yet: at 450k the
-in-process first track (1.99 s, 1.65 s above a warm one) is slower than the whole process
-(1.47 s including import, read and writing), so the in-process figure pays something a fresh
-``python -c`` does not.
+Warm track 0.345 s (450k forward, 24.5x), 0.070 s (128k, 27.5x). That run's in-process first
+track (1.99 s, 1.65 s above a warm one, slower than the whole process's 1.47 s) was one sample,
+the first process after MODPATH 7's runs. Session 22 could not reproduce it: profiled (CPU), a
+first track is the flow arrays (0.12 s at 450k) + numba's start-up (0.40-0.45 s, the floor) + the
+kernel, the same in the benchmark's worker as in a ``python -c``; flopy imported beforehand (as
+the worker does) has no consistent effect (first-track CPU +0.3 s in 3 alternating pairs, -0.1 s
+in 4 more), the garbage collector takes 0.04 s of it; a cold page cache (model files, numba's
+libraries) costs wall time only (450k read 11 s wall for 0.6 s CPU once). Since then the in-process
+time is a median over fresh processes and each is printed (``first, after MODPATH 7`` apart).
+Found on the way, a real cost: a grid read from MODFLOW 6's files has read-only ``delr``,
+``delc``, a different numba signature from the one ``make setup`` caches, so a fresh
+installation's first ``track`` compiled for 6.6 s CPU; the kernel now gets writable copies.
+
+Session 22 (branch track2), machine shared with three other jobs (load 7-13, wall times 2-3x
+long: quote the CPU columns); ``--only 128k --repeat 3`` then ``--only 450k --repeat 3``:
+
+=====  =========  ======  =============  =========  =============  =====================
+model  case       MP7 s   read + 1st s   in-proc    whole process  in-proc / whole, CPU
+=====  =========  ======  =============  =========  =============  =====================
+450k   forward    24.34   1.23 + 3.94    4.7x       2.9x           5.5x / 4.1x
+450k   wells      9.57    0.85 + 1.77    3.7x       2.5x           3.7x / 2.6x
+450k   pathlines  89.28   1.27 + 8.45    9.2x       7.4x           8.5x / 9.7x
+128k   forward    2.99    0.25 + 1.17    2.1x       1.3x           2.9x / 1.8x
+=====  =========  ======  =============  =========  =============  =====================
+
+CPU s: 450k forward MP7 10.90, in-process 1.97, whole 2.65; 128k MP7 1.97, 0.69, 1.09. Parity
+100 % / 100 % (450k wells 99.99 % top face: particle 2261's time differs by 0.26 %, as before
+this session). Kernel 1.11-1.14x the latency limit. In-process fresh processes (s): 450k forward
+4.94 (first), 4.55, 4.32, 6.12; pathlines 19.26 (first), 9.72, 9.04, 11.19; 128k 1.26 (first),
+1.52, 1.42, 1.17: the first after MODPATH 7 is not reliably the slow one.
+
+Out of reach for a numba kernel called from a fresh process (quiet-machine figures): 10x
+in-process at 128k needs read + first track <= 0.19 s (MP7 1.91 s), below numba's floor alone
+(first call of a trivial cached parallel function 0.35-0.42 s CPU, serial); 3x whole process at
+128k needs <= 0.64 s, below Python + ``import numba`` + that first call (0.6 s) plus read (0.09 s)
+and kernel (0.07 s); 10x in-process at 450k needs <= 0.85 s wall, and the serial part alone (numba
+0.4 s + read 0.25 s + flow arrays 0.12 s) plus the kernel on 2 cores (0.345 s, at 1.1x the memory
+latency limit) is 1.1 s. Loading the cached kernel in a background thread while the flow is read
+(tried: a thread started after import running the one-particle warm-up) gave no measurable wall gain on this loaded machine (450k
+read + first 3.83-4.83 s without, 4.20-5.06 s with; CPU unchanged) and holds the GIL for most of
+numba's start-up (imports, registries), so it was not kept.
 
 MODFLOW 6 PRT: pass ``--prt`` (or set ``GWSIM_MF6_PRT``) to an mf6 with PRT (6.5 or later) for a
 PRT column; none is installable here, so without one the column is skipped with a message. Wave 1
@@ -149,7 +187,8 @@ def starts(flow, case: str, n: int, seed: int = 7):
 
 def worker(ws: Path, case: str, start: Path, repeat: int, out: Path) -> None:
     """In this fresh process (gwsim imported): read, first track, ``repeat`` warm tracks, then
-    the ends with ``iface={}`` and the crossings count; save the results beside ``out``."""
+    the ends with ``iface={}`` and the crossings count; save the results beside ``out``.
+    With ``repeat`` 0 only the read and the first track, timed (``out``'s .json)."""
     import resource
 
     t0 = time.perf_counter()
@@ -166,6 +205,10 @@ def worker(ws: Path, case: str, start: Path, repeat: int, out: Path) -> None:
     t0, c0 = time.perf_counter(), time.process_time()
     res = track(flow, xyz, direction, pathlines=pathlines)
     first, first_cpu = time.perf_counter() - t0, time.process_time() - c0
+    timing = {"read": read, "first": first, "read_cpu": read_cpu, "first_cpu": first_cpu}
+    if repeat == 0:
+        out.with_suffix(".json").write_text(json.dumps(timing))
+        return
     warm, warm_cpu = [], []
     for _ in range(repeat):
         t0, c0 = time.perf_counter(), time.process_time()
@@ -179,8 +222,8 @@ def worker(ws: Path, case: str, start: Path, repeat: int, out: Path) -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     arrays = flow.derived["tracking"][1]
     nbytes = sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
-    info = {"import": imported, "read": read, "first": first, "warm": warm, "rss_mb": rss}
-    info.update(warm_cpu=warm_cpu, flow_array_bytes=nbytes, read_cpu=read_cpu, first_cpu=first_cpu)
+    info = {"import": imported, "warm": warm, "rss_mb": rss, **timing}
+    info.update(warm_cpu=warm_cpu, flow_array_bytes=nbytes)
     out.with_suffix(".json").write_text(json.dumps({**info, "crossings": crossings}))
 
 
@@ -429,10 +472,17 @@ def run_model(label: str, args, tmp: Path, prt_exe: str | None) -> list[dict]:
         mp_t, mp_cpu, mp_mem, ep = modpath7_case(ws, flow, case, n, args.repeat)
         *_, ep_spread = modpath7_case(ws, flow, case, n, 1, defaultiface={})
         out = tmp / f"{label}_{case}.npz"
-        command = [sys.executable, __file__, "--repeat", str(args.repeat), "--worker"]
-        subprocess.run([*command, str(ws), case, str(start), str(out)], check=True)
+        command = [sys.executable, __file__, "--worker", str(ws), case, str(start)]
+        subprocess.run([*command, str(out), "--repeat", str(args.repeat)], check=True)
         res = dict(np.load(out))
         info = json.loads(out.with_suffix(".json").read_text())
+        # read + first track: medians over fresh processes, as the whole-process time (the
+        # first process after MODPATH 7's runs is kept apart: one sample, it ran up to 1 s long)
+        timed = tmp / f"{label}_{case}_timing.npz"
+        fresh = []
+        for _ in range(args.repeat):
+            subprocess.run([*command, str(timed), "--repeat", "0"], check=True)
+            fresh.append(json.loads(timed.with_suffix(".json").read_text()))
         code = WHOLE_PROCESS.format(porosity=POROSITY)
         ends = tmp / f"{label}_{case}_process.npz"
         whole = [
@@ -446,10 +496,10 @@ def run_model(label: str, args, tmp: Path, prt_exe: str | None) -> list[dict]:
             "mp7": mp_t,
             "mp7_cpu": mp_cpu,
             "mp7_mib": mp_mem,
-            "read": info["read"],
-            "first": info["first"],
-            "first_cpu": info["first_cpu"],
-            "inproc_cpu": info["read_cpu"] + info["first_cpu"],
+            **{k: float(np.median([f[k] for f in fresh])) for k in ("read", "first", "first_cpu")},
+            "inproc_cpu": float(np.median([f["read_cpu"] + f["first_cpu"] for f in fresh])),
+            "first_process": info["read"] + info["first"],
+            "fresh_inproc": [f["read"] + f["first"] for f in fresh],
             "warm": float(np.median(info["warm"])),
             "warm_cpu": float(np.median(info["warm_cpu"])),
             "whole": float(np.median([w[0] for w in whole])),
@@ -509,9 +559,17 @@ def report(rows: list[dict], args, prt_exe: str | None, tmp: Path) -> None:
             f"{r['mp7_mib']:>7.0f} {r['gwsim_mib']:>9.0f} {prt}"
         )
     print(
-        "in-proc = FlowField.from_mf6 + first track after import gwsim; warm = a later track; "
-        "process = python -c importing gwsim, reading, tracking, writing the end points; "
-        "ratio = MODPATH 7 / gwsim."
+        "in-proc = FlowField.from_mf6 + first track after import gwsim (median over fresh "
+        "processes); warm = a later track; process = python -c importing gwsim, reading, "
+        "tracking, writing the end points; ratio = MODPATH 7 / gwsim."
+    )
+    print(
+        "in-proc of each fresh process (s): "
+        + "; ".join(
+            f"{r['model']} {r['case']} {r['first_process']:.2f} (the first, after MODPATH 7), "
+            + ", ".join(f"{t:.2f}" for t in r["fresh_inproc"])
+            for r in rows
+        )
     )
     print("\nCPU time (s, user + system, all threads; steadier than wall time on a busy machine)")
     head = (

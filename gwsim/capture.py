@@ -190,8 +190,12 @@ def subcell_edges(flow: FlowField, s: int) -> tuple[np.ndarray, np.ndarray]:
 
 def subcell_index(flow: FlowField, s: int, x, y) -> tuple[np.ndarray, np.ndarray]:
     """Row and column of the sub-cells holding model points (x, y); -1 outside."""
+    return subcell_index_local(flow, s, *flow.grid.to_local(x, y))
+
+
+def subcell_index_local(flow: FlowField, s: int, xl, yl) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of the sub-cells holding grid-local points (xl, yl); -1 outside."""
     xe, ye = subcell_edges(flow, s)
-    xl, yl = flow.grid.to_local(x, y)
     col = np.searchsorted(xe, xl, side="right") - 1
     row = np.searchsorted(-ye, -yl, side="right") - 1
     inside = (col >= 0) & (col < xe.size - 1) & (row >= 0) & (row < ye.size - 1)
@@ -289,15 +293,15 @@ def _backward_paths(flow, wells, s, t_limit, progress, iface):
         tqdm.write(f"capture zone: tracking {len(xyz):,} particles backward from the wells")
     res = track(flow, xyz, "backward", t_max=t_limit, pathlines=True, iface=iface)
     p = res.pathlines
-    # interpolate between path points so every sub-cell a path crosses is hit
-    seg = np.ones(p.x.size, bool)
+    # interpolate between path points (grid-local) so every sub-cell a path crosses is hit
+    seg = np.ones(p.t.size, bool)
     seg[p.offsets[1:-1]] = False  # no segment joins one particle's end to the next one's start
     seg[0] = False
+    before = np.flatnonzero(seg) - 1
     frac = np.linspace(0.0, 1.0, 5)[:, None]
-    x = p.x[np.flatnonzero(seg) - 1] + frac * (p.x[seg] - p.x[np.flatnonzero(seg) - 1])
-    y = p.y[np.flatnonzero(seg) - 1] + frac * (p.y[seg] - p.y[np.flatnonzero(seg) - 1])
-    t = p.t[np.flatnonzero(seg) - 1] + frac * (p.t[seg] - p.t[np.flatnonzero(seg) - 1])
-    row, col = subcell_index(flow, s, x.ravel(), y.ravel())
+    xl, yl = p.local_xy()
+    x, y, t = (v[before] + frac * (v[seg] - v[before]) for v in (xl, yl, p.t))
+    row, col = subcell_index_local(flow, s, x.ravel(), y.ravel())
     ok = row >= 0
     return t.ravel()[ok], row[ok], col[ok]
 

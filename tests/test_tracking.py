@@ -1,5 +1,6 @@
 """Particle tracking: analytic solutions, MODPATH 7 parity, pathlines, start points, bad input."""
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -373,6 +374,44 @@ def test_first_call_in_a_fresh_process_loads_the_kernel_from_the_cache():
     code = "from gwsim.tracking.warm import warm; print(warm())"
     run_python(code)  # fills the cache if this checkout's is empty or stale
     assert run_python(code) == "{'hits': 1, 'misses': 0}"
+
+
+def test_read_only_and_strided_inputs_run_the_one_kernel_signature_the_warm_up_caches(
+    uniform_flow,
+):
+    """Grid and time arrays read from binary files are read-only (or strided); the kernel still
+    gets the array types ``python -m gwsim.tracking.warm`` compiles, so numba holds one
+    signature and a first ``track`` on such a flow loads it from the cache, never compiles."""
+    from gwsim.tracking.pollock import track_particles
+    from gwsim.tracking.warm import warm
+
+    warm()
+    unusual = {}
+    for name in ("delr", "delc", "top", "botm"):
+        values = np.repeat(getattr(uniform_flow.grid, name), 2, axis=-1)[..., ::2]  # strided
+        values.setflags(write=False)
+        unusual[name] = values
+    grid = dataclasses.replace(uniform_flow.grid, **unusual)
+    times = np.frombuffer(np.array([1.0]).tobytes())  # read-only, as read from a file
+    flow = dataclasses.replace(uniform_flow, grid=grid, times=times)
+    res = track(flow, [[grid.xcenters[1, 0], grid.ycenters[1, 0], 5.0]])
+    assert res.status[0] == Status.SINK
+    assert len(track_particles.signatures) == 1
+
+
+def test_pathline_model_coordinates_are_computed_on_first_use(uniform_flow):
+    """Pathlines keep grid-local x, y until read; then they are the grid's model coordinates
+    of the same points (the rotated strip: 30 degrees, origin (1000, 2000))."""
+    grid = uniform_flow.grid
+    paths = track(uniform_flow, [[grid.xcenters[1, 0], grid.ycenters[1, 0], 5.0]], pathlines=True)
+    paths = paths.pathlines
+    xl, yl = paths.local_xy()
+    assert paths._x is None
+    x, y = paths.x, paths.y
+    np.testing.assert_allclose(
+        np.column_stack(grid.to_local(x, y)), np.column_stack([xl, yl]), atol=1e-9
+    )
+    assert paths[0]["x"][0] == x[0] and paths.local_xy()[0] is xl
 
 
 def test_results_keep_the_input_order_of_the_particles(steady_model):

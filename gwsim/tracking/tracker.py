@@ -149,8 +149,7 @@ def track(
             m = int(offsets[-1])
             pts = [np.empty(m) for _ in range(4)] + [np.empty(m, np.int64)]
             track_particles(*run, True, offsets[order], *pts, *(np.empty_like(a) for a in out))
-            px, py = flow.grid.to_model(pts[0], pts[1])
-            paths = Pathlines(offsets, px, py, pts[2], pts[3], pts[4])
+            paths = Pathlines.from_local(offsets, *pts, to_model=flow.grid.to_model)
     cell, xl, yl, z, t, status, _ = out
     x, y = flow.grid.to_model(xl, yl)
     return TrackResult(
@@ -319,7 +318,9 @@ def flow_arrays(flow: FlowField, forward: bool, faces: dict[str, int]) -> FlowAr
         weak = (sink_out < 0) if forward else (source_in > 0)
         flags[t] = np.where(active, ACTIVE, 0) | np.where(weak, WEAK_SINK, 0)
 
-    x_edges = flow.grid.x_edges_local
+    # every array a fresh writable copy: a read-only or strided one (as a grid read from a
+    # binary file gives) is another kernel signature, compiled afresh instead of loaded from
+    # the cache that ``python -m gwsim.tracking.warm`` fills (6 s CPU on a first ``track``)
     return FlowArrays(
         vel=vel,
         sat_thickness=sat,
@@ -327,13 +328,18 @@ def flow_arrays(flow: FlowField, forward: bool, faces: dict[str, int]) -> FlowAr
         steady=steady,
         neighbours=neighbours,
         bottom=bottom,
-        delr=np.asarray(flow.grid.delr, float),
-        delc=np.asarray(flow.grid.delc, float),
-        x_west=x_edges[:-1].copy(),
-        y_south=flow.grid.y_edges_local[1:].copy(),
-        step_start=np.asarray(flow.step_start_times, float),
-        step_end=np.asarray(flow.times, float),
+        delr=kernel_copy(flow.grid.delr),
+        delc=kernel_copy(flow.grid.delc),
+        x_west=kernel_copy(flow.grid.x_edges_local[:-1]),
+        y_south=kernel_copy(flow.grid.y_edges_local[1:]),
+        step_start=kernel_copy(flow.step_start_times),
+        step_end=kernel_copy(flow.times),
     )
+
+
+def kernel_copy(values) -> np.ndarray:
+    """A writable, C-contiguous float64 copy of ``values`` (the kernel's one array type)."""
+    return np.array(values, dtype=np.float64, order="C", copy=True)
 
 
 def local_z_span(flow: FlowField, t: int) -> np.ndarray:
