@@ -97,7 +97,7 @@ def track_periodic(
         path does not count its start cell again).
     """
     log_kept_cells = np.log(np.maximum(kept, 1e-300)) if kept is not None else np.empty(0)
-    res, log_kept = track_summing(
+    res, sums = track_summing(
         flow,
         xyz,
         log_kept_cells,
@@ -107,7 +107,7 @@ def track_periodic(
         iface=iface,
     )
     t, cell, status = res.t.copy(), res.cell.copy(), res.status.copy()
-    log_kept = log_kept if kept is not None else None
+    log_kept = sums if kept is not None else None
     moving = status == Status.END_OF_FLOW
     if cycle_days is None or not moving.any():
         return PeriodicEnds(t, cell, status, log_kept, 0, not moving.any(), int(moving.sum()))
