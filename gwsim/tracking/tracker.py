@@ -147,6 +147,7 @@ def track_summing(
     release = checked_release_time(flow, release_time, forward, len(xyz))
     arrays = cached_flow_arrays(flow, forward, faces)
     log_kept = checked_log_kept(log_kept, arrays.bottom.size)
+    count_start = bool(count_start)  # a numpy bool would be another kernel signature
     located = start_locations(flow, arrays, xyz, release, forward)
     # particles in start-cell order: those tracked one after another share cells in the caches
     # (twice as fast as random order on a 128,000-cell model); results go back to input order
