@@ -89,7 +89,7 @@ TIMERS = [
     ("read", "gwsim.engines.mf6_output", "read_gwf_output"),
     ("zones", "gwsim.ensemble.realization", "protection_zones"),
     ("track", "gwsim.capture", "track"),
-    ("track", "gwsim.periodic", "track"),
+    ("track", "gwsim.periodic", "track_summing"),
     ("kernel", "gwsim.tracking.tracker", "track_particles"),
     ("maps", "gwsim.ensemble.realization", "zone_maps"),
 ]

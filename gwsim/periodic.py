@@ -20,7 +20,8 @@ import numpy as np
 
 from gwsim.errors import CaptureZoneError
 from gwsim.flowfield import FlowField
-from gwsim.tracking import Status, track
+from gwsim.tracking import Status
+from gwsim.tracking.tracker import track_summing
 
 CAPTURED = (Status.SINK, Status.WEAK_SINK)
 TOLERANCE = 0.005  # relative growth of the captured water per year counted as converged
@@ -60,20 +61,6 @@ def cycle_start_step(flow: FlowField, cycle_days: float) -> int:
     return int(match[0])
 
 
-def _path_log_kept(paths, kept: np.ndarray, continued: bool) -> np.ndarray:
-    """Per particle, the sum of log(kept fraction) over the cells its path enters."""
-    cells = paths.cell
-    first = np.zeros(cells.size, bool)
-    first[paths.offsets[:-1]] = True
-    new_cell = np.concatenate([[True], cells[1:] != cells[:-1]]) | first
-    if continued:  # the first cell was counted in the previous cycle already
-        new_cell[paths.offsets[:-1]] = False
-    log_k = np.where(new_cell, np.log(np.maximum(kept[cells], 1e-300)), 0.0)
-    sums = np.add.reduceat(log_k, paths.offsets[:-1]) if log_k.size else np.zeros(len(paths))
-    empty = np.diff(paths.offsets) == 0
-    return np.where(empty, 0.0, sums)
-
-
 def _restartable(flow: FlowField, x, y, z, step: int) -> np.ndarray:
     """Points in active, wet cells at saved step ``step`` (where a particle can restart)."""
     lay, row, col = flow.grid.locate(x, y, z)
@@ -106,19 +93,21 @@ def track_periodic(
     iface : which face each package's flow crosses, as :func:`gwsim.track`'s ``iface``.
     weight : (n,) water each particle stands for (m³/d or 1), for the convergence test.
     kept : (ncell,) fraction of each cell's water that flows on; when given, ``log_kept`` sums its
-        log over the cells each path enters (pathlines are tracked for it).
+        log over the cells each path enters (in the tracking kernel, once per entry; a restarted
+        path does not count its start cell again).
     """
-    res = track(
+    log_kept_cells = np.log(np.maximum(kept, 1e-300)) if kept is not None else np.empty(0)
+    res, sums = track_summing(
         flow,
         xyz,
+        log_kept_cells,
         "forward",
-        pathlines=kept is not None,
         stop_cells=stop_cells,
         release_time=release_time,
         iface=iface,
     )
     t, cell, status = res.t.copy(), res.cell.copy(), res.status.copy()
-    log_kept = _path_log_kept(res.pathlines, kept, False) if kept is not None else None
+    log_kept = sums if kept is not None else None
     moving = status == Status.END_OF_FLOW
     if cycle_days is None or not moving.any():
         return PeriodicEnds(t, cell, status, log_kept, 0, not moving.any(), int(moving.sum()))
@@ -140,11 +129,12 @@ def track_periodic(
         status[idx[~ok]] = Status.INACTIVE_CELL  # its cell is dry when the cycle restarts
         idx = idx[ok]
         if idx.size:
-            r = track(
+            r, r_log_kept = track_summing(
                 flow,
                 np.column_stack([x[idx], y[idx], z[idx]]),
+                log_kept_cells,
                 "forward",
-                pathlines=kept is not None,
+                count_start=False,  # the previous cycle counted the cell it ended in
                 stop_cells=stop_cells,
                 release_time=start,
                 iface=iface,
@@ -153,7 +143,7 @@ def track_periodic(
             cell[idx], status[idx] = r.cell, r.status
             x[idx], y[idx], z[idx] = r.x, r.y, r.z
             if kept is not None:
-                log_kept[idx] += _path_log_kept(r.pathlines, kept, True)
+                log_kept[idx] += r_log_kept
         cycles += 1
         moving = status == Status.END_OF_FLOW
         after = captured_water()

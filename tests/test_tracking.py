@@ -428,3 +428,50 @@ def test_results_keep_the_input_order_of_the_particles(steady_model):
         np.testing.assert_array_equal(
             b.t[b.offsets[new] : b.offsets[new + 1]], a.t[a.offsets[old] : a.offsets[old + 1]]
         )
+
+
+# ------------------------------------------------------- per-path sums in the kernel
+def pathline_log_kept_sums(paths, log_kept: np.ndarray, count_start: bool) -> np.ndarray:
+    """Reference: per recorded path, ``log_kept`` summed over its points where the cell changes
+    (the first point counts when ``count_start``), as gwsim.periodic summed it before the kernel
+    did; a different route (recorded points, numpy's pairwise reduceat) to the same sums."""
+    cells = paths.cell
+    starts = paths.offsets[:-1]
+    entered = np.concatenate([[True], cells[1:] != cells[:-1]])
+    entered[starts] = count_start
+    return np.add.reduceat(np.where(entered, log_kept[cells], 0.0), starts)
+
+
+@pytest.mark.parametrize("model", ["steady_model", "transient_model"])
+@pytest.mark.parametrize("count_start", [True, False])
+def test_kernel_sums_per_cell_values_over_the_cells_each_path_enters(model, count_start, request):
+    """The kernel's per-particle sums of a per-cell value (log of a kept fraction, random in
+    0.05-1 here) equal the sums over the recorded pathlines' cell changes to 1e-12 relative:
+    forward with weak sinks passed through (river, drain, wells) or stopping at the wells, steady
+    and through time steps; ``count_start=False`` is a periodic cycle's continued path."""
+    from gwsim.tracking.tracker import track_summing
+
+    _, flow, _ = request.getfixturevalue(model)
+    _, _, xyz = lattice_starts(flow, per_cell=1, seed=7)
+    log_kept = np.log(np.random.default_rng(8).uniform(0.05, 1.0, flow.grid.idomain.size))
+    for options in ({}, {"weak_sinks": "stop"}):
+        res, sums = track_summing(
+            flow, xyz, log_kept, count_start=count_start, pathlines=True, **options
+        )
+        expected = pathline_log_kept_sums(res.pathlines, log_kept, count_start)
+        assert (np.diff(res.pathlines.offsets) > 2).sum() > 100  # most paths cross cells
+        np.testing.assert_allclose(sums, expected, rtol=1e-12, atol=0)
+        plain = track(flow, xyz, **options)
+        for name in ("cell", "t", "status"):
+            np.testing.assert_array_equal(getattr(res, name), getattr(plain, name))
+
+
+def test_kernel_sums_are_zero_without_values_and_bad_values_are_named(uniform_flow):
+    from gwsim.tracking.tracker import track_summing
+
+    grid = uniform_flow.grid
+    start = [[grid.xcenters[1, 0], grid.ycenters[1, 0], 5.0]]
+    _, sums = track_summing(uniform_flow, start, np.empty(0))
+    assert sums.tolist() == [0.0]
+    with pytest.raises(TrackingError, match="one finite value per node"):
+        track_summing(uniform_flow, start, np.zeros(3))

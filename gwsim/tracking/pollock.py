@@ -162,6 +162,8 @@ def track_one(
     pz,
     pt,
     pcell,
+    log_kept,
+    count_start,
 ):
     """Track one particle from its start to a stopping condition.
 
@@ -176,11 +178,15 @@ def track_one(
     stop_weak : (ncell,) bool, stop in that cell when it is a weak sink instead of passing through.
     max_steps : most cell or time-step crossings before the particle is declared stranded.
     record : write path points to ``px...pcell`` from index ``offset`` (else only count them).
+    log_kept : (ncell,) a value per cell (e.g. the log of the share of its water that flows on)
+        summed over the cells the path enters, once per entry; empty for no sum.
+    count_start : the sum includes the start cell (False when the path continues one whose sum
+        already counted it).
 
     Returns
     -------
-    (cell, x, y, z, tau, status, npoints) : end cell, grid-local end point (m), travel time (d),
-    :class:`Status` code and the number of path points.
+    (cell, x, y, z, tau, status, npoints, kept_sum) : end cell, grid-local end point (m), travel
+    time (d), :class:`Status` code, the number of path points and the ``log_kept`` sum.
     """
     nt = f.step_end.size
     ncol = f.delr.size
@@ -191,6 +197,8 @@ def track_one(
     x, y, z = grid_position(f, cell, lx, ly, lz, step)
     npts += push_point(record, offset, px, py, pz, pt, pcell, x, y, z, 0.0, cell)
     recorded_cell = cell
+    summing = log_kept.size > 0
+    kept_sum = log_kept[cell] if summing and count_start else 0.0
     for _ in range(max_steps):
         if forward:
             t_end = f.step_end[step] - release
@@ -274,6 +282,8 @@ def track_one(
             status = Status.ENTERED_DRY_CELL
             break
         cell = nb
+        if summing:
+            kept_sum += log_kept[cell]
         if face <= 2:
             lx = 1.0 - lx
         elif face <= 4:
@@ -283,7 +293,7 @@ def track_one(
     x, y, z = grid_position(f, cell, lx, ly, lz, step)
     if recorded_cell != cell:  # stopped on entering a cell: end the path in that cell too
         npts += push_point(record, offset + npts, px, py, pz, pt, pcell, x, y, z, tau, cell)
-    return cell, x, y, z, tau, status, npts
+    return cell, x, y, z, tau, status, npts, kept_sum
 
 
 @njit(parallel=True, cache=True, error_model="numpy")
@@ -307,6 +317,8 @@ def track_particles(
     pz,
     pt,
     pcell,
+    log_kept,
+    count_start,
     out_cell,
     out_x,
     out_y,
@@ -314,15 +326,17 @@ def track_particles(
     out_t,
     out_status,
     out_npts,
+    out_log_kept,
 ):
     """Track every particle (in parallel) and write its end point into the ``out_*`` arrays.
 
     ``cell0, lx0, ly0, lz0, step0, release`` hold each particle's start (see :func:`track_one`).
     With ``record`` each particle's path points go to ``px...pcell[offsets[p]:offsets[p + 1]]``
-    (count them first with ``record=False``: ``out_npts`` receives the counts).
+    (count them first with ``record=False``: ``out_npts`` receives the counts); with a
+    non-empty ``log_kept`` each particle's sum of it goes to ``out_log_kept`` (see track_one).
     """
     for p in prange(cell0.size):
-        c, x, y, z, tau, status, npts = track_one(
+        c, x, y, z, tau, status, npts, kept_sum = track_one(
             f,
             cell0[p],
             lx0[p],
@@ -342,6 +356,8 @@ def track_particles(
             pz,
             pt,
             pcell,
+            log_kept,
+            count_start,
         )
         out_cell[p] = c
         out_x[p] = x
@@ -350,3 +366,4 @@ def track_particles(
         out_t[p] = tau
         out_status[p] = status
         out_npts[p] = npts
+        out_log_kept[p] = kept_sum

@@ -89,6 +89,50 @@ def track(
         porosity not in (0, 1]; the message says how many particles and which.
     FaceOptionError : ``iface`` names an unknown budget type or a face outside 1-6.
     """
+    result, _ = track_summing(
+        flow,
+        xyz,
+        np.empty(0),
+        direction,
+        t_max,
+        pathlines=pathlines,
+        weak_sinks=weak_sinks,
+        release_time=release_time,
+        stop_cells=stop_cells,
+        iface=iface,
+    )
+    return result
+
+
+def track_summing(
+    flow: FlowField,
+    xyz,
+    log_kept: np.ndarray,
+    direction: str = "forward",
+    t_max: float | None = None,
+    *,
+    count_start: bool = True,
+    pathlines: bool = False,
+    weak_sinks: str = "pass_through",
+    release_time=None,
+    stop_cells=None,
+    iface: dict[str, int] | None = None,
+) -> tuple[TrackResult, np.ndarray]:
+    """:func:`track`, also summing a per-cell value over the cells each path enters.
+
+    Parameters
+    ----------
+    log_kept : (ncell,) float value per node (e.g. the log of the share of a cell's water that
+        flows on), added once each time a path enters a cell; empty for no sum.
+    count_start : the sums include each particle's start cell (False when the paths continue
+        paths whose sums already counted it, as a repeated periodic cycle does).
+    Other parameters, errors: as :func:`track`.
+
+    Returns
+    -------
+    (TrackResult, (n,) sums of ``log_kept``; zeros when it is empty). No pathline is recorded
+    for the sums.
+    """
     if direction not in DIRECTIONS:
         raise TrackingError(f"direction must be 'forward' or 'backward', not {direction!r}")
     if weak_sinks not in WEAK_SINK_OPTIONS:
@@ -102,6 +146,8 @@ def track(
     xyz = checked_points(xyz)
     release = checked_release_time(flow, release_time, forward, len(xyz))
     arrays = cached_flow_arrays(flow, forward, faces)
+    log_kept = checked_log_kept(log_kept, arrays.bottom.size)
+    count_start = bool(count_start)  # a numpy bool would be another kernel signature
     located = start_locations(flow, arrays, xyz, release, forward)
     # particles in start-cell order: those tracked one after another share cells in the caches
     # (twice as fast as random order on a 128,000-cell model); results go back to input order
@@ -128,6 +174,7 @@ def track(
         *(np.empty(n) for _ in range(4)),
         np.empty(n, np.int8),
         np.empty(n, np.int64),
+        np.zeros(n),
     )
     no_points = np.empty(0)
     with numba.parallel_chunksize(CHUNK_SIZE):
@@ -140,19 +187,29 @@ def track(
             no_points,
             no_points,
             np.empty(0, np.int64),
+            log_kept,
+            count_start,
             *out,
         )
         out = tuple(_in_input_order(a, order) for a in out)
         paths = None
         if pathlines:
-            offsets = np.concatenate([[0], np.cumsum(out[-1])])
+            offsets = np.concatenate([[0], np.cumsum(out[-2])])
             m = int(offsets[-1])
             pts = [np.empty(m) for _ in range(4)] + [np.empty(m, np.int64)]
-            track_particles(*run, True, offsets[order], *pts, *(np.empty_like(a) for a in out))
+            track_particles(
+                *run,
+                True,
+                offsets[order],
+                *pts,
+                no_points,
+                count_start,
+                *(np.empty_like(a) for a in out),
+            )
             paths = Pathlines.from_local(offsets, *pts, to_model=flow.grid.to_model)
-    cell, xl, yl, z, t, status, _ = out
+    cell, xl, yl, z, t, status, _, sums = out
     x, y = flow.grid.to_model(xl, yl)
-    return TrackResult(
+    result = TrackResult(
         x=x,
         y=y,
         z=z,
@@ -166,6 +223,18 @@ def track(
         pathlines=paths,
         flow_attrs=dict(flow.attrs),
     )
+    return result, sums
+
+
+def checked_log_kept(log_kept, ncell: int) -> np.ndarray:
+    """``log_kept`` as the kernel's array: empty, or (ncell,) finite float64 values."""
+    values = kernel_copy(log_kept).ravel()
+    if values.size not in (0, ncell) or not np.isfinite(values).all():
+        raise TrackingError(
+            f"log_kept must be empty or hold one finite value per node ({ncell}); got "
+            f"{values.size} values, {int((~np.isfinite(values)).sum())} of them not finite"
+        )
+    return values
 
 
 def _in_input_order(values: np.ndarray, order: np.ndarray) -> np.ndarray:
