@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gwsim.engines.mt3d import FALLBACK_NOTE, UPSTREAM_FD
 from gwsim.report import grid_lines
 from gwsim.risk.assessment import RiskAssessment
 from gwsim.risk.control import ControlComparison
@@ -155,6 +156,19 @@ def risk_assumptions(scenario, flow) -> list[str]:
     return notes
 
 
+def advection_lines(risk: RiskAssessment, comparison: ControlComparison | None) -> list[str]:
+    """One line per run whose engine fell back from TVD advection (MT3D-USGS's upstream finite
+    differences, :data:`gwsim.engines.mt3d.FALLBACK_NOTE`); superposed cases share their unit run."""
+    runs = [(r.key, r) for r in risk.runs]
+    runs += [(f"option {label}", r) for label, r in (comparison.runs if comparison else {}).items()]
+    lines = [
+        f"- {name}: {FALLBACK_NOTE} (TVD 失败，改用上游差分：数值弥散更大)"
+        for name, r in runs
+        if r.plume.attrs.get("advection") == UPSTREAM_FD
+    ]
+    return [*lines, ""] if lines else []
+
+
 def write_risk_report(
     path: Path,
     name: str,
@@ -179,6 +193,7 @@ def write_risk_report(
         "",
         f"{risk.engine}: {risk.engine_reason}",
         "",
+        *advection_lines(risk, comparison),
         "## 风险排序 / Ranked risk",
         "",
         "Ranked by the largest peak / GB/T 14848 Class III ratio at a source well, then at any "
