@@ -141,6 +141,13 @@ def risk_assumptions(scenario, flow) -> list[str]:
         f"floors ({RATIO_FLOOR:g} of the limit, {MASS_FLOOR:g} of the mass leaked) read "
         f"{NOT_REACHED}.",
     ]
+    if scenario.superpose and flow.steady:
+        notes.append(
+            "Leak cases superposed: each enterprise × contaminant ran once as a 1 g/d unit "
+            "response, and its normal and abnormal cases are that response shifted and scaled "
+            "(exact for steady flow and linear transport; on Chajia a 100-day leak's mass at the "
+            "wells came out 0.13 % below a direct run's). The control options run directly."
+        )
     if scenario.dual_domain is not None:
         notes.insert(
             2,
