@@ -56,15 +56,15 @@ def test_ucn_reader_matches_flopy(column, tmp_path):
         read_ucn(ucn, (1, 1, 200))
 
 
-def _overflow_once(monkeypatch, message):
-    """Make MT3D's first TVD run stop with ``message``; later runs are real."""
+def _overflow_once(monkeypatch, message, failing=1):
+    """Make MT3D's first ``failing`` runs stop with ``message``; later runs are real."""
     real = mt3d.run_program
     schemes = []
 
     def run_program(program, args, workspace, *rest):
         adv = (workspace / f"{mt3d.MT3D_NAME}.adv").read_text().split()
         schemes.append(int(adv[0]))
-        if len(schemes) == 1:
+        if len(schemes) <= failing:
             raise EngineError(f"mt3dusgs run in {workspace} failed: {message}")
         return real(program, args, workspace, *rest)
 
@@ -94,3 +94,11 @@ def test_other_failures_are_not_retried(column, tmp_path, monkeypatch):
     with pytest.raises(EngineError, match="MXSTRN"):
         _plume(column, tmp_path)
     assert schemes == [-1]
+
+
+def test_overflow_in_both_schemes_names_the_cause(column, tmp_path, monkeypatch):
+    """When upstream FD overflows too, the error names MT3D's GCG scaling and what to change."""
+    schemes = _overflow_once(monkeypatch, "forrtl: error (72): floating overflow", failing=2)
+    with pytest.warns(AdvectionFallbackWarning), pytest.raises(EngineError, match="signed maximum"):
+        _plume(column, tmp_path)
+    assert schemes == [-1, 0]

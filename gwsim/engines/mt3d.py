@@ -329,7 +329,18 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
         AdvectionFallbackWarning,
         stacklevel=2,
     )
-    return _run_scheme(replace(spec, advection=UPSTREAM_FD), Path(workspace))
+    try:
+        return _run_scheme(replace(spec, advection=UPSTREAM_FD), Path(workspace))
+    except EngineError as exc:
+        if OVERFLOW not in str(exc):
+            raise
+        raise EngineError(
+            f"MT3D-USGS in {workspace} overflowed with TVD and with upstream finite differences "
+            "(its GCG solver scales by a signed maximum concentration, which fails once negative "
+            "undershoots outweigh a vanishing plume): end the run before the plume is gone, or "
+            "give the transport a domain (fewer near-zero cells)",
+            exc.listing_tail,
+        ) from exc
 
 
 def _run_scheme(spec: Mt3dSpec, workspace: Path) -> TransportRun:
