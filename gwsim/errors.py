@@ -104,5 +104,10 @@ class Mf6DispersionWarning(GwsimWarning):
     """
 
 
+class AdvectionFallbackWarning(GwsimWarning):
+    """MT3D-USGS's TVD run failed and was run again with upstream finite differences: the plume
+    is more smeared (numerical dispersion) than TVD would give."""
+
+
 class MissingFontWarning(GwsimWarning):
     """No font with Chinese glyphs was found: maps fall back to English labels."""

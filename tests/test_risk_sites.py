@@ -16,6 +16,7 @@ import pytest
 
 from gwsim.cli import main
 from gwsim.config import read_toml
+from gwsim.errors import SpecError
 from gwsim.risk.mass import NOT_REACHED, RATIO_FLOOR
 from gwsim.risk.scenario import EnterpriseRiskScenario
 
@@ -46,10 +47,20 @@ def test_site_risk_scenarios_check_and_read(stem, tmp_path, monkeypatch, capsys)
     assert [r.kind for r in s.receptors] == ["source_well", "protection_zone", "protection_zone"]
     assert [r.location[1] for r in s.receptors[1:]] == [100.0, 1000.0]
     assert s.control_target == target and len(s.options) == 5
+    assert s.superpose  # steady flow, linear transport: one unit response per contaminant
     if dual is None:
         assert s.dual_domain is None
     else:
         assert (s.dual_domain.immobile_porosity, s.dual_domain.transfer_rate) == dual
+
+
+def test_superpose_must_be_a_boolean():
+    """transport.superpose = "yes" is a SpecError naming the key and the fix."""
+    path = ROOT / "scenarios" / "chajia_enterprise_risk.toml"
+    data = read_toml(path)
+    data["transport"]["superpose"] = "yes"
+    with pytest.raises(SpecError, match=r"transport\.superpose.*true or false"):
+        EnterpriseRiskScenario.from_dict(data, path)
 
 
 def _rows(path: Path) -> list[dict]:
@@ -71,6 +82,7 @@ def test_site_risk_scenarios_run(stem, tmp_path):
     for header in ("## 输入 / Inputs", "## 风险排序 / Ranked risk", "## 控制方案比较"):
         assert header in report
     assert "e-1" not in report.split("## 风险排序")[1].split("## 关键假设")[0]  # no 1e-19s
+    assert "Leak cases superposed" in report
     rows = _rows(out / "risk_table.csv")
     ratios = [float(r["peak_to_limit"]) for r in rows]
     assert all(v == 0 or v >= RATIO_FLOOR for v in ratios)

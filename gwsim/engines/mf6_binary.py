@@ -109,20 +109,29 @@ def read_grb(path: Path) -> dict[str, np.ndarray]:
     return out
 
 
-def read_heads(path: Path, shape: tuple[int, int, int]):
-    """(totim (nt,), kstpkper (nt, 2) 0-based, head (nt, nlay, nrow, ncol)) of a DIS head file."""
+def read_layer_records(
+    path: Path, header: list, value_type: str, shape, what: str, error=FlowFieldError
+) -> np.ndarray:
+    """Every record of a binary file written layer by layer (a header of ``header`` fields, then
+    one layer of ``value_type`` values), as an (nsaved, nlay) structured array; ``what`` names the
+    file kind in ``error``'s message. MODFLOW's head files and MT3D's concentration files are
+    laid out so."""
     nlay, nrow, ncol = shape
-    dtype = np.dtype([*_HEAD_HEADER, ("data", "<f8", (nrow, ncol))])
+    dtype = np.dtype([*header, ("data", value_type, (nrow, ncol))])
     size = Path(path).stat().st_size
     if size % dtype.itemsize or size // dtype.itemsize % nlay:
-        raise FlowFieldError(
-            f"{path} does not hold whole layers of a {shape} grid: is it a double-precision "
-            "head file of this model?"
+        raise error(
+            f"{path} does not hold whole layers of a {shape} grid: is it a {what} of this model?"
         )
-    records = np.fromfile(path, dtype)
-    steps = records.reshape(-1, nlay)
+    steps = np.fromfile(path, dtype).reshape(-1, nlay)
     if not (steps["ilay"] == np.arange(1, nlay + 1)).all() or (steps["ncol"] != ncol).any():
-        raise FlowFieldError(f"{path}: head records do not run layer by layer over a {shape} grid")
+        raise error(f"{path}: records do not run layer by layer over a {shape} grid")
+    return steps
+
+
+def read_heads(path: Path, shape: tuple[int, int, int]):
+    """(totim (nt,), kstpkper (nt, 2) 0-based, head (nt, nlay, nrow, ncol)) of a DIS head file."""
+    steps = read_layer_records(path, _HEAD_HEADER, "<f8", shape, "double-precision head file")
     first = steps[:, 0]
     kstpkper = np.column_stack([first["kstp"], first["kper"]]).astype(int) - 1
     return first["totim"].astype(float), kstpkper, steps["data"]

@@ -15,7 +15,8 @@ per period; a transient one keeps the flow model's steps.
 MT3D-USGS packages (units m, d, g; mg/L = g/m³): BTN (grid, porosity, the flow field's active
 cells in the transport domain with its edge held at 0 mg/L, :func:`icbund`; LAYCON 1 for layers
 with convertible cells, whose saturated thickness the link file gives; output at the requested
-times), ADV (TVD, explicit, Courant number ``courant``), DSP, SSM (water
+times), ADV (TVD, explicit, Courant number ``courant``; see :func:`run_mt3d` for the fallback to
+upstream finite differences), DSP, SSM (water
 from the flow model's sources enters at 0 mg/L; mass sources as mass loading, ITYPE 15; held cells
 as constant concentration, ITYPE -1), RCT (linear sorption, first-order decay of both phases, dual
 domain) and GCG (implicit dispersion, sources and reactions).
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import flopy
@@ -40,7 +41,8 @@ from gwsim.engines.transport_interface import (
     StepSchedule,
     TransportRun,
 )
-from gwsim.errors import GwsimError
+from gwsim.engines.ucn import read_ucn
+from gwsim.errors import AdvectionFallbackWarning, EngineError, GwsimError
 from gwsim.executables import find_executable
 from gwsim.flowfield import FlowField
 from gwsim.grid import mask_dry
@@ -56,6 +58,15 @@ MAX_TRANSPORT_STEPS = 100_000  # per flow time step (MT3D stops beyond it)
 # TVD step updates held cells too (it skips only ICBUND = 0), so the inner ring carries the
 # plume's edge (its mass counts as stored) and the outer ring takes the outflow.
 RING_CELLS = 2
+TVD = "TVD"  # MT3D's third-order TVD (ULTIMATE) advection, explicit: MIXELM -1
+UPSTREAM_FD = "upstream FD"  # upstream-weighted finite differences, implicit (GCG): MIXELM 0
+MIXELM = {TVD: -1, UPSTREAM_FD: 0}
+# MT3D-USGS's GCG solver (gcg1.f, GCG1AP) divides the system by the largest concentration but
+# keeps the sign (``IF (ABS(CNEW(I)).GT.SCALE) SCALE = CNEW(I)``): once a negative undershoot
+# outweighs every positive concentration, SCALE becomes whatever concentration the following
+# cells hold, and a remnant of ~1e-25 mg/L scales the right-hand side past single precision.
+OVERFLOW = "floating overflow"  # how the Intel-built MT3D-USGS stops then (forrtl error 72)
+FALLBACK_NOTE = "TVD failed, upstream FD: more numerical dispersion"
 
 
 @dataclass
@@ -77,6 +88,7 @@ class Mt3dSpec:
     problem: SoluteProblem
     courant: float = 0.5  # largest Courant number of the explicit TVD advection step
     cclose: float = 1e-7  # GCG closure, relative concentration change
+    advection: str = TVD  # TVD or UPSTREAM_FD (a key of MIXELM)
 
 
 def mt3d_spec(flow: FlowField, problem: SoluteProblem, schedule: StepSchedule) -> Mt3dSpec:
@@ -124,9 +136,12 @@ def icbund(flow: FlowField, domain: np.ndarray | None) -> np.ndarray:
     return np.where(domain & active, 1, np.where(edge_ring(domain, active), -1, 0))
 
 
-def add_solute_packages(mt, problem: SoluteProblem, courant: float, cclose: float) -> None:
-    """ADV (TVD), DSP, RCT (when needed) and GCG of ``problem`` on the flopy MT3D model ``mt``."""
-    flopy.mt3d.Mt3dAdv(mt, mixelm=-1, percel=courant)
+def add_solute_packages(
+    mt, problem: SoluteProblem, courant: float, cclose: float, advection: str = TVD
+) -> None:
+    """ADV (``advection``: TVD or upstream FD), DSP, RCT (when needed) and GCG of ``problem`` on
+    the flopy MT3D model ``mt``."""
+    flopy.mt3d.Mt3dAdv(mt, mixelm=MIXELM[advection], percel=courant)
     alpha_l, alpha_th, alpha_tv = problem.dispersivity
     if alpha_l == 0 and (alpha_th > 0 or alpha_tv > 0):
         raise GwsimError(
@@ -227,7 +242,7 @@ def build_mt3d(
         mxss=link.max_points + sources + 1,
         stress_period_data=ssm_data(spec.problem, nper),
     )
-    add_solute_packages(mt, spec.problem, spec.courant, spec.cclose)
+    add_solute_packages(mt, spec.problem, spec.courant, spec.cclose, spec.advection)
     return mt
 
 
@@ -289,8 +304,11 @@ def read_edge_loss(list_file: Path) -> float | None:
 def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
     """Write the link file, build and run MT3D-USGS for ``spec`` in ``workspace``; read results.
 
-    Returns the saved concentrations (NaN where inactive or dry) and MT3D's largest mass-balance
-    discrepancy.
+    Returns the saved concentrations (NaN where inactive or dry), MT3D's largest mass-balance
+    discrepancy and the advection scheme that ran. When the TVD run stops with a floating
+    overflow (MT3D-USGS's GCG scaling, see :data:`OVERFLOW`; seen on a plume pumped back to
+    single precision's smallest numbers) it is run again with upstream finite differences, with
+    an :class:`~gwsim.errors.AdvectionFallbackWarning`: the plume is then more smeared.
 
     Raises
     ------
@@ -300,7 +318,32 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
         When MT3D-USGS stops with an error; the message carries the end of its listing.
     """
     _check_schedule(spec)
-    workspace = Path(workspace)
+    try:
+        return _run_scheme(spec, Path(workspace))
+    except EngineError as exc:
+        if spec.advection != TVD or OVERFLOW not in str(exc):
+            raise
+    warnings.warn(
+        f"MT3D-USGS in {workspace} stopped with a {OVERFLOW} (its GCG solver's scaling); "
+        f"ran again with upstream finite differences: {FALLBACK_NOTE}",
+        AdvectionFallbackWarning,
+        stacklevel=2,
+    )
+    try:
+        return _run_scheme(replace(spec, advection=UPSTREAM_FD), Path(workspace))
+    except EngineError as exc:
+        if OVERFLOW not in str(exc):
+            raise
+        raise EngineError(
+            f"MT3D-USGS in {workspace} overflowed with TVD and with upstream finite differences "
+            "(its GCG solver scales by a signed maximum concentration, which fails once negative "
+            "undershoots outweigh a vanishing plume): end the run before the plume is gone, or "
+            "give the transport a domain (fewer near-zero cells)",
+            exc.listing_tail,
+        ) from exc
+
+
+def _run_scheme(spec: Mt3dSpec, workspace: Path) -> TransportRun:
     workspace.mkdir(parents=True, exist_ok=True)
     ucn, mas = workspace / "MT3D001.UCN", workspace / "MT3D001.MAS"
     for stale in (ucn, mas, workspace / LINK_FILE):
@@ -313,14 +356,7 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
     run_program(
         EXECUTABLE, [mt.namefile], workspace, "program completed", [workspace / f"{MT3D_NAME}.list"]
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)  # flopy's file-type probe leaks a handle
-        conc_file = flopy.utils.UcnFile(str(ucn), precision="single")
-    try:
-        times = np.asarray(conc_file.get_times(), float)
-        conc = np.asarray(conc_file.get_alldata(), float)
-    finally:
-        conc_file.close()
+    times, conc = read_ucn(ucn, spec.flow.shape)
     mask_dry(conc)
     domain = spec.problem.domain
     if domain is not None:  # unsolved cells hold no solute (where wet)
@@ -334,6 +370,7 @@ def run_mt3d(spec: Mt3dSpec, workspace: str | Path) -> TransportRun:
         workspace=workspace,
         executables=(EXECUTABLE,),
         edge_loss=None if domain is None else read_edge_loss(workspace / f"{MT3D_NAME}.list"),
+        advection=spec.advection,
     )
 
 

@@ -96,7 +96,9 @@ class TransportRun:
 
     ``executables`` names the programs that ran (for provenance); ``workspace`` is the folder
     the engine wrote and ran in; ``edge_loss`` is the share of the mass that entered which left
-    through the edge of :attr:`SoluteProblem.domain` (None where the engine solves every cell).
+    through the edge of :attr:`SoluteProblem.domain` (None where the engine solves every cell);
+    ``advection`` names the advection scheme where the engine chose it (MT3D-USGS: "TVD", or
+    "upstream FD" after a TVD failure), None otherwise.
     """
 
     concentration: np.ndarray  # (nt, nlay, nrow, ncol) mg/L; NaN where inactive or dry
@@ -105,3 +107,4 @@ class TransportRun:
     workspace: Path
     executables: tuple[str, ...]
     edge_loss: float | None = None
+    advection: str | None = None

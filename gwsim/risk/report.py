@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gwsim.engines.mt3d import FALLBACK_NOTE, UPSTREAM_FD
 from gwsim.report import grid_lines
 from gwsim.risk.assessment import RiskAssessment
 from gwsim.risk.control import ControlComparison
@@ -140,6 +141,13 @@ def risk_assumptions(scenario, flow) -> list[str]:
         f"floors ({RATIO_FLOOR:g} of the limit, {MASS_FLOOR:g} of the mass leaked) read "
         f"{NOT_REACHED}.",
     ]
+    if scenario.superpose and flow.steady:
+        notes.append(
+            "Leak cases superposed: each enterprise × contaminant ran once as a 1 g/d unit "
+            "response, and its normal and abnormal cases are that response shifted and scaled "
+            "(exact for steady flow and linear transport; on Chajia a 100-day leak's mass at the "
+            "wells came out 0.13 % below a direct run's). The control options run directly."
+        )
     if scenario.dual_domain is not None:
         notes.insert(
             2,
@@ -153,6 +161,19 @@ def risk_assumptions(scenario, flow) -> list[str]:
             "to verify (models/…/params.toml), not surveyed ones."
         )
     return notes
+
+
+def advection_lines(risk: RiskAssessment, comparison: ControlComparison | None) -> list[str]:
+    """One line per run whose engine fell back from TVD advection (MT3D-USGS's upstream finite
+    differences, :data:`gwsim.engines.mt3d.FALLBACK_NOTE`); superposed cases share their unit run."""
+    runs = [(r.key, r) for r in risk.runs]
+    runs += [(f"option {label}", r) for label, r in (comparison.runs if comparison else {}).items()]
+    lines = [
+        f"- {name}: {FALLBACK_NOTE} (TVD 失败，改用上游差分：数值弥散更大)"
+        for name, r in runs
+        if r.plume.attrs.get("advection") == UPSTREAM_FD
+    ]
+    return [*lines, ""] if lines else []
 
 
 def write_risk_report(
@@ -179,6 +200,7 @@ def write_risk_report(
         "",
         f"{risk.engine}: {risk.engine_reason}",
         "",
+        *advection_lines(risk, comparison),
         "## 风险排序 / Ranked risk",
         "",
         "Ranked by the largest peak / GB/T 14848 Class III ratio at a source well, then at any "

@@ -19,6 +19,8 @@ the worst-ranked (or a named) enterprise::
     dual_domain = "site"                  # optional: the site's transport.immobile_porosity and
                                           # transport.transfer_rate, or
                                           # { immobile_porosity = 0.08, transfer_rate = 0.001 }
+    superpose = true                      # optional (false): on steady flow, every leak case of
+                                          # an enterprise x contaminant from one unit-response run
 
     [[receptors]]
     name = "chajia"
@@ -117,6 +119,7 @@ _TRANSPORT = {
     "first_time": 10.0,
     "dispersivity": None,
     "dual_domain": None,
+    "superpose": False,
 }
 _OUTPUTS = {"netcdf": True, "maps": True, "curves": True}
 
@@ -134,6 +137,7 @@ class EnterpriseRiskScenario:
     dispersivity: tuple[float, float, float]
     engine: str = DEFAULT_ENGINE
     dual_domain: DualDomain | None = None
+    superpose: bool = False  # leak cases from one unit response (steady flow)
     options: list = field(default_factory=list)
     control_target: str = "worst"
     description: str = ""
@@ -169,6 +173,8 @@ class EnterpriseRiskScenario:
         dispersivity = tuple(tr["dispersivity"] or (10.0, 1.0, 0.1))
         if len(dispersivity) != 3 or not all(isinstance(a, (int, float)) for a in dispersivity):
             raise SpecError("transport.dispersivity", f"{dispersivity!r}", "give 3 lengths in m")
+        if not isinstance(tr["superpose"], bool):
+            raise SpecError("transport.superpose", f"is {tr['superpose']!r}", "give true or false")
         receptors = [
             receptor_from_table(spec, r, f"receptors[{i}]")
             for i, r in enumerate(data.get("receptors", []))
@@ -199,6 +205,7 @@ class EnterpriseRiskScenario:
             dispersivity=tuple(float(a) for a in dispersivity),
             engine=engine,
             dual_domain=dual_domain_from_table(tr["dual_domain"], site),
+            superpose=tr["superpose"],
             options=options_from_table(spec, controls),
             control_target=target,
             description=str(data.get("description", "")),
@@ -227,6 +234,7 @@ class EnterpriseRiskScenario:
             engine=self.engine,
             dispersivity=self.dispersivity,
             dual_domain=self.dual_domain,
+            superpose=self.superpose,
             log=log,
         )
         comparison, target = None, None

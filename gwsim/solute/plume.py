@@ -123,6 +123,7 @@ def plume_of_run(
         concentration=conc,
         percent_discrepancy=run.percent_discrepancy,
         workspace=None if workspace is None else Path(workspace),
-        attrs=provenance_attrs(inputs_hash, executables=list(run.executables)),
+        attrs=provenance_attrs(inputs_hash, executables=list(run.executables))
+        | ({} if run.advection is None else {"advection": run.advection}),
         flow=flow,
     )
