@@ -30,30 +30,33 @@ speed-up 1 -> 2 workers >= 1.7; reducer peak memory independent of the number of
 
 Prints Markdown tables. On a machine shared with other work, quote CPU seconds and ratios.
 
-Measured 2026-12-01 on a quiet machine (load ~2, after the MODFLOW 6 template, the solver
-settings that make every draw converge and the risk/detection products were merged;
-``--realizations 200 --single 10 --profile 3``): a realization 5.42 s wall / 6.84 s CPU: mf6
-solve 2.04 s, tracking kernel 1.83 s wall / 3.22 s CPU (numba's two threads), tracking set-up
-0.96 s CPU, write input 0.14 s, zone geometry 0.21 s, read 0.11 s, site model 0.15 s;
-overhead 23 % of CPU (28 % of wall; 14 % without the tracking set-up) against <= 20 %.
-**200 realizations with 2 workers: 661 s** (3.30 s each, 0 failed; target <= 600 s); 10 with 1
-worker 5.49 s each: **speed-up 1.66** (target >= 1.7); reducer peak 0.93 MB at N = 200, 1.41 MB at
-N = 2000 (267 B per realization); the whole benchmark's peak RSS 0.78 GB.
+Measured 2026-12-01 (session 22) on a quiet machine (load ~2 = this benchmark's own two
+workers; ``--realizations 200 --single 10 --profile 3``): a realization 3.55 s wall / 4.48 s CPU:
+mf6 solve 2.03 s, tracking kernel 0.93 s wall / 1.64 s CPU, tracking set-up 0.10 s, write input
+0.13 s, zone geometry 0.14 s, read 0.09 s; **overhead 14 % of CPU** (target <= 20 %).
+**200 realizations with 2 workers: 478 s** (2.39 s each, CPU 4.69 s each, 0 failed; target
+<= 600 s); 10 with 1 worker 4.72 s each: **speed-up 1.98** (target >= 1.7); reducer peak 0.93 MB
+at N = 200, 1.41 MB at N = 2000 (267 B per realization: its row of areas/values/timings).
 
-Next (measured 2026-12-01 on the shared machine, load 7-14: CPU seconds and counts only; the
-quiet-machine figures are still those above): local workers now run their kernels on
-``cores // workers`` numba threads (one each with 2 workers on 2 cores; set in the task's own
-thread, see ``gwsim.ensemble.runner``). In one process the kernel took as much CPU on one thread
-as on two (median 2.6 s of 8 realizations against 2.5 s of 6; single runs up to 6.5 and 8.4 s
-under the load), so what one thread per worker gains is wall time (two runnable kernel threads
-on two cores instead of four): only a quiet run shows it.
-Starting MODFLOW 6 from the deterministic run's heads was slower, not faster: 25, 12, 55, 23, 18,
-24 outer iterations on draws 0-5 against 16, 15, 15, 45, 15, 15 from the model top (Newton with
-seepage cells switching on and off), heads equal within 7.6e-4 m (closure 1e-4 m): not kept.
-The site model's pyproj transformer (~75 ms CPU a realization) is now made once. Left in the
-overhead: the tracking set-up (0.8-1.1 s CPU; one 0.3 s of it converts the 3.9 M pathline points
-of the recharge-area tracking to model coordinates, which only needs the paths' cells), reading
-the boundary levels back from the MODFLOW 6 input (~0.15 s), zone geometry (~0.2 s).
+What changed since the session-21 run (5.42 s wall / 6.84 s CPU a realization; 661 s, speed-up
+1.66, overhead 23 %):
+
+- the recharge-area tracking sums log(kept fraction) over the cells a path enters inside the
+  kernel instead of recording 4.4 million pathline points and summing them afterwards (the
+  kernel ran twice, to count and then to record): kernel 2.8 -> 1.8-1.9 s CPU, zone geometry
+  0.4-0.7 -> 0.13-0.2 s, one realization's traced peak memory 333 -> 75 MiB;
+- local workers run their kernels on ``cores // workers`` numba threads (one each with 2 workers
+  on 2 cores, set in the task's own thread, ``gwsim.ensemble.runner``): ``LocalCluster(env=...)``
+  came too late (the spawned worker imports numba with the main module first) and distributed's
+  ``pre-spawn-environ`` leaks into the client's environment;
+- the tracking kernel gets writable copies of the grid arrays (a read-only grid from MODFLOW 6's
+  files was a second numba signature); pathlines keep grid-local coordinates until read;
+- the site model's pyproj transformer is made once (~75 ms CPU a realization), MODFLOW 6 list
+  input parses half as slowly (~30 ms).
+
+Tried and not kept: starting MODFLOW 6 from the deterministic run's heads was slower (25, 12, 55,
+23, 18, 24 outer iterations on draws 0-5 against 16, 15, 15, 45, 15, 15 from the model top:
+Newton with seepage cells switching on and off; heads equal within 7.6e-4 m, closure 1e-4 m).
 """
 
 from __future__ import annotations
