@@ -63,6 +63,16 @@ def test_superpose_must_be_a_boolean():
         EnterpriseRiskScenario.from_dict(data, path)
 
 
+@pytest.mark.parametrize("value", [0.0, 1.5, "1"])
+def test_courant_must_be_in_zero_to_one(value):
+    """transport.courant outside (0, 1] (TVD's stability limit) is a SpecError naming the key."""
+    path = ROOT / "scenarios" / "nancun_enterprise_risk.toml"
+    data = read_toml(path)
+    data["transport"]["courant"] = value
+    with pytest.raises(SpecError, match=r"transport\.courant"):
+        EnterpriseRiskScenario.from_dict(data, path)
+
+
 def _rows(path: Path) -> list[dict]:
     lines = [line for line in path.read_text("utf-8").splitlines() if not line.startswith("#")]
     return list(csv.DictReader(lines))

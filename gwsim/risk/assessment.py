@@ -82,6 +82,7 @@ def assess_enterprise_risk(
     subdivisions: int = 3,
     dual_domain: DualDomain | None = None,
     superpose: bool = False,
+    courant: float = 0.5,
     workers: int | None = None,
     log: Callable = print,
 ) -> RiskAssessment:
@@ -116,6 +117,9 @@ def assess_enterprise_risk(
         runs and a 100-day leak's mass at the wells 0.13 % below (the masses are superposed
         from the unit response's own mass integral). Off by default: a direct run per case is
         what the tables were checked against.
+    courant : float
+        Largest Courant number of every run (:func:`gwsim.transport`; MT3D-USGS's TVD is stable
+        up to 1).
     workers : int, optional
         Transport runs side by side (:func:`gwsim.concurrency.run_concurrently`; default: one
         per core): each spends its time in the engine's own process.
@@ -167,6 +171,7 @@ def assess_enterprise_risk(
                 engine=engine,
                 dispersivity=dispersivity,
                 dual_domain=dual_domain,
+                courant=courant,
             )
         runs = []
         for case in cases:
@@ -185,6 +190,7 @@ def assess_enterprise_risk(
                     dual_domain=dual_domain,
                     where=f"enterprises[{i}] ({e.name})",
                     unit=unit,
+                    courant=courant,
                 )
             )
         return runs

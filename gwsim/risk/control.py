@@ -205,6 +205,7 @@ def compare_options(
     workspace: str | Path | None = None,
     baseline: RunResult | None = None,
     dual_domain: DualDomain | None = None,
+    courant: float = 0.5,
     workers: int | None = None,
     log: Callable = print,
 ) -> ControlComparison:
@@ -213,7 +214,7 @@ def compare_options(
     ``spec`` is the model ``flow`` was run from. Options that change the flow model rerun their
     changed spec (in ``workspace/<label>``, or a temporary folder) and resolve the receptors on
     the new flow; the others reuse ``flow``. Each option's transport runs with ``engine`` on its
-    own flow. ``baseline`` (the
+    own flow (largest Courant number ``courant``). ``baseline`` (the
     unchanged run, e.g. from :func:`gwsim.risk.assess_enterprise_risk`) is reused for an option
     that changes nothing. Protection-zone receptors are resolved on ``flow`` once, so every option
     is judged against the same zones. The options run side by side on up to ``workers`` threads
@@ -268,6 +269,7 @@ def compare_options(
                 extra_decay=ch.extra_decay,
                 dual_domain=dual_domain,
                 plume=scaled,
+                courant=courant,
             )
         capture = None
         if ch.pumping > 0:

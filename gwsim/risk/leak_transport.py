@@ -98,6 +98,7 @@ def run_leak(
     plume: Plume | None = None,
     unit: Plume | None = None,
     domain: str | np.ndarray = "reach",
+    courant: float = 0.5,
 ) -> RunResult:
     """Transport of one leak case: the series at ``probes`` plus the site boundary, and the
     cumulative mass reaching each source well and crossing the site boundary.
@@ -109,8 +110,8 @@ def run_leak(
     ``plume``: this leak's plume at those times, already computed (e.g. a scaled one): no
     transport run. ``unit``: the 1 g/d unit response on steady flow
     (:mod:`gwsim.risk.superposition`): no transport run either; the plume and the masses at the
-    source wells are superposed from it. ``domain`` goes to :func:`gwsim.transport` (the cells
-    the plume can reach; "all" for every cell).
+    source wells are superposed from it. ``domain`` and ``courant`` go to :func:`gwsim.transport`
+    (the cells the plume can reach, "all" for every cell; the largest Courant number).
     """
     limit = check_contaminant(contaminant, where)
     cells = leak_cells(flow, enterprise.footprint, f"{where}.footprint")
@@ -131,6 +132,7 @@ def run_leak(
             extra_decay=extra_decay,
             dual_domain=dual_domain,
             domain=domain,
+            courant=courant,
         )
     probes = [*probes, boundary_probe(flow, enterprise.name, cells)]
     conc, t = plume.concentration.values, plume.times
@@ -183,6 +185,7 @@ def leak_plume(
     extra_decay: float | np.ndarray = 0.0,
     dual_domain: DualDomain | None = None,
     domain: str | np.ndarray = "reach",
+    courant: float = 0.5,
 ) -> Plume:
     """The transport run of a leak of ``rate`` g/d into ``cells`` during ``case``, saved at
     ``times`` (d): :func:`gwsim.transport` with the contaminant's sorption and decay."""
@@ -197,6 +200,7 @@ def leak_plume(
         engine=engine,
         dual_domain=dual_domain,
         domain=domain,
+        courant=courant,
     )
 
 

@@ -116,6 +116,7 @@ def risk_settings(scenario) -> dict:
         "Service life": f"{scenario.times.max():g} d",
         "Dispersivity α_L, α_TH, α_TV": f"{', '.join(f'{a:g}' for a in scenario.dispersivity)} m",
         "Dual domain": dual,
+        "Largest Courant number": f"{scenario.courant:g}",
         "Scenario file": scenario.source.name,
     }
 

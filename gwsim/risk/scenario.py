@@ -21,6 +21,8 @@ the worst-ranked (or a named) enterprise::
                                           # { immobile_porosity = 0.08, transfer_rate = 0.001 }
     superpose = true                      # optional (false): on steady flow, every leak case of
                                           # an enterprise x contaminant from one unit-response run
+    courant = 1.0                         # optional (0.5): largest Courant number of the runs
+                                          # (MT3D-USGS's explicit TVD is stable up to 1)
 
     [[receptors]]
     name = "chajia"
@@ -120,6 +122,7 @@ _TRANSPORT = {
     "dispersivity": None,
     "dual_domain": None,
     "superpose": False,
+    "courant": 0.5,
 }
 _OUTPUTS = {"netcdf": True, "maps": True, "curves": True}
 
@@ -138,6 +141,7 @@ class EnterpriseRiskScenario:
     engine: str = DEFAULT_ENGINE
     dual_domain: DualDomain | None = None
     superpose: bool = False  # leak cases from one unit response (steady flow)
+    courant: float = 0.5  # largest Courant number of the transport runs
     options: list = field(default_factory=list)
     control_target: str = "worst"
     description: str = ""
@@ -175,6 +179,11 @@ class EnterpriseRiskScenario:
             raise SpecError("transport.dispersivity", f"{dispersivity!r}", "give 3 lengths in m")
         if not isinstance(tr["superpose"], bool):
             raise SpecError("transport.superpose", f"is {tr['superpose']!r}", "give true or false")
+        courant = number(tr, "courant", "transport", above=0.0)
+        if courant > 1:
+            raise SpecError(
+                "transport.courant", f"is {courant}", "give at most 1 (TVD's stability limit)"
+            )
         receptors = [
             receptor_from_table(spec, r, f"receptors[{i}]")
             for i, r in enumerate(data.get("receptors", []))
@@ -206,6 +215,7 @@ class EnterpriseRiskScenario:
             engine=engine,
             dual_domain=dual_domain_from_table(tr["dual_domain"], site),
             superpose=tr["superpose"],
+            courant=courant,
             options=options_from_table(spec, controls),
             control_target=target,
             description=str(data.get("description", "")),
@@ -235,6 +245,7 @@ class EnterpriseRiskScenario:
             dispersivity=self.dispersivity,
             dual_domain=self.dual_domain,
             superpose=self.superpose,
+            courant=self.courant,
             log=log,
         )
         comparison, target = None, None
@@ -258,6 +269,7 @@ class EnterpriseRiskScenario:
                 workspace=out / "control_models",
                 baseline=target,
                 dual_domain=self.dual_domain,
+                courant=self.courant,
                 log=log,
             )
         attrs = provenance_attrs(
