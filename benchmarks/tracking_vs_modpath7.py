@@ -22,80 +22,45 @@ pathlines) and 128,000 cells (4 x 160 x 200; 32,000 forward particles). Printed:
 
     python benchmarks/tracking_vs_modpath7.py [--repeat 3] [--only 450k|128k|small] [--prt PATH]
 
-Measured 2026-12-01 on the 2-core machine shared with other jobs (load average 7-15, so wall
-times run 2-4x long; medians, ``--only 450k --repeat 3`` and ``--only 128k --repeat 5``):
+Measured 2026-12-01 (session 22) on a quiet machine (load ~1, after every branch of the session
+was merged; ``--only 128k --repeat 5`` then ``--only 450k --repeat 3``; medians over fresh
+processes):
 
 =====  =========  ======  =============  =========  =============  =====================
 model  case       MP7 s   read + 1st s   in-proc    whole process  in-proc / whole, CPU
 =====  =========  ======  =============  =========  =============  =====================
-450k   forward    34.5    1.66 + 5.13    5.1x       4.4x           5.0x / 3.5x
-450k   wells      17.3    1.26 + 2.13    5.1x       3.7x           4.5x / 3.2x
-450k   pathlines  92.2    1.10 + 8.22    9.9x       8.2x           10.4x / 7.3x
-128k   forward    4.91    0.26 + 1.39    3.0x       1.5x           3.0x / 1.7x
+450k   forward    10.49   0.29 + 1.05    7.9x       5.0x           5.8x / 3.9x
+450k   wells      5.53    0.31 + 0.72    5.3x       3.2x           4.8x / 2.8x
+450k   pathlines  37.54   0.25 + 1.94    17.1x      15.7x          12.6x / 11.3x
+128k   forward    2.09    0.10 + 0.43    4.0x       1.7x           3.0x / 1.4x
 =====  =========  ======  =============  =========  =============  =====================
 
-Targets: in-process >= 10x, whole process >= 3x. Parity 100 % (top face), 100 % (``iface={}``);
-the kernel at 0.97-1.38x the measured latency limit. Reading got 5.6x cheaper (450k, CPU
-1.06 -> 0.19 s; 128k 0.22 -> 0.09 s, fresh processes, alternating with the previous code): face
-flows from node offsets, the budget file mapped, NPF conductivity parsed only when used. What
-is left of a first ``track`` beyond a warm one (0.41 s CPU at 450k, 0.33-0.48 s at 128k) is
-numba's start-up, at its floor: 0.39 s CPU for the first call of a trivial cached function, of
-which 0.2 s is numba importing scipy.linalg to look for BLAS, plus 0.24 s to import numba. With
-that floor, 10x in-process on the 128k case (MP7 1.8 s on a quiet machine) cannot be reached by
-a numba kernel called from a fresh process.
+Targets: in-process >= 10x (met for pathlines only), whole process >= 3x (met at 450k, missed
+at 128k). Parity 100 % (top face; 450k wells 99.99 %: particle 2261's time differs by 0.26 %, as
+in every earlier session), 100 % (``iface={}``); warm track 0.439 s (450k forward, 23.9x),
+0.062 s (128k, 33.7x); the kernel at 0.97-1.35x the measured memory-latency limit.
 
-The lead's rerun on a quiet machine (load ~1.1, same day, after all branches were merged):
+What session 21's "unexplained" first-track gap most likely was (that run also came straight
+after merges): the first fresh process after the tracking kernel's source changed compiles it
+again (numba's cache is keyed on the source file's time stamp), here
+4.19 s in-process at 128k in the run straight after a kernel change was merged, 0.49-0.59 s in the
+four after it; with the cache warm the first process after MODPATH 7 is only somewhat slower
+(450k forward 2.03 s against 1.23-1.43 s; not explained further). ``make`` set-up warms the cache, so a user never pays the compile. Found on the
+way (session 22): a grid read from MODFLOW 6's files has read-only ``delr``/``delc``, a second
+numba signature that a fresh installation compiled on its first track (6.6 s CPU); the kernel
+now gets writable copies. Reading got 5.6x cheaper in session 21 (450k 1.06 -> 0.19 s CPU):
+face flows from node offsets, the budget file mapped, NPF conductivity parsed only when used.
 
-=====  =========  ======  =============  =========  =============  =====================
-model  case       MP7 s   read + 1st s   in-proc    whole process  in-proc / whole, CPU
-=====  =========  ======  =============  =========  =============  =====================
-450k   forward    8.46    0.49 + 1.99    3.4x       5.8x           4.1x / 4.2x
-450k   wells      4.47    0.33 + 0.65    4.6x       3.7x           4.3x / 3.5x
-450k   pathlines  32.29   0.26 + 5.31    5.8x       11.5x          8.0x / 8.9x
-128k   forward    1.91    0.09 + 0.43    3.7x       2.1x           2.9x / 1.6x
-=====  =========  ======  =============  =========  =============  =====================
-
-Warm track 0.345 s (450k forward, 24.5x), 0.070 s (128k, 27.5x). That run's in-process first
-track (1.99 s, 1.65 s above a warm one, slower than the whole process's 1.47 s) was one sample,
-the first process after MODPATH 7's runs. Session 22 could not reproduce it: profiled (CPU), a
-first track is the flow arrays (0.12 s at 450k) + numba's start-up (0.40-0.45 s, the floor) + the
-kernel, the same in the benchmark's worker as in a ``python -c``; flopy imported beforehand (as
-the worker does) has no consistent effect (first-track CPU +0.3 s in 3 alternating pairs, -0.1 s
-in 4 more), the garbage collector takes 0.04 s of it; a cold page cache (model files, numba's
-libraries) costs wall time only (450k read 11 s wall for 0.6 s CPU once). Since then the in-process
-time is a median over fresh processes and each is printed (``first, after MODPATH 7`` apart).
-Found on the way, a real cost: a grid read from MODFLOW 6's files has read-only ``delr``,
-``delc``, a different numba signature from the one ``make setup`` caches, so a fresh
-installation's first ``track`` compiled for 6.6 s CPU; the kernel now gets writable copies.
-
-Session 22 (branch track2), machine shared with three other jobs (load 7-13, wall times 2-3x
-long: quote the CPU columns); ``--only 128k --repeat 3`` then ``--only 450k --repeat 3``:
-
-=====  =========  ======  =============  =========  =============  =====================
-model  case       MP7 s   read + 1st s   in-proc    whole process  in-proc / whole, CPU
-=====  =========  ======  =============  =========  =============  =====================
-450k   forward    24.34   1.23 + 3.94    4.7x       2.9x           5.5x / 4.1x
-450k   wells      9.57    0.85 + 1.77    3.7x       2.5x           3.7x / 2.6x
-450k   pathlines  89.28   1.27 + 8.45    9.2x       7.4x           8.5x / 9.7x
-128k   forward    2.99    0.25 + 1.17    2.1x       1.3x           2.9x / 1.8x
-=====  =========  ======  =============  =========  =============  =====================
-
-CPU s: 450k forward MP7 10.90, in-process 1.97, whole 2.65; 128k MP7 1.97, 0.69, 1.09. Parity
-100 % / 100 % (450k wells 99.99 % top face: particle 2261's time differs by 0.26 %, as before
-this session). Kernel 1.11-1.14x the latency limit. In-process fresh processes (s): 450k forward
-4.94 (first), 4.55, 4.32, 6.12; pathlines 19.26 (first), 9.72, 9.04, 11.19; 128k 1.26 (first),
-1.52, 1.42, 1.17: the first after MODPATH 7 is not reliably the slow one.
-
-Out of reach for a numba kernel called from a fresh process (quiet-machine figures): 10x
-in-process at 128k needs read + first track <= 0.19 s (MP7 1.91 s), below numba's floor alone
-(first call of a trivial cached parallel function 0.35-0.42 s CPU, serial); 3x whole process at
-128k needs <= 0.64 s, below Python + ``import numba`` + that first call (0.6 s) plus read (0.09 s)
-and kernel (0.07 s); 10x in-process at 450k needs <= 0.85 s wall, and the serial part alone (numba
-0.4 s + read 0.25 s + flow arrays 0.12 s) plus the kernel on 2 cores (0.345 s, at 1.1x the memory
-latency limit) is 1.1 s. Loading the cached kernel in a background thread while the flow is read
-(tried: a thread started after import running the one-particle warm-up) gave no measurable wall gain on this loaded machine (450k
-read + first 3.83-4.83 s without, 4.20-5.06 s with; CPU unchanged) and holds the GIL for most of
-numba's start-up (imports, registries), so it was not kept.
+Out of reach for a numba kernel called from a fresh process: a first track pays numba's start-up,
+measured above every run (``import numba`` 0.23 s CPU, the first call of a trivial cached
+parallel function 0.44 s, of which ~0.3 s is numba importing scipy.linalg at start-up to check
+for BLAS). 10x in-process at 128k needs read + first track <= 0.21 s (MP7 2.09 s), below that
+floor alone; 3x whole process at 128k needs <= 0.70 s, below Python + ``import numba`` + first
+call (~0.7 s) before the read (0.10 s) and the kernel (0.06 s); 10x in-process at 450k forward
+needs <= 1.05 s, and start-up (0.44 s) + read (0.29 s) + flow arrays (0.12 s) + the warm kernel
+(0.44 s) is 1.3 s. Loading the cached kernel in a background thread while the flow is read was
+tried (session 22) and not kept: numba's start-up holds the GIL (imports, registries), no wall
+gain was measurable.
 
 MODFLOW 6 PRT: pass ``--prt`` (or set ``GWSIM_MF6_PRT``) to an mf6 with PRT (6.5 or later) for a
 PRT column; none is installable here, so without one the column is skipped with a message. Wave 1
