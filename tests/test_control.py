@@ -6,6 +6,8 @@ The model: one confined layer 1 m thick, 21 x 40 cells of 2 m, uniform flow alon
 5 g/d of nitrite (Class III 1.0 mg/L) continuously; a monitoring well 20 m downstream.
 """
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import shapely
@@ -25,6 +27,7 @@ from gwsim.risk import (
     Receptor,
     compare_options,
 )
+from gwsim.risk.control import CONTAINMENT, pumped_rate
 from gwsim.spec import Boundary
 
 pytestmark = [pytest.mark.needs_mf6, pytest.mark.needs_mt3d]
@@ -178,3 +181,11 @@ def test_a_wall_that_only_delays_reads_as_a_delay(tmp_path):
     site[9:12, 9:12] = True
     outside = [float(np.nansum(r.plume.concentration.values[-1][:, ~site])) for r in (base, wall)]
     assert outside[1] > outside[0]
+
+
+def test_pumping_volume_is_what_the_wells_deliver():
+    """A containment well whose cell went dry pumps less than its nominal rate: the option table
+    uses the simulated rate (m³/d, last saved step), the nominal one only without the wells."""
+    flow = SimpleNamespace(sources={CONTAINMENT: np.array([[-30.0, -6.4, np.nan]])})
+    assert pumped_rate(flow, 50.0) == pytest.approx(36.4)
+    assert pumped_rate(SimpleNamespace(sources={}), 50.0) == 50.0

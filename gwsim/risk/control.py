@@ -21,8 +21,8 @@ per receptor the peak concentration, its ratio to the Class III limit, the first
 the cumulative mass reaching each source well, with the mass leaving the site over the simulated
 time (g: crossing the footprint's boundary, :func:`gwsim.risk.mass.boundary_crossing`, less what
 the containment wells pump back out and what a reactive barrier outside the site destroys: the
-mass that gets past the site and its controls) and the pumping volume (m³, containment rate × simulated time)
-as a cost proxy. The mass is cumulative, so an option that only delays the plume (a cut-off wall
+mass that gets past the site and its controls) and the pumping volume (m³, the containment
+wells' simulated rate × simulated time) as a cost proxy. The mass is cumulative, so an option that only delays the plume (a cut-off wall
 holding mass inside the site) reads as a later arrival and less or equal mass, never as more.
 """
 
@@ -156,6 +156,13 @@ class HydraulicContainment:
         return Change(spec=changed.validate(), pumping=float(sum(w[2] for w in self.wells)))
 
 
+def pumped_rate(flow: FlowField, nominal: float) -> float:
+    """Water the containment wells pump on ``flow``, m³/d: their simulated rate at the last saved
+    step (less than the ``nominal`` rate when a well cell went dry), ``nominal`` without them."""
+    rates = flow.sources.get(CONTAINMENT)
+    return nominal if rates is None else float(-np.nansum(rates[-1]))
+
+
 @dataclass(frozen=True)
 class ReactiveBarrier:
     """Permeable reactive barrier: cells whose centres lie in ``polygon`` (every layer) decay
@@ -276,7 +283,7 @@ def compare_options(
             capture = float(capture_screening(option_flow, cells, [CONTAINMENT])[0][0])
         return run, {
             "mass_g": _mass_leaving_site(run, option_flow, ch.extra_decay, cells),
-            "pumping_m3": ch.pumping * float(times.max()),
+            "pumping_m3": pumped_rate(option_flow, ch.pumping) * float(times.max()),
             "capture": capture,
         }
 
