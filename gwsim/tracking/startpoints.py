@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from gwsim.flowfield import FlowField
-from gwsim.tracking.tracker import local_z_span
+from gwsim.tracking.arrays import local_z_span
 
 
 def _cell_boxes(flow: FlowField, cells, step: int) -> np.ndarray:
