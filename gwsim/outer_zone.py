@@ -2,7 +2,7 @@
 
 Definition. Every point where water enters the aquifer (one per sub-cell and kind of entry: rain
 recharge, a losing river, an inflowing boundary, an injection well) carries its inflow q (m³/d) and
-the fraction f of it that reaches the wells (:class:`gwsim.capture.RechargeEntries`; f < 1 where a
+the fraction f of it that reaches the wells (:class:`gwsim.recharge_area.RechargeEntries`; f < 1 where a
 path crosses a gaining river reach or a drain that takes part of the water). For each kind the
 entries are ranked by f and taken in that order until the water entering the zone equals the water
 of that kind the wells capture, Σ q·f (= share × pumping). The cut-off f* is the fraction at which
@@ -26,8 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from gwsim.capture import CaptureZone, mask_to_polygon
+from gwsim.capture import CaptureZone
 from gwsim.flowfield import FlowField
+from gwsim.subcells import mask_to_polygon
 
 MIN_FRACTION = 1e-6  # an entry sending less of its water to the wells sends none
 MIN_SHARE = 1e-3  # a kind of entry supplying less of the captured water gets no zone of its own

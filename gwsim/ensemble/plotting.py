@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from gwsim.capture import mask_to_polygon
 from gwsim.ensemble.realization import MAPS
 from gwsim.ensemble.runner import EnsembleRun
+from gwsim.subcells import mask_to_polygon
 
 
 def plot_probability(run: EnsembleRun, zones: dict, title: str):

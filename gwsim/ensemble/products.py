@@ -15,11 +15,11 @@ import numpy as np
 import xarray as xr
 from shapely.geometry import mapping
 
-from gwsim.capture import mask_to_polygon
 from gwsim.ensemble.plotting import plot_probability
 from gwsim.ensemble.realization import FAILURE_KINDS, MAPS, failure_kind, subcell_centres
 from gwsim.ensemble.runner import EnsembleRun
 from gwsim.grid import xy_coords
+from gwsim.subcells import mask_to_polygon
 from gwsim.writers import atomic_path, markdown_table, write_geojson, write_table
 
 LEVELS = (0.5, 0.9, 0.95)  # probabilities of the probabilistic zones
