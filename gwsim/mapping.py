@@ -101,11 +101,12 @@ def save_figure(fig, path: str | Path, dpi: int = 150) -> Path:
     return path
 
 
-def unique_legend(ax, loc: str) -> None:
-    """A legend with each label once (artists drawn per feature repeat their labels)."""
+def unique_legend(ax, loc: str, **options) -> None:
+    """A legend with each label once (artists drawn per feature repeat their labels); ``options``
+    go to ``ax.legend`` (e.g. ``bbox_to_anchor`` and ``ncols`` for a legend outside the axes)."""
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), loc=loc, fontsize=7, framealpha=0.9)
+    ax.legend(unique.values(), unique.keys(), loc=loc, fontsize=7, framealpha=0.9, **options)
 
 
 def draw_geometry(ax, geom, **style) -> None:

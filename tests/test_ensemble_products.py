@@ -212,6 +212,31 @@ def test_zero_variance_detection_equals_the_deterministic_detection(zero_varianc
     assert "受体风险" in report and "检出概率" in report
 
 
+def test_risk_figure_draws_the_percentiles_of_the_peak_over_the_limit(zero_variance):
+    """The figure's markers sit at the reducer's P50 and the deterministic peak, as a share of
+    the limit; a peak that is not reached sits at the floor; the report shows the figure."""
+    from gwsim.ensemble.risk_plot import plot_risk_distribution
+    from gwsim.risk.mass import RATIO_FLOOR
+
+    run, products, _ = zero_variance
+    reducer = run.reducer.analyses["risk"]
+    assert (products / "risk_distribution.png").stat().st_size > 0
+    report = (products / "ensemble_report.md").read_text(encoding="utf-8")
+    assert "![leak risk over the ensemble](risk_distribution.png)" in report
+    peak = reducer.values("peak")  # (2, 1, R): both realizations the same
+    deterministic = {"peak": 2.0 * peak[0]}  # deliberately off, to tell the markers apart
+    figure = plot_risk_distribution(reducer, deterministic, "test")
+    ax = figure.axes[0]
+    medians = [ln.get_xdata()[0] for ln in ax.lines if ln.get_marker() == "o"]
+    diamonds = [ln.get_xdata()[0] for ln in ax.lines if ln.get_marker() == "D"]
+    ratio = peak[0, 0] / reducer.limits[0]
+    expected = np.maximum(ratio, RATIO_FLOOR)
+    assert medians == pytest.approx(expected, rel=1e-12)
+    assert diamonds == pytest.approx(np.maximum(2 * ratio, RATIO_FLOOR), rel=1e-12)
+    assert (expected == RATIO_FLOOR).any() and (expected > 1).any()  # floored and exceeding rows
+    figure.clear()
+
+
 def csv_rows(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as fh:
         return list(csv.DictReader(line for line in fh if not line.startswith("#")))

@@ -214,7 +214,11 @@ class RiskReducer:
         return np.array([self._rows[i][k] for i in sorted(self._rows)])
 
     def write(self, out: Path, deterministic: dict, flow, title: str, attrs: dict):
-        """``risk_distribution.csv/.md``; returns (paths, report lines)."""
+        """``risk_distribution.csv/.md`` and ``risk_distribution.png``; returns (paths, report
+        lines)."""
+        from gwsim.ensemble.risk_plot import plot_risk_distribution
+        from gwsim.mapping import save_figure
+
         if self.n == 0:
             return [], [RISK_TITLE, "", "No realization succeeded: nothing to show.", ""]
         rows = risk_rows(self, deterministic)
@@ -226,6 +230,8 @@ class RiskReducer:
             f"{title}: leak risk over the ensemble 风险分布",
             RISK_NOTES.format(fraction=self.analysis.arrival_fraction),
         )
+        figure = plot_risk_distribution(self, deterministic, title)
+        paths.append(save_figure(figure, out / "risk_distribution.png"))
         return paths, _report_lines(self, rows)
 
 
@@ -296,6 +302,8 @@ def _report_lines(reducer: RiskReducer, rows: list[dict]) -> list[str]:
         RISK_NOTES.format(fraction=analysis.arrival_fraction),
         "",
         markdown_table(rows).rstrip(),
+        "",
+        "![leak risk over the ensemble](risk_distribution.png)",
         "",
     ]
     return lines
