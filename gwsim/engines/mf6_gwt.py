@@ -11,6 +11,11 @@ Packages written: DIS (the flow model's grid), IC (0 mg/L), FMI, ADV (TVD scheme
 (porosity, linear sorption, first-order decay), IST (optional immobile domain), SSM (water from the
 flow model's sources enters at 0 mg/L; sinks remove it at the cell's concentration), SRC (mass
 sources, g/d), CNC (constant-concentration cells, mg/L) and OC.
+
+With a transport domain (:attr:`SoluteProblem.domain`) the GWT model's IDOMAIN is 0 outside it
+and FMI reads a budget file written for the domain (:mod:`gwsim.engines.mf6_fmi`): only the
+domain's cells are solved, the flow leaving across its edge takes the solute with it (booked in
+:attr:`TransportRun.edge_loss`), and cells outside read 0 mg/L where wet.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import numpy as np
 
 from gwsim.engines.mf6 import dis_keywords
 from gwsim.engines.mf6_binary import read_budget
+from gwsim.engines.mf6_fmi import read_edge_loss, write_domain_budget
 from gwsim.engines.mf6_output import read_percent_discrepancy
 from gwsim.engines.program import run_program
 from gwsim.engines.transport_interface import (
@@ -43,6 +49,7 @@ if TYPE_CHECKING:
 GWT_NAME = "gwt"
 SIM_NAME = "transport"
 EXECUTABLES = ("mf6",)
+DOMAIN_BUDGET = "domain.cbc"  # the flow budget written for the transport domain
 DVCLOSE = 1e-9  # solver closure on concentration per mg/L of the largest source concentration
 
 
@@ -53,9 +60,11 @@ class GwtSpec:
     grid: StructuredGrid  # the flow model's grid (the GWT model shares it)
     head_file: Path
     budget_file: Path
+    grb_file: Path  # the flow model's binary grid (connections, for a domain's budget file)
     schedule: StepSchedule
     problem: SoluteProblem  # porosity, dispersion, reactions, sources
     dvclose: float = DVCLOSE  # solver closure on concentration, mg/L
+    saturation: np.ndarray | None = None  # the flow's first saturation, to fill cells outside
 
 
 def check_budget_terms(budget_file: Path) -> None:
@@ -92,9 +101,11 @@ def gwt_spec(flow: FlowField, problem: SoluteProblem, schedule: StepSchedule) ->
         grid=flow.grid,
         head_file=flow.files["head"],
         budget_file=flow.files["budget"],
+        grb_file=flow.files["grb"],
         schedule=schedule,
         problem=problem,
         dvclose=DVCLOSE * problem.concentration_scale,
+        saturation=flow.saturation[0],
     )
 
 
@@ -122,9 +133,13 @@ def _write_ist_for_mf6_64(path: Path) -> None:
     path.write_text(re.sub(r"^(\s*)porosity\b", r"\1thetaim", text, count=1, flags=re.M | re.I))
 
 
-def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
-    """The flopy simulation of ``spec`` in ``workspace`` (not yet written)."""
+def build_simulation(
+    spec: GwtSpec, workspace: Path, budget_file: Path | None = None
+) -> flopy.mf6.MFSimulation:
+    """The flopy simulation of ``spec`` in ``workspace`` (not yet written); FMI reads
+    ``budget_file`` (default the flow model's)."""
     schedule = spec.schedule
+    domain = spec.problem.domain
     sim = flopy.mf6.MFSimulation(sim_name=SIM_NAME, sim_ws=str(workspace), verbosity_level=0)
     flopy.mf6.ModflowTdis(
         sim,
@@ -144,13 +159,16 @@ def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
         rcloserecord=[1e-6, "strict"],
         filename=f"{GWT_NAME}.ims",
     )
-    flopy.mf6.ModflowGwtdis(gwt, **dis_keywords(spec.grid))
+    dis = dis_keywords(spec.grid)
+    if domain is not None:
+        dis["idomain"] = np.where(domain & (spec.grid.idomain > 0), 1, 0)
+    flopy.mf6.ModflowGwtdis(gwt, **dis)
     flopy.mf6.ModflowGwtic(gwt, strt=0.0)
     flopy.mf6.ModflowGwtfmi(
         gwt,
         packagedata=[
             ("GWFHEAD", str(Path(spec.head_file).resolve())),
-            ("GWFBUDGET", str(Path(spec.budget_file).resolve())),
+            ("GWFBUDGET", str(Path(budget_file or spec.budget_file).resolve())),
         ],
     )
     flopy.mf6.ModflowGwtadv(gwt, scheme="tvd")
@@ -219,7 +237,12 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> TransportRun:
     ucn = workspace / f"{GWT_NAME}.ucn"
     for stale in (ucn, listing):
         stale.unlink(missing_ok=True)
-    build_simulation(spec, workspace).write_simulation(silent=True)
+    domain = spec.problem.domain
+    budget_file = None
+    if domain is not None:
+        budget_file = workspace / DOMAIN_BUDGET
+        write_domain_budget(spec.budget_file, spec.grb_file, domain, budget_file)
+    build_simulation(spec, workspace, budget_file).write_simulation(silent=True)
     if spec.problem.immobile is not None:
         _write_ist_for_mf6_64(workspace / f"{GWT_NAME}.ist")
     run_program(
@@ -238,6 +261,11 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> TransportRun:
     finally:
         conc_file.close()
     mask_dry(conc)
+    if domain is not None:  # cells outside the domain hold no solute where wet
+        outside = ~domain & (spec.grid.idomain > 0)
+        if spec.saturation is not None:
+            outside &= spec.saturation > 0
+        conc[:, outside] = 0.0
     conc[:, spec.grid.idomain <= 0] = np.nan
     return TransportRun(
         concentration=conc,
@@ -245,6 +273,7 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> TransportRun:
         percent_discrepancy=read_percent_discrepancy(listing),
         workspace=workspace,
         executables=EXECUTABLES,
+        edge_loss=None if domain is None else read_edge_loss(listing),
     )
 
 
