@@ -33,7 +33,6 @@ from gwsim.engines.mf6_binary import BudgetRecord, read_budget, read_grb, write_
 from gwsim.errors import FlowFieldError
 
 EDGE_PACKAGE = "DOMAIN-EDGE"  # the package name (and budget text) of the flows across the edge
-_ARRAY_TERMS = {"FLOW-JA-FACE", "STO-SS", "STO-SY"}
 
 
 class DomainConnections:
@@ -77,21 +76,19 @@ class DomainConnections:
             aux={name: values[keep] for name, values in record.aux.items()},
         )
 
-    def edge_record(self, flowja: BudgetRecord) -> BudgetRecord:
+    def edge_record(self, flowja: BudgetRecord, like: BudgetRecord) -> BudgetRecord:
         """The :data:`EDGE_PACKAGE` term of the step of ``flowja`` (the flow model's
-        FLOW-JA-FACE record): one entry per edge face, m³/d into the domain."""
-        names = (flowja.names[0] if flowja.names else "GWF", EDGE_PACKAGE) * 2
-        return flowja._replace(
+        FLOW-JA-FACE record): one entry per edge face, m³/d into the domain; its header as
+        ``like``'s (a list record of the same step)."""
+        model = like.names[0]
+        return like._replace(
             text=EDGE_PACKAGE,
-            imeth=6,
             package=EDGE_PACKAGE,
-            array=None,
             node=self.edge_node,
             node2=self.edge_outside,
             q=np.asarray(flowja.array)[self.edge],
             aux={},
-            names=names,
-            dims=flowja.dims,
+            names=(model, model, model, EDGE_PACKAGE),
         )
 
 
@@ -103,19 +100,22 @@ def write_domain_budget(
     binary grid file, ``domain`` a bool (nlay, nrow, ncol) array of active cells."""
     connections = DomainConnections(grb_file, domain)
     with open(out_file, "wb") as out:
-        step, flowja = None, None
+        step, flowja, like = None, None, None
         for record in read_budget(Path(budget_file)):
             if step is not None and (record.kstp, record.kper) != step:
-                write_budget_record(out, connections.edge_record(flowja))
+                write_budget_record(out, connections.edge_record(flowja, like))
             step = (record.kstp, record.kper)
             if record.text == "FLOW-JA-FACE":
                 flowja = record
-            if record.imeth == 6 and record.text in _ARRAY_TERMS:
-                continue  # not written by MODFLOW 6 as lists; nothing FMI reads
+            elif record.imeth == 6:
+                like = record
             write_budget_record(out, connections.record(record))
-        if flowja is None:
-            raise FlowFieldError(f"{budget_file} holds no FLOW-JA-FACE: set SAVE_FLOWS in NPF")
-        write_budget_record(out, connections.edge_record(flowja))
+        if flowja is None or like is None:
+            raise FlowFieldError(
+                f"{budget_file} holds no FLOW-JA-FACE or no saturation: set SAVE_FLOWS and "
+                "SAVE_SATURATION in the flow model's NPF package and rerun it"
+            )
+        write_budget_record(out, connections.edge_record(flowja, like))
 
 
 def read_edge_loss(listing: Path) -> float | None:
