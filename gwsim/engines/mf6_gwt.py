@@ -156,12 +156,15 @@ def solved_cells(domain: np.ndarray | None, idomain: np.ndarray) -> np.ndarray |
 
 
 def build_simulation(
-    spec: GwtSpec, workspace: Path, budget_file: Path | None = None
+    spec: GwtSpec,
+    workspace: Path,
+    solved: np.ndarray | None = None,
+    budget_file: Path | None = None,
 ) -> flopy.mf6.MFSimulation:
-    """The flopy simulation of ``spec`` in ``workspace`` (not yet written); FMI reads
-    ``budget_file`` (default the flow model's)."""
+    """The flopy simulation of ``spec`` in ``workspace`` (not yet written), solving the cells
+    ``solved`` (bool; None: every active cell) with FMI reading ``budget_file`` (default the flow
+    model's; :func:`~gwsim.engines.mf6_fmi.write_domain_budget` for ``solved``)."""
     schedule = spec.schedule
-    solved = solved_cells(spec.problem.domain, spec.grid.idomain)
     sim = flopy.mf6.MFSimulation(sim_name=SIM_NAME, sim_ws=str(workspace), verbosity_level=0)
     flopy.mf6.ModflowTdis(
         sim,
@@ -263,8 +266,11 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> TransportRun:
     budget_file = None
     if solved is not None:
         budget_file = workspace / DOMAIN_BUDGET
-        write_domain_budget(spec.budget_file, spec.grb_file, solved, budget_file)
-    build_simulation(spec, workspace, budget_file).write_simulation(silent=True)
+        try:
+            write_domain_budget(spec.budget_file, spec.grb_file, solved, budget_file)
+        except (ValueError, FlowFieldError):  # a damaged flow file: MODFLOW 6 reports it
+            solved, budget_file = None, None
+    build_simulation(spec, workspace, solved, budget_file).write_simulation(silent=True)
     if spec.problem.immobile is not None:
         _write_ist_for_mf6_64(workspace / f"{GWT_NAME}.ist")
     run_program(
