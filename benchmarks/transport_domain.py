@@ -44,10 +44,10 @@ from pathlib import Path
 
 import numpy as np
 from mt3d_link_chajia import YEAR, chajia_flow, chajia_leak, cpu_seconds, transport_steps
-from transport_sites import ALPHAS, nancun_leak, site_flow
+from transport_sites import ALPHAS, mf6_run, nancun_leak, site_flow
 
 from gwsim.solute import DualDomain, transport
-from gwsim.solute.domain import reach_domain
+from gwsim.solute.domain import reach_domain, source_paths
 from gwsim.solute.schedule import step_schedule
 
 
@@ -75,20 +75,23 @@ def compare(flow, source, times, engine: str, ws: Path, **kwargs) -> None:
 
 
 def step_counts(flow, source, cell, alphas) -> None:
-    """MODFLOW 6's 20-year step counts on every cell and on the reach domain."""
+    """MODFLOW 6's 20-year step counts by the local rule on every cell and on the reach domain,
+    and by the path rule on the reach domain (what transport() runs)."""
     twenty = np.array([20 * YEAR])
-    domain = reach_domain(flow, [cell], twenty[0], flow.porosity, *alphas[:2])
+    paths = source_paths(flow, [cell], twenty[0], flow.porosity)
+    domain = reach_domain(flow, [cell], twenty[0], flow.porosity, *alphas[:2], paths=paths)
     counts = [
         int(
             step_schedule(
-                flow, [source], twenty, flow.porosity, 1, alphas[0], 0.5, 0.05, d
+                flow, [source], twenty, flow.porosity, 1, alphas[0], 0.5, 0.05, d, p
             ).nstp.sum()
         )
-        for d in (None, domain)
+        for d, p in ((None, None), (domain, None), (domain, paths))
     ]
     print(
         f"  domain {int(domain.sum())} of {int((flow.grid.idomain > 0).sum())} active cells; "
-        f"MODFLOW 6 20-year steps: every cell {counts[0]}, reach domain {counts[1]}"
+        f"MODFLOW 6 20-year steps: local rule every cell {counts[0]}, reach domain "
+        f"{counts[1]}; path rule, reach domain {counts[2]}"
     )
 
 
@@ -112,6 +115,8 @@ def main() -> None:
                 dispersivity=ALPHAS,
             )
         if "mf6" in only:
+            times = np.array([5, 10, 15, 20]) * YEAR
+            mf6_run(flow, source, cell, times, tmp / "m20", dispersivity=ALPHAS)
             compare(
                 flow, source, np.array([0.05, 0.1]) * YEAR, "mf6", tmp / "m", dispersivity=ALPHAS
             )

@@ -241,7 +241,7 @@ def graded_schedule(
         while t1 - t > TIME_ATOL:
             dt = allowed(t, t)
             # the limit may shrink ahead (a path speeding up): size the steps for the next few
-            dt = allowed(t, min(t + LOOKAHEAD * dt, t1))
+            dt = min(allowed(t, min(t + LOOKAHEAD * dt, t1)), t1 - t)  # inf: no flow
             n = 1  # steps of dt while the limit neither shrinks below dt nor grows by GROWTH
             while t + (n + 1) * dt < t1 - TIME_ATOL:
                 if not dt <= allowed(t + n * dt, t + (n + 1) * dt) < GROWTH * dt:
