@@ -6,10 +6,23 @@ solving every cell (``domain="all"``), with the benchmark leaks of benchmarks/tr
 - chajia: MT3D-USGS 20-year plume of the 100 g/d Chajia leak, reach domain then every cell;
 - nancun: MT3D-USGS 1-year dual-domain plume of the Nancun leak (× 20 for 20 years: the steady
   flow gives the same steps every year), reach domain then every cell;
-- mf6: MODFLOW 6 GWT 0.1-year Chajia plume on the steps each domain gives (the 20-year runs take
-  hours); also the 20-year step counts.
+- mf6: MODFLOW 6 GWT 20-year Chajia plume as transport() runs it (the domain's box solved,
+  steps graded along the leak's paths), timed against the 60 s target, then the 0.1-year plume
+  on the reach domain and on every cell; also the 20-year step counts of each rule.
 
-Measured 2026-12-01 on 2 cores shared with 4 other jobs (load 7-11: wall times are 2-4x CPU),
+Measured 2026-12-02 (``--only mf6``, load 0.9 -> 1.3, mf6 = the wheel's 6.4.1 forced with
+engine="mf6"): **MODFLOW 6 20-year Chajia plume 15.4 s wall, 15.6 s CPU (14.5 s mf6, 1.1 s
+Python: tracking, writing the domain's budget file), against 60 s: met** (the flow run, ~8 s,
+is not counted, as for MT3D). 2,935 steps of 2.44-3.2 d in 17 periods, set by the path rule
+(Courant 0.5 over the domain allows 3.75 d); 1,079 of 43,080 cells solved (the box of the
+805-cell domain), 5.0 ms CPU a step against 0.28 s on every cell. 20-year step counts: local
+rule on every cell 66,314, on the reach domain 22,676; path rule on the reach domain 2,934.
+0.1-year plume, reach (12 graded steps, box) against every cell (Courant-limited by the
+hillslope cell, ~330 steps): 0.1 s against 10.8 s mf6 CPU, max abs(difference) 1.25e-2 of the
+peak (time-step size; the same steps on the box and on every cell differ by 1.6e-5 of the peak
+at 0.5 year).
+
+Measured 2026-12-01 (before MODFLOW 6 solved only the domain) on 2 cores shared with 4 other jobs (load 7-11: wall times are 2-4x CPU),
 programs' CPU seconds:
 
 | run | every cell | reach domain | max abs(difference) / peak |

@@ -35,6 +35,23 @@ Since 2026-12-01 (session 22) transport() solves on the transport domain by defa
 cell above the second well's screen), Chajia MODFLOW 6 22,676 steps for 20 years (Peclet
 limit at the wells, which this plume reaches): the MODFLOW 6 and Nancun targets stay missed.
 
+Since 2026-12-02 (session 23) MODFLOW 6 GWT solves only the box of rows and columns around the
+transport domain, on a flow budget file gwsim writes for it (gwsim.engines.mf6_fmi), and grades
+its steps along the leak's tracked paths (gwsim.solute.schedule.path_step_limit) instead of the
+fastest cell's Peclet limit. Measured 2026-12-02, same leaks, 6.4.1 forced (quiet machine, load
+0.4-1.3): **Chajia MODFLOW 6 20 years: 2,935 steps of 2.44-3.2 d (path rule; Courant 0.5 would
+allow 3.75 d), 1,079 cells solved, 15.4 s wall, 15.6 s CPU (14.5 s mf6): the 60 s target is
+met** (benchmarks/transport_domain.py --only mf6). Nancun MODFLOW 6 20 years (dual domain):
+about 6,800 steps of 0.94-1.08 d, set by the Courant limit in fracture porosity 0.02; 150.6 s
+CPU, 182 s wall at load 3-4 (missed; a scratch run, not this script). Receptors of the 20-year
+Chajia plume, MF6/MT3D - 1: wells +54 %, +33 %, -18 %, -16 % (two cells < 1e-5 mg/L in MT3D),
+a third and two thirds of the way +22 %, +167 %: 207 of the 212 plume cells have qy < 0 oblique
+to the grid, where 6.4.1 is wrong (max abs(MF6 - MT3D) 18.4 % of the peak there, 0.6 %
+elsewhere), as in the table below; what the new rules change in MODFLOW 6's own plume is small:
+graded against the local rule's steps (the reach domain, 1 year) 2.5e-3 of the peak (4.9e-3 at
+half a year; median 0.75 % where c > 1 % of the peak); the box against every cell on the same
+steps (half a year) 1.6e-5 of the peak.
+
 Where the time goes on Chajia (the limiting cells this benchmark prints; THKMIN by rerunning its
 MT3D input with the value edited in the BTN file): both engines' steps are set by barely wet cells of the hillslope regolith, 1.1 %
 saturated (3.4 cm of water in a 3 m cell) with 0.96 m³/d of rain passing through; the schedule
