@@ -42,7 +42,7 @@ fastest cell's Peclet limit. Measured 2026-12-02, same leaks, 6.4.1 forced (quie
 0.4-1.3): **Chajia MODFLOW 6 20 years: 2,935 steps of 2.44-3.2 d (path rule; Courant 0.5 would
 allow 3.75 d), 1,079 cells solved, 15.4 s wall, 15.6 s CPU (14.5 s mf6): the 60 s target is
 met** (benchmarks/transport_domain.py --only mf6). Nancun MODFLOW 6 20 years (dual domain):
-about 6,800 steps of 0.94-1.08 d, set by the Courant limit in fracture porosity 0.02; 150.6 s
+7,023 steps of 0.94-1.08 d, set by the Courant limit in fracture porosity 0.02; 150.6 s
 CPU, 182 s wall at load 3-4 (missed; a scratch run, not this script). Receptors of the 20-year
 Chajia plume, MF6/MT3D - 1: wells +54 %, +33 %, -18 %, -16 % (two cells < 1e-5 mg/L in MT3D),
 a third and two thirds of the way +22 %, +167 %: 207 of the 212 plume cells have qy < 0 oblique
