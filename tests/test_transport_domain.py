@@ -107,18 +107,6 @@ def test_mt3d_cut_through_the_plume_warns_and_books_the_loss(flow, tmp_path):
     assert inside + left * 100.0 == pytest.approx(100.0, rel=1e-3)
 
 
-def test_mf6_cut_through_the_plume_warns(flow):
-    with pytest.warns(TransportDomainWarning, match="lay outside"):
-        transport(
-            flow,
-            [SOURCE],
-            TIMES,
-            dispersivity=DISPERSIVITY,
-            engine="mf6",
-            domain=columns_before(flow, 25.0),
-        )
-
-
 @pytest.mark.parametrize(
     ("domain", "match"),
     [("everywhere", "'reach', 'all'"), (np.ones((1, 31, 120)), "bool"), ("cut", "source")],

@@ -61,7 +61,9 @@ _GRB_TYPES = {"INTEGER": "<i4", "DOUBLE": "<f8"}
 class BudgetRecord(NamedTuple):
     """One budget record: ``array`` (method 1) or ``node, node2, q, aux`` (method 6, 0-based
     nodes; ``aux`` maps auxiliary names to values); ``package`` is the budget term's package
-    name (txt2id2), empty for arrays."""
+    name (txt2id2), empty for arrays; ``delt``, ``pertim`` (d) and ``names`` (txt1id1, txt2id1,
+    txt1id2, txt2id2 of method 6) and ``dims`` complete the header, for
+    :func:`write_budget_record`."""
 
     kstp: int
     kper: int
@@ -74,6 +76,10 @@ class BudgetRecord(NamedTuple):
     node2: np.ndarray | None
     q: np.ndarray | None
     aux: dict[str, np.ndarray]
+    delt: float = 0.0
+    pertim: float = 0.0
+    names: tuple[str, ...] = ()
+    dims: tuple[int, int, int] = ()  # ndim1, ndim2, ndim3 as written (ndim3 < 0)
 
 
 def read_grb(path: Path) -> dict[str, np.ndarray]:
@@ -151,11 +157,16 @@ def read_budget(path: Path):
         imeth = int(header["imeth"])
         text = header["text"].decode().strip()
         common = (int(header["kstp"]), int(header["kper"]), text, imeth, float(header["totim"]))
+        timing = {
+            "delt": float(header["delt"]),
+            "pertim": float(header["pertim"]),
+            "dims": (int(header["ndim1"]), int(header["ndim2"]), int(header["ndim3"])),
+        }
         if imeth == 1:
             count = int(header["ndim1"]) * int(header["ndim2"]) * -int(header["ndim3"])
             array = np.frombuffer(raw, "<f8", count, pos)
             pos += 8 * count
-            yield BudgetRecord(*common, "", array, None, None, None, {})
+            yield BudgetRecord(*common, "", array, None, None, None, {}, **timing)
         elif imeth == 6:
             names = np.frombuffer(raw, "S16", 4, pos)
             ndat = int(np.frombuffer(raw, "<i4", 1, pos + 64)[0])
@@ -170,9 +181,46 @@ def read_budget(path: Path):
             aux = {name: data["q"][:, i + 1] for i, name in enumerate(aux_names)}
             package = names[3].decode().strip()
             yield BudgetRecord(
-                *common, package, None, data["node"] - 1, data["node2"] - 1, data["q"][:, 0], aux
+                *common,
+                package,
+                None,
+                data["node"] - 1,
+                data["node2"] - 1,
+                data["q"][:, 0],
+                aux,
+                **timing,
+                names=tuple(n.decode().strip() for n in names),
             )
         else:
             raise FlowFieldError(
                 f"{path}: budget method {imeth} for {text} (MODFLOW 6 writes 1, 6)"
             )
+
+
+def write_budget_record(out, record: BudgetRecord) -> None:
+    """Append ``record`` to the open binary file ``out`` in MODFLOW 6's budget layout (see the
+    module doc; 1-based nodes; ``dims`` as given, else (n, 1, -1) for an array of n values and
+    (0, 0, -1) for a list), so that :func:`read_budget` and MODFLOW 6's budget-file reader read
+    it back unchanged."""
+    header = np.zeros(1, _BUDGET_HEADER)[0]
+    header["kstp"], header["kper"] = record.kstp, record.kper
+    header["text"] = record.text.rjust(16).encode()
+    header["imeth"], header["delt"] = record.imeth, record.delt
+    header["pertim"], header["totim"] = record.pertim, record.totim
+    default = (record.array.size, 1, -1) if record.imeth == 1 else (0, 0, -1)
+    header["ndim1"], header["ndim2"], header["ndim3"] = record.dims or default
+    if record.imeth == 1:
+        out.write(header.tobytes())
+        out.write(np.ascontiguousarray(record.array, "<f8").tobytes())
+        return
+    out.write(header.tobytes())
+    out.write(np.array([n.ljust(16) for n in record.names], "S16").tobytes())
+    out.write(np.int32(1 + len(record.aux)).tobytes())
+    out.write(np.array([n.ljust(16) for n in record.aux], "S16").tobytes())
+    ndat = 1 + len(record.aux)
+    row = np.dtype([("node", "<i4"), ("node2", "<i4"), ("q", "<f8", (ndat,))])
+    data = np.zeros(len(record.q), row)
+    data["node"], data["node2"] = np.asarray(record.node) + 1, np.asarray(record.node2) + 1
+    data["q"] = np.column_stack([record.q, *record.aux.values()]) if len(record.q) else 0.0
+    out.write(np.int32(len(data)).tobytes())
+    out.write(data.tobytes())

@@ -11,6 +11,11 @@ Packages written: DIS (the flow model's grid), IC (0 mg/L), FMI, ADV (TVD scheme
 (porosity, linear sorption, first-order decay), IST (optional immobile domain), SSM (water from the
 flow model's sources enters at 0 mg/L; sinks remove it at the cell's concentration), SRC (mass
 sources, g/d), CNC (constant-concentration cells, mg/L) and OC.
+
+With a transport domain (:attr:`SoluteProblem.domain`) the GWT model solves only the cells of
+:func:`solved_cells` (IDOMAIN 0 elsewhere) and FMI reads a budget file written for them
+(:mod:`gwsim.engines.mf6_fmi`): the flow leaving across their edge takes the solute with it
+(booked in :attr:`TransportRun.edge_loss`), and cells outside read 0 mg/L where wet.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import numpy as np
 
 from gwsim.engines.mf6 import dis_keywords
 from gwsim.engines.mf6_binary import read_budget
+from gwsim.engines.mf6_fmi import read_edge_loss, write_domain_budget
 from gwsim.engines.mf6_output import read_percent_discrepancy
 from gwsim.engines.program import run_program
 from gwsim.engines.transport_interface import (
@@ -43,6 +49,7 @@ if TYPE_CHECKING:
 GWT_NAME = "gwt"
 SIM_NAME = "transport"
 EXECUTABLES = ("mf6",)
+DOMAIN_BUDGET = "domain.cbc"  # the flow budget written for the transport domain
 DVCLOSE = 1e-9  # solver closure on concentration per mg/L of the largest source concentration
 
 
@@ -53,9 +60,11 @@ class GwtSpec:
     grid: StructuredGrid  # the flow model's grid (the GWT model shares it)
     head_file: Path
     budget_file: Path
+    grb_file: Path  # the flow model's binary grid (connections, for a domain's budget file)
     schedule: StepSchedule
     problem: SoluteProblem  # porosity, dispersion, reactions, sources
     dvclose: float = DVCLOSE  # solver closure on concentration, mg/L
+    saturation: np.ndarray | None = None  # the flow's first saturation, to fill cells outside
 
 
 def check_budget_terms(budget_file: Path) -> None:
@@ -92,9 +101,11 @@ def gwt_spec(flow: FlowField, problem: SoluteProblem, schedule: StepSchedule) ->
         grid=flow.grid,
         head_file=flow.files["head"],
         budget_file=flow.files["budget"],
+        grb_file=flow.files["grb"],
         schedule=schedule,
         problem=problem,
         dvclose=DVCLOSE * problem.concentration_scale,
+        saturation=flow.saturation[0],
     )
 
 
@@ -122,8 +133,37 @@ def _write_ist_for_mf6_64(path: Path) -> None:
     path.write_text(re.sub(r"^(\s*)porosity\b", r"\1thetaim", text, count=1, flags=re.M | re.I))
 
 
-def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
-    """The flopy simulation of ``spec`` in ``workspace`` (not yet written)."""
+def solved_cells(domain: np.ndarray | None, idomain: np.ndarray) -> np.ndarray | None:
+    """The cells a GWT model solves for a transport ``domain`` (bool, (nlay, nrow, ncol)): the
+    active cells of the smallest box of rows and columns holding it, all layers; None (every
+    cell) without a domain or on a grid with vertical pass-through cells (IDOMAIN -1), whose
+    connections a domain's budget file cannot follow.
+
+    Why a box and not the domain itself: on the Chajia plume, MODFLOW 6.4.1 with XT3D dispersion
+    grew an oscillation at a corner cell of the domain's staircase edge (flow crossing it
+    obliquely) from about 600 d on, doubling every ~35 d until the solver failed; the same
+    domain widened by three cells failed later, XT3D_OFF and the box stayed stable for 20 years.
+    Inactive cells inside the box are the flow model's own (no-flow) edges, as on the full grid.
+    """
+    if domain is None or (idomain < 0).any():
+        return None
+    columns = domain.any(axis=0)
+    rows, cols = np.flatnonzero(columns.any(axis=1)), np.flatnonzero(columns.any(axis=0))
+    box = np.zeros(domain.shape, bool)
+    if rows.size:
+        box[:, rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] = True
+    return box & (idomain > 0)
+
+
+def build_simulation(
+    spec: GwtSpec,
+    workspace: Path,
+    solved: np.ndarray | None = None,
+    budget_file: Path | None = None,
+) -> flopy.mf6.MFSimulation:
+    """The flopy simulation of ``spec`` in ``workspace`` (not yet written), solving the cells
+    ``solved`` (bool; None: every active cell) with FMI reading ``budget_file`` (default the flow
+    model's; :func:`~gwsim.engines.mf6_fmi.write_domain_budget` for ``solved``)."""
     schedule = spec.schedule
     sim = flopy.mf6.MFSimulation(sim_name=SIM_NAME, sim_ws=str(workspace), verbosity_level=0)
     flopy.mf6.ModflowTdis(
@@ -144,13 +184,16 @@ def build_simulation(spec: GwtSpec, workspace: Path) -> flopy.mf6.MFSimulation:
         rcloserecord=[1e-6, "strict"],
         filename=f"{GWT_NAME}.ims",
     )
-    flopy.mf6.ModflowGwtdis(gwt, **dis_keywords(spec.grid))
+    dis = dis_keywords(spec.grid)
+    if solved is not None:
+        dis["idomain"] = solved.astype(int)
+    flopy.mf6.ModflowGwtdis(gwt, **dis)
     flopy.mf6.ModflowGwtic(gwt, strt=0.0)
     flopy.mf6.ModflowGwtfmi(
         gwt,
         packagedata=[
             ("GWFHEAD", str(Path(spec.head_file).resolve())),
-            ("GWFBUDGET", str(Path(spec.budget_file).resolve())),
+            ("GWFBUDGET", str(Path(budget_file or spec.budget_file).resolve())),
         ],
     )
     flopy.mf6.ModflowGwtadv(gwt, scheme="tvd")
@@ -219,7 +262,15 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> TransportRun:
     ucn = workspace / f"{GWT_NAME}.ucn"
     for stale in (ucn, listing):
         stale.unlink(missing_ok=True)
-    build_simulation(spec, workspace).write_simulation(silent=True)
+    solved = solved_cells(spec.problem.domain, spec.grid.idomain)
+    budget_file = None
+    if solved is not None:
+        budget_file = workspace / DOMAIN_BUDGET
+        try:
+            write_domain_budget(spec.budget_file, spec.grb_file, solved, budget_file)
+        except (ValueError, FlowFieldError):  # a damaged flow file: MODFLOW 6 reports it
+            solved, budget_file = None, None
+    build_simulation(spec, workspace, solved, budget_file).write_simulation(silent=True)
     if spec.problem.immobile is not None:
         _write_ist_for_mf6_64(workspace / f"{GWT_NAME}.ist")
     run_program(
@@ -238,6 +289,11 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> TransportRun:
     finally:
         conc_file.close()
     mask_dry(conc)
+    if solved is not None:  # cells not solved hold no solute where wet
+        outside = ~solved & (spec.grid.idomain > 0)
+        if spec.saturation is not None:
+            outside &= spec.saturation > 0
+        conc[:, outside] = 0.0
     conc[:, spec.grid.idomain <= 0] = np.nan
     return TransportRun(
         concentration=conc,
@@ -245,6 +301,7 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> TransportRun:
         percent_discrepancy=read_percent_discrepancy(listing),
         workspace=workspace,
         executables=EXECUTABLES,
+        edge_loss=None if solved is None else read_edge_loss(listing),
     )
 
 

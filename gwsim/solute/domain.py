@@ -11,8 +11,10 @@ layers of those columns belong to it (vertical spreading and layer-to-layer flow
 tracking). Tracking takes well under a second on the site models.
 
 The engines use it as follows (:mod:`gwsim.engines.mf6_gwt`, :mod:`gwsim.engines.mt3d`):
-MODFLOW 6 GWT solves on every cell (implicit, stable everywhere) but the step limits are taken
-over the domain only; MT3D-USGS (explicit TVD advection) solves on the domain and holds a ring
+MODFLOW 6 GWT solves on the domain only (IDOMAIN 0 outside), reading a flow budget written for
+it (:mod:`gwsim.engines.mf6_fmi`) in which the flow across the domain's edge is one more
+package: mass leaves with it at the cell's concentration and is booked as ``SSM_DOMAIN-EDGE``;
+MT3D-USGS (explicit TVD advection) solves on the domain and holds a ring
 two cells thick around it at 0 mg/L (:func:`gwsim.engines.mt3d.icbund`), so mass leaving through the edge is booked as a constant-
 concentration budget term and :func:`gwsim.transport` warns (:class:`TransportDomainWarning`)
 when more than :data:`EDGE_LOSS_WARN` of the mass that entered leaves there.
@@ -29,6 +31,7 @@ from scipy.spatial import cKDTree
 from gwsim.errors import GwsimWarning
 from gwsim.flowfield import FlowField
 from gwsim.tracking import TrackingError, track
+from gwsim.tracking.result import Pathlines
 from gwsim.tracking.startpoints import cell_lattice_points
 
 TIME_MARGIN = 2.0  # tracked time / run length
@@ -41,6 +44,18 @@ class TransportDomainWarning(GwsimWarning):
     """More than a floor of the solute left the transport domain (gwsim.solute.domain)."""
 
 
+def source_paths(flow: FlowField, cells, t_end: float, porosity: np.ndarray) -> Pathlines | None:
+    """Forward paths from a 2 × 2 × 2 lattice in each source cell of ``cells`` ((layer, row,
+    col)), tracked with the mobile ``porosity`` (-) and no retardation for :data:`TIME_MARGIN`
+    × ``t_end`` (d); None when particles cannot start (a source cell dry when the flow starts)."""
+    starts = cell_lattice_points(flow, [tuple(c) for c in cells])
+    moving = flow if np.array_equal(porosity, flow.porosity) else flow.with_porosity(porosity)
+    try:
+        return track(moving, starts, "forward", TIME_MARGIN * t_end, pathlines=True).pathlines
+    except TrackingError:
+        return None
+
+
 def reach_domain(
     flow: FlowField,
     cells,
@@ -48,20 +63,18 @@ def reach_domain(
     porosity: np.ndarray,
     alpha_l: float,
     alpha_th: float,
+    paths: Pathlines | None = None,
 ) -> np.ndarray:
     """(nlay, nrow, ncol) bool: the active cells a plume from ``cells`` can reach by ``t_end`` (d).
 
     ``cells`` are the sources' (layer, row, col); ``porosity`` the transport's mobile porosity
-    (-); ``alpha_l``, ``alpha_th`` the longitudinal and horizontal transverse dispersivities (m).
-    See the module doc for the rule; every active cell when particles cannot start (a source
-    cell dry when the flow starts).
+    (-); ``alpha_l``, ``alpha_th`` the longitudinal and horizontal transverse dispersivities (m);
+    ``paths`` those of :func:`source_paths` when already tracked. See the module doc for the
+    rule; every active cell when particles cannot start (a source cell dry when the flow starts).
     """
     _, nrow, ncol = flow.shape
-    starts = cell_lattice_points(flow, [tuple(c) for c in cells])
-    moving = flow if np.array_equal(porosity, flow.porosity) else flow.with_porosity(porosity)
-    try:
-        paths = track(moving, starts, "forward", TIME_MARGIN * t_end, pathlines=True).pathlines
-    except TrackingError:  # e.g. a source cell dry when the flow starts: solve every cell
+    paths = paths if paths is not None else source_paths(flow, cells, t_end, porosity)
+    if paths is None:  # solve every cell
         return flow.grid.idomain > 0
     columns = np.zeros((nrow, ncol), bool)
     visited = np.unravel_index(paths.cell, flow.shape)
@@ -80,19 +93,6 @@ def reach_domain(
             near, _ = cKDTree(around).query(centres, distance_upper_bound=radius)
             columns |= np.isfinite(near).reshape(nrow, ncol)
     return np.broadcast_to(columns, flow.shape) & (flow.grid.idomain > 0)
-
-
-def outside_share(
-    flow: FlowField, concentration: np.ndarray, porosity: np.ndarray, domain: np.ndarray
-) -> float:
-    """Largest share, over the saved times, of the dissolved mass (c·n·saturated volume) that
-    lies outside ``domain``; ``concentration`` is (nt, nlay, nrow, ncol) mg/L, NaN where dry."""
-    volume = flow.grid.cell_area[None] * flow.saturated_thickness[0] * porosity
-    mass = np.nan_to_num(np.clip(concentration, 0.0, None)) * volume
-    total = mass.sum(axis=(1, 2, 3))
-    if total.max() <= 0:
-        return 0.0
-    return float((mass[:, ~domain].sum(axis=1) / np.where(total > 0, total, 1.0)).max())
 
 
 def warn_if_leaving(share: float | None, what: str) -> None:

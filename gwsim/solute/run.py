@@ -17,7 +17,7 @@ from gwsim.errors import SpecError
 from gwsim.flowfield import FlowField, checked_porosity
 from gwsim.provenance import hash_inputs
 from gwsim.solute import checks
-from gwsim.solute.domain import outside_share, reach_domain, warn_if_leaving
+from gwsim.solute.domain import reach_domain, source_paths, warn_if_leaving
 from gwsim.solute.inputs import DualDomain, Source
 from gwsim.solute.plume import Plume, plume_of_run
 from gwsim.solute.schedule import step_schedule
@@ -86,14 +86,18 @@ def transport(
     courant : float
         Largest Courant number of a time step (steady flow; MT3D-USGS: of its advection steps).
     numerical_dispersion : float
-        Largest ratio of the time-stepping numerical dispersion v²Δt/2R to α_L·v (steady flow,
-        ``engine="mf6"``).
+        ε, the largest share of the physical spreading that implicit time stepping may add
+        (``engine="mf6"``, steady flow): the arrival-time variance Δt·T it adds along a path
+        stays below ε·∫2·α_L·R/v dτ, the physical one (steps graded along the sources' tracked
+        paths, :mod:`gwsim.solute.schedule`).
     domain : {"reach", "all"} or numpy.ndarray
         Cells the plume can reach: ``"reach"`` (default) those found by forward tracking from the
         sources with margins for time and dispersion (:mod:`gwsim.solute.domain`), ``"all"`` every
         active cell, or a bool (nlay, nrow, ncol) array (e.g. ``reach_domain(...)`` with
-        receptors' cells added). MODFLOW 6 takes its step limits there only; MT3D-USGS solves
-        there only, its edge held at 0 mg/L (other cells read 0 mg/L).
+        receptors' cells added). Both engines solve there only and read 0 mg/L in the other
+        wet cells: MODFLOW 6 GWT on a budget file written for the domain, the flow across its
+        edge leaving with the cell's concentration (:mod:`gwsim.engines.mf6_fmi`), and takes its
+        Courant limit there; MT3D-USGS with its edge held at 0 mg/L.
 
     Returns
     -------
@@ -111,8 +115,8 @@ def transport(
     Warns
     -----
     TransportDomainWarning
-        When more than 0.1 % of the solute left the domain (MT3D-USGS: of the mass that entered,
-        through its edge; MODFLOW 6: of the dissolved mass, lying outside it at an output time).
+        When more than 0.1 % of the mass that entered left through the domain's edge (both
+        engines: from their mass budgets).
     Mf6DispersionWarning
         When MODFLOW 6 GWT ran (``engine="mf6"``) on an mf6 that failed gwsim's dispersion probe
         and the plume reached flow with qy < 0 oblique to the grid, where that mf6 is wrong.
@@ -141,7 +145,11 @@ def transport(
     cells = [checks.source_cell(flow, i, src) for i, src in enumerate(sources)]
 
     choice = choose_transport_engine(engine)
-    cells_reached = transport_cells(domain, flow, cells, t_end, porosity, alphas)
+    # MODFLOW 6 on steady flow grades its steps along the sources' paths (gwsim.solute.schedule)
+    paths = None
+    if choice.engine == "mf6" and flow.ntimes == 1:
+        paths = source_paths(flow, cells, t_end, porosity)
+    cells_reached = transport_cells(domain, flow, cells, t_end, porosity, alphas, paths)
     schedule = step_schedule(
         flow,
         sources,
@@ -152,6 +160,7 @@ def transport(
         courant,
         numerical_dispersion,
         cells_reached,
+        paths,
     )
     mass, fixed = cell_stresses(flow, sources, cells, schedule)
     bulk_density, distcoef = sorption_parameters(porosity, retardation)
@@ -188,11 +197,7 @@ def transport(
     else:
         run = run_transport(choice.engine, flow, problem, schedule, workspace)
     warn_if_mirrored(choice, flow, run.concentration)
-    if run.edge_loss is not None:
-        warn_if_leaving(run.edge_loss, "that entered left through the edge of")
-    elif cells_reached is not None:
-        share = outside_share(flow, run.concentration, porosity, cells_reached)
-        warn_if_leaving(share, "lay outside")
+    warn_if_leaving(run.edge_loss, "that entered left through the edge of")
     check_discrepancy(
         run.percent_discrepancy,
         DISCREPANCY_WARN,
@@ -204,14 +209,15 @@ def transport(
     return plume
 
 
-def transport_cells(domain, flow: FlowField, cells, t_end: float, porosity, alphas):
-    """The ``domain`` argument of :func:`transport` as a bool array, or None for every cell."""
+def transport_cells(domain, flow: FlowField, cells, t_end: float, porosity, alphas, paths=None):
+    """The ``domain`` argument of :func:`transport` as a bool array, or None for every cell;
+    ``paths``: the sources' paths when already tracked (:func:`source_paths`)."""
     if isinstance(domain, str):
         if domain not in ("reach", "all"):
             raise SpecError("domain", f"is {domain!r}", "give 'reach', 'all' or a bool array")
         if domain == "all":
             return None
-        return reach_domain(flow, cells, t_end, porosity, alphas[0], alphas[1])
+        return reach_domain(flow, cells, t_end, porosity, alphas[0], alphas[1], paths)
     mask = np.asarray(domain)
     if mask.shape != flow.shape or mask.dtype != bool:
         raise SpecError(

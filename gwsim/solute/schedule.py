@@ -11,12 +11,28 @@ a layer's bottom) do not count, as MT3D's THKMIN treats them as inactive, nor do
 transport domain (:mod:`gwsim.solute.domain`) when one is given: MODFLOW 6's implicit scheme is
 stable everywhere, so only where the plume goes do the steps need to be accurate.
 
+Graded steps along the plume's paths (``paths`` given: MODFLOW 6 on steady flow). The local
+Peclet limit is set by the fastest cell of the domain, usually a well the plume leaves through,
+where the solute spends almost no time. What the time-stepping error does to a breakthrough is
+path-integrated: backward Euler adds arrival-time variance Δt per unit of (retarded) travel time,
+so Δt·T at a retarded travel time T, while physical dispersion gives
+I(T) = ∫₀ᵀ 2·α_L·R/v dτ along the path. The rule :func:`path_step_limit` keeps the first below
+ε·I: Δt ≤ ε·I_p(a)/a, where ``a`` is the age of a front (the time since the source switch that
+made it: a start or a stop), over every tracked path ``p`` from the sources (a path that ended, at
+a well or the grid's edge, at T_p keeps I_p(T_p)/T_p) and every switch. I_p(a)/a is the
+time-average of 2·α_L·R/v over the front's way so far, so young fronts near a source take the
+local limit there, older ones take steps sized by where the solute spent its time, and a well
+the solute leaves through hardly counts. Steps are grouped into stress periods of equal steps
+(a new period when the limit has grown by :data:`GROWTH`, or shrunk below the step: each step
+is sized for the :data:`LOOKAHEAD` steps ahead), never longer than the Courant limit.
+
 Transient flow: the flow model's own periods and steps (MODFLOW 6 FMI reads the flows step by
 step); a warning says when their Courant number exceeds 1.
 """
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -25,6 +41,9 @@ from gwsim.engines.transport_interface import THIN_CELL_FRACTION, StepSchedule
 from gwsim.errors import GwsimError, SpecError
 from gwsim.flowfield import FlowField
 
+GROWTH = 1.25  # a graded schedule starts a new period of longer steps when the limit grew so much
+LOOKAHEAD = 20  # steps ahead over which a graded schedule's step must keep within the limit
+AGES_PER_DECADE = 40  # ages at which the path rule is evaluated, log-spaced
 TIME_ATOL = 1e-6  # d, times closer than this (or than 1e-9 of their size) are the same time
 
 
@@ -43,12 +62,16 @@ def step_schedule(
     courant: float,
     numerical_dispersion: float,
     domain: np.ndarray | None = None,
+    paths=None,
 ) -> StepSchedule:
     """The periods and steps of a run to ``max(times)`` (d) on ``flow`` (see the module doc).
 
     ``sources`` (checked :class:`~gwsim.solute.inputs.Source` objects) switch on and off at
     period boundaries; ``courant`` (Cr) and ``numerical_dispersion`` (ε) limit steady-flow steps
-    in the cells of ``domain`` (bool; None: every cell).
+    in the cells of ``domain`` (bool; None: every cell); with ``paths``
+    (:class:`~gwsim.tracking.result.Pathlines` from the sources, unretarded, e.g.
+    :func:`gwsim.solute.domain.source_paths`) steady-flow steps are graded by
+    :func:`path_step_limit` instead of the local Peclet limit.
     """
     t_end = float(times.max())
     if flow.ntimes == 1:
@@ -57,6 +80,11 @@ def step_schedule(
         ]
         edges = np.unique(np.concatenate([[0.0], times, switches]))
         edges = edges[np.concatenate([[True], np.diff(edges) > TIME_ATOL])]
+        if paths is not None and alpha_l > 0:
+            _, unit_courant = max_step(flow, porosity, 0, retardation, 0.0, courant, 0.0, domain)
+            limit = path_step_limit(paths, alpha_l, retardation, numerical_dispersion, t_end)
+            starts = [0.0, *switches]
+            return graded_schedule(edges, times, courant * unit_courant, limit, starts, courant)
         dt_max, _ = max_step(
             flow, porosity, 0, retardation, alpha_l, courant, numerical_dispersion, domain
         )
@@ -157,6 +185,89 @@ def steady_schedule(
         times=times,
         courant=courant,
         flow_steps=[[0]] * len(perlen),
+    )
+
+
+def path_step_limit(paths, alpha_l: float, retardation: float, eps: float, t_end: float):
+    """The path rule (module doc) as a function of a front's age ``a`` (d, array): the largest
+    step, d, ε·min over ``paths`` of I_p(a)/a with I_p(T) = ∫₀ᵀ 2·α_L·R/v dτ (τ the retarded
+    travel time, d; v the path's seepage velocity, m/d, no retardation); ``inf`` where no path
+    moves. Evaluated at log-spaced ages up to ``t_end`` (d) and interpolated between them."""
+    x, y, z, t = (np.asarray(a, float) for a in (paths.x, paths.y, paths.z, paths.t))
+    ends = paths.offsets[1:] - 1
+    duration = np.diff(t)
+    length = np.sqrt(np.diff(x) ** 2 + np.diff(y) ** 2 + np.diff(z) ** 2)
+    moving = (duration > 0) & (length > 0)
+    moving[ends[:-1]] = False  # no segment from one particle's end to the next one's start
+    tau = np.where(moving, retardation * duration, 0.0)  # retarded time of each segment
+    spread = np.where(
+        moving, 2 * alpha_l * retardation * tau * duration / np.where(moving, length, 1), 0.0
+    )
+    ages = np.geomspace(t_end * 1e-6, t_end, int(6 * AGES_PER_DECADE) + 1)
+    ratio = np.full(ages.shape, np.inf)
+    for first, last in zip(paths.offsets[:-1], ends, strict=True):
+        segments = slice(first, last)
+        travel = np.concatenate([[0.0], np.cumsum(tau[segments])])
+        if travel[-1] <= 0:
+            continue
+        spreading = np.concatenate([[0.0], np.cumsum(spread[segments])])
+        age = np.minimum(ages, travel[-1])
+        ratio = np.minimum(ratio, np.interp(age, travel, spreading) / age)
+    limits = eps * ratio
+
+    def limit(age):
+        return np.interp(age, ages, limits, left=limits[0], right=limits[-1])
+
+    return limit
+
+
+def graded_schedule(
+    edges: np.ndarray, times: np.ndarray, dt_courant: float, limit, starts, courant: float
+) -> StepSchedule:
+    """Periods between ``edges`` (d) cut into sub-periods of equal steps, each step within
+    ``dt_courant`` (d) and ``limit(age)`` (d) at its start and end for the age of every front
+    made at ``starts`` (d, the source switches): a new sub-period when the allowed step has
+    grown by :data:`GROWTH`, the last of each period shortened to end on its edge."""
+    starts = np.asarray(starts, float)
+
+    def allowed(t0: float, t1: float) -> float:
+        made = starts[starts < t0 + TIME_ATOL]
+        ages = np.linspace(t0, t1, 5)[:, None] - made[None, :]
+        return float(min(dt_courant, np.min(limit(np.maximum(ages, 1e-12)))))
+
+    sub_edges, nstp = [float(edges[0])], []
+    for t0, t1 in itertools.pairwise(edges):
+        t = float(t0)
+        while t1 - t > TIME_ATOL:
+            dt = allowed(t, t)
+            # the limit may shrink ahead (a path speeding up): size the steps for the next few
+            dt = min(allowed(t, min(t + LOOKAHEAD * dt, t1)), t1 - t)  # inf: no flow
+            n = 1  # steps of dt while the limit neither shrinks below dt nor grows by GROWTH
+            while t + (n + 1) * dt < t1 - TIME_ATOL:
+                if not dt <= allowed(t + n * dt, t + (n + 1) * dt) < GROWTH * dt:
+                    break
+                n += 1
+            if t + (n + 1) * dt >= t1 - TIME_ATOL:  # the rest of the period in equal steps
+                n = int(np.ceil((t1 - t) / dt - 1e-9))
+                sub_edges.append(float(t1))
+            else:
+                sub_edges.append(t + n * dt)
+            nstp.append(n)
+            t = sub_edges[-1]
+    sub_edges = np.array(sub_edges)
+    nstp = np.array(nstp)
+    saved = [
+        [int(n) - 1] if same_time(times, end).any() else []
+        for n, end in zip(nstp, sub_edges[1:], strict=True)
+    ]
+    return StepSchedule(
+        edges=sub_edges,
+        nstp=nstp,
+        tsmult=np.ones(len(nstp)),
+        save_steps=saved,
+        times=times,
+        courant=courant,
+        flow_steps=[[0]] * len(nstp),
     )
 
 
