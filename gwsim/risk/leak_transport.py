@@ -38,7 +38,7 @@ from gwsim.risk.mass import (
     sink_rates,
 )
 from gwsim.risk.receptors import Probe, boundary_probe
-from gwsim.risk.superposition import case_plume, case_sink_mass
+from gwsim.risk.superposition import UnitResponse, case_plume, case_sink_mass
 from gwsim.solute import DualDomain, Plume, transport
 
 HJ610_TIMES = (100.0, 1000.0)  # d, HJ 610 prediction times besides the service life
@@ -96,7 +96,7 @@ def run_leak(
     dual_domain: DualDomain | None = None,
     where: str = "enterprise",
     plume: Plume | None = None,
-    unit: Plume | None = None,
+    unit: UnitResponse | None = None,
     domain: str | np.ndarray = "reach",
     courant: float = 0.5,
 ) -> RunResult:
@@ -109,7 +109,7 @@ def run_leak(
     reactive barrier); ``dual_domain`` adds a matrix (immobile) domain (fractured rock).
     ``plume``: this leak's plume at those times, already computed (e.g. a scaled one): no
     transport run. ``unit``: the 1 g/d unit response on steady flow
-    (:mod:`gwsim.risk.superposition`): no transport run either; the plume and the masses at the
+    (:class:`~gwsim.risk.superposition.UnitResponse`): no transport run either; the plume and the masses at the
     source wells are superposed from it. ``domain`` and ``courant`` go to :func:`gwsim.transport`
     (the cells the plume can reach, "all" for every cell; the largest Courant number).
     """
@@ -118,7 +118,7 @@ def run_leak(
     rate = leak_mass_rate(contaminant, case) * leak_factor
     decay = contaminant.decay + np.asarray(extra_decay, float)
     if plume is None and unit is not None:
-        plume = case_plume(unit, rate, case, integration_times(times))
+        plume = case_plume(unit.plume, rate, case, integration_times(times))
     elif plume is None:
         plume = leak_plume(
             flow,
