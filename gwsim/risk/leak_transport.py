@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gwsim.engines.mt3d_link import step_relieved
+from gwsim.engines.transport_choice import choose_transport_engine
 from gwsim.flowfield import FlowField
 from gwsim.risk.leaks import (
     Contaminant,
@@ -188,8 +190,14 @@ def leak_plume(
     courant: float = 0.5,
 ) -> Plume:
     """The transport run of a leak of ``rate`` g/d into ``cells`` during ``case``, saved at
-    ``times`` (d): :func:`gwsim.transport` with the contaminant's sorption and decay."""
+    ``times`` (d): :func:`gwsim.transport` with the contaminant's sorption and decay. MT3D-USGS
+    runs on :func:`~gwsim.engines.mt3d_link.step_relieved` flows (recharge passed below barely
+    wet water-table cells, water rising to a stream leaving where it enters the stream's column:
+    longer explicit steps, the receptors' concentrations within the tolerance the Nancun
+    scenario file states)."""
     decay = contaminant.decay + np.asarray(extra_decay, float)
+    if choose_transport_engine(engine).engine == "mt3d":
+        flow = step_relieved(flow, keep=cells)
     return transport(
         flow,
         leak_sources(flow, cells, rate, case),
