@@ -192,12 +192,13 @@ def leak_plume(
     """The transport run of a leak of ``rate`` g/d into ``cells`` during ``case``, saved at
     ``times`` (d): :func:`gwsim.transport` with the contaminant's sorption and decay. MT3D-USGS
     runs on :func:`~gwsim.engines.mt3d_link.step_relieved` flows (recharge passed below barely
-    wet water-table cells, water rising to a stream leaving where it enters the stream's column:
-    longer explicit steps, the receptors' concentrations within the tolerance the Nancun
-    scenario file states)."""
+    wet water-table cells but the leak's and its site boundary's, water rising to a stream leaving
+    where it enters the stream's column: longer explicit steps, the receptors' concentrations
+    within the tolerance the Nancun scenario file states)."""
     decay = contaminant.decay + np.asarray(extra_decay, float)
-    if choose_transport_engine(engine).engine == "mt3d":
-        flow = step_relieved(flow, keep=cells)
+    if choose_transport_engine(engine).engine == "mt3d":  # the leak and site boundary cells kept
+        site = np.concatenate([cells, boundary_probe(flow, "site", cells).cells])
+        flow = step_relieved(flow, keep=site)
     return transport(
         flow,
         leak_sources(flow, cells, rate, case),

@@ -155,9 +155,10 @@ def risk_assumptions(scenario, flow) -> list[str]:
         notes.append(
             "MT3D-USGS's explicit step is set by its fastest cell, so it ran on flows re-routed "
             "where that cell carries no solute that matters: recharge enters below water-table "
-            f"cells less than {THIN_WATER_TABLE:.0%} saturated, and water rising to a stream "
-            "leaves where it enters the stream's column (water balances kept; only those cells' "
-            "concentrations change; gwsim.engines.mt3d_link.step_relieved)."
+            f"cells less than {THIN_WATER_TABLE:.0%} saturated (not a leak's or its site "
+            "boundary's), and water rising to a stream leaves where it enters the stream's "
+            "column (water balances kept; only those cells' concentrations change; "
+            "gwsim.engines.mt3d_link.step_relieved)."
         )
     if scenario.dual_domain is not None:
         notes.insert(
