@@ -289,3 +289,59 @@ def test_scenario_writes_results_only_after_every_run(tmp_path, monkeypatch):
         scenario.run(tmp_path / "failed", log=quiet)
     assert not list((tmp_path / "failed").rglob("*.nc*"))
     assert not list((tmp_path / "failed").rglob("*.csv"))
+
+
+def test_named_target_options_run_beside_the_other_enterprises_runs(tmp_path, monkeypatch):
+    """One pool for the scenario: with controls.enterprise named, the target's leak runs go
+    first and its option runs start while another enterprise's run is still going (it waits
+    here, up to 60 s, for an option run to start; run one after the other, it never would).
+    The tables equal those of the same scenario with the options run after every leak run."""
+    import threading
+
+    import gwsim.risk.leak_transport as leak_transport
+    import gwsim.risk.scenario as risk_scenario
+
+    scenario = _scenario(
+        tmp_path,
+        enterprises=[
+            {
+                "name": "plant",
+                "point": [11.0, 11.0],
+                "contaminants": [{"name": "nitrite_n", "concentration": 100.0}],
+                "cases": [{"name": "abnormal", "seepage": 0.05, "duration": 10.0}],
+            },
+            {
+                "name": "other",
+                "point": [11.0, 5.0],
+                "contaminants": [{"name": "nitrite_n", "concentration": 10.0}],
+                "cases": [{"name": "abnormal", "seepage": 0.05, "duration": 10.0}],
+            },
+        ],
+        controls={
+            "enterprise": "plant",
+            "reactive_barrier": {"polygon": [[20, 8], [24, 8], [24, 14], [20, 14]], "decay": 0.1},
+        },
+    )
+    monkeypatch.setattr(risk_scenario, "available_cores", lambda: 2)
+    option_started, overlapped = threading.Event(), []
+    transport = leak_transport.transport
+
+    def watched(flow, sources, times, **kwargs):
+        if np.ndim(kwargs["decay"]):  # the reactive barrier's run
+            option_started.set()
+        elif sources[0].y < 8.0:  # the other enterprise's leak
+            overlapped.append(option_started.wait(timeout=60))
+        return transport(flow, sources, times, **kwargs)
+
+    monkeypatch.setattr(leak_transport, "transport", watched)
+    scenario.run(tmp_path / "pooled", log=quiet)
+    assert overlapped == [True]
+    monkeypatch.setattr(leak_transport, "transport", transport)
+    scenario.control_target = "worst"  # the options wait for the whole ranking
+    scenario.run(tmp_path / "after", log=quiet)
+    for table in ("risk_table.csv", "control_options.csv"):
+        rows = [
+            [line for line in (tmp_path / out / table).read_text().splitlines() if line[0] != "#"]
+            for out in ("pooled", "after")
+        ]
+        assert rows[0] == rows[1]

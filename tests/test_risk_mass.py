@@ -163,7 +163,7 @@ def test_superposed_cases_match_their_own_runs(column):
     exact solution; they differ by about the scheme's own error (Ogata-Banks: 1.1 %); the masses
     are superposed from the unit response's own mass integral."""
     from gwsim.risk.leak_transport import leak_plume
-    from gwsim.risk.superposition import unit_times
+    from gwsim.risk.superposition import UnitResponse, unit_times
 
     well = [Receptor("well", "source_well", "well")]
     cases = [LEAK.cases[0], LeakCase("normal", start=5.0)]
@@ -184,7 +184,7 @@ def test_superposed_cases_match_their_own_runs(column):
         leak = partial(run_leak, column, LEAK, LEAK.contaminants[0], case, probes, TIMES,
                        engine="mt3d", dispersivity=(1.0, 0.1, 0.1))  # fmt: skip
         direct = leak()
-        superposed = leak(unit=unit)
+        superposed = leak(unit=UnitResponse(unit))
         a, b = direct.series["well"], superposed.series["well"]
         dm = np.abs(direct.mass["well"] - superposed.mass["well"]).max()
         assert np.abs(a - b).max() < 3e-2 * a.max()
@@ -200,7 +200,7 @@ def test_superposed_mass_of_a_short_leak_over_a_long_life_closes_the_balance(col
     grids shifted by the leak's duration, whose errors do not cancel; on Chajia's 100-day
     leak 6.8 %), and a direct run's own trapezoid 1.1 %."""
     from gwsim.risk.leak_transport import leak_plume
-    from gwsim.risk.superposition import unit_times
+    from gwsim.risk.superposition import UnitResponse, unit_times
 
     times = np.geomspace(3.0, 2000.0, 12)
     case = LEAK.cases[0]
@@ -216,7 +216,7 @@ def test_superposed_mass_of_a_short_leak_over_a_long_life_closes_the_balance(col
     )
     probes = [receptor_probe(column, Receptor("well", "source_well", "well"), "well")]
     run = run_leak(column, LEAK, LEAK.contaminants[0], case, probes, times, engine="mt3d",
-                   dispersivity=(1.0, 0.1, 0.1), unit=unit)  # fmt: skip
+                   dispersivity=(1.0, 0.1, 0.1), unit=UnitResponse(unit))  # fmt: skip
     balance = run.leaked[-1] - _stored(column, run)[-1]
     assert run.mass["well"][-1] == pytest.approx(balance, abs=1e-4 * run.leaked[-1])
 
@@ -237,3 +237,32 @@ def test_courant_reaches_the_transport_run(column, monkeypatch):
     # TVD at Courant 1 against 0.5 on the 1 m column: the same plume to a few % of its peak
     a, b = slow.plume.concentration.values, fast.plume.concentration.values
     assert np.nanmax(np.abs(a - b)) < 0.05 * np.nanmax(a)
+
+
+def test_unit_response_integrates_each_sink_once(monkeypatch):
+    """Cases superposed from one unit response share its sink-mass integral: two cases at one
+    well integrate it once, and each case's mass is rate · [M(t - start) - M(t - stop)] of
+    that integral (the cumulative trapezoid of a hand-made unit response, exact to 1e-12)."""
+    from types import SimpleNamespace
+
+    import gwsim.risk.superposition as superposition
+
+    saved = np.arange(1.0, 11.0)
+    unit_c = np.zeros((saved.size, 1, 1, 2))
+    unit_c[:, 0, 0, 1] = saved**2  # mg/L per g/d at the well cell
+    unit = superposition.UnitResponse(
+        SimpleNamespace(times=saved, concentration=SimpleNamespace(values=unit_c))
+    )
+    calls = []
+    integrate = superposition.sink_mass
+    monkeypatch.setattr(superposition, "sink_mass", lambda *a: calls.append(1) or integrate(*a))
+    well, rates = np.array([[0, 0, 1]]), np.array([2.0])
+    pulse, continuous = LeakCase("abnormal", start=2.0, duration=3.0), LeakCase("normal")
+    times = np.array([4.0, 8.0, 10.0])
+    a = superposition.case_sink_mass(unit, 5.0, pulse, times, well, rates)
+    b = superposition.case_sink_mass(unit, 0.5, continuous, times, well, rates)
+    assert len(calls) == 1
+    t, r = np.arange(11.0), 2.0 * np.arange(11.0) ** 2  # g/d pumped out: 2 m3/d x t^2 mg/L
+    at = dict(zip(t, np.concatenate([[0.0], np.cumsum(0.5 * (r[1:] + r[:-1]))]), strict=True))
+    assert a == pytest.approx([5.0 * (at[2.0] - 0.0), 5.0 * (at[6.0] - at[3.0]), 5.0 * (at[8.0] - at[5.0])], rel=1e-12)  # fmt: skip
+    assert b == pytest.approx([0.5 * at[t] for t in times], rel=1e-12)

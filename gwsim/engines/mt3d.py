@@ -359,8 +359,8 @@ def _run_scheme(spec: Mt3dSpec, workspace: Path) -> TransportRun:
     times, conc = read_ucn(ucn, spec.flow.shape)
     mask_dry(conc)
     domain = spec.problem.domain
-    if domain is not None:  # unsolved cells hold no solute (where wet)
-        unsolved = ~domain & ~edge_ring(domain, spec.flow.grid.idomain > 0)
+    if domain is not None:  # unsolved cells (ICBUND 0 as BTN got it) hold no solute where wet
+        unsolved = mt.btn.icbund.array == 0
         conc[:, unsolved & (spec.flow.saturation[0] > THIN_CELL_FRACTION)] = 0.0
     conc[:, spec.flow.grid.idomain <= 0] = np.nan
     return TransportRun(

@@ -31,7 +31,7 @@ in a step goes to the RCH/EVT record for the uppermost such cell and to the WEL 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -255,3 +255,107 @@ def write_link_file(
     finally:
         writer.close()
     return LinkInfo(path, steps, steady, packages, max_points)
+
+
+DISCHARGE_TYPES = ("RIV", "DRN", "GHB")  # head-dependent boundaries that groundwater leaves by
+
+
+def discharge_exits(flow: FlowField) -> FlowField:
+    """``flow`` with the water rising to a discharge boundary leaving where it enters its column.
+
+    A gaining stream (or drain, GHB) takes its water from the top cell of its column, which gets
+    it from the cell below, and so on: the upward flow through the column's thin upper cells
+    (2 m at Nancun's stream, fracture porosity 0.02) sets MT3D-USGS's explicit TVD step for the
+    whole run (``fmi1.f``: ``DTRACK2`` is the smallest cell volume over the sum of its largest
+    face flows, over every cell it solves). Here the upward face flows below the boundary's
+    cell are removed, from the top down, and their water leaves instead where it was, through
+    the same package; a cell that passes water on sideways keeps that much of its inflow from
+    below (no cell becomes a source of water): each cell's water balance is kept,
+    the package takes the same water, and solute leaves with it at the concentration of the
+    cell it enters the column by rather than of the cell above. Only the column's own
+    concentrations change (the water there is on its way out); nothing upstream of it does.
+
+    Returns ``flow`` itself when it has no discharge boundary; otherwise a copy with new
+    ``flow_lower_face`` and discharge arrays (the others shared).
+    """
+    names = [n for n, kind in flow.source_types.items() if kind in DISCHARGE_TYPES]
+    if not names:
+        return flow
+    sources = {n: q.copy() if n in names else q for n, q in flow.sources.items()}
+    lower = flow.flow_lower_face.copy()
+    nlay = flow.shape[0]
+    for t in range(flow.ntimes):
+        wet = (flow.grid.idomain > 0) & (flow.saturated_thickness[t] > 0)
+        out = np.stack([np.minimum(sources[n][t], 0.0) for n in names])  # (npkg, nlay, nrow, ncol)
+        for row, col in np.argwhere((out < 0).any(axis=(0, 1))):
+            top = int(np.flatnonzero((out[:, :, row, col] < 0).any(axis=0))[0])
+            package = names[int(np.argmin(out[:, top, row, col]))]  # the largest discharge
+            q = sources[package][t][:, row, col]  # m³/d, a view: changed in place
+            k = top
+            while k + 1 < nlay and wet[k + 1, row, col] and lower[t, k, row, col] < 0:
+                rising = -lower[t, k, row, col]
+                kept = max(q[k] + rising, 0.0)  # what cell k passes on sideways stays rising
+                if kept >= rising:
+                    break
+                q[k] += rising - kept
+                q[k + 1] -= rising - kept
+                lower[t, k, row, col] = -kept
+                k += 1
+    return replace(flow, flow_lower_face=lower, sources=sources)
+
+
+def recharge_past_thin_cells(flow: FlowField, fraction: float, keep=()) -> FlowField:
+    """``flow`` with the recharge that drains through a barely wet water-table cell entering the
+    cell below it directly.
+
+    Where the water table lies a few centimetres into a cell (saturated fraction below
+    ``fraction``), the recharge crossing that sliver sets MT3D-USGS's explicit TVD step
+    (``DTRACK2``, see :func:`discharge_exits`: at Nancun 0.6 m³/d through 4 cm of a 40 m cell
+    with porosity 0.02, under 2 d). Recharge carries no solute, so the part of it that the cell
+    passes down is applied to the cell below instead (from the layer it was applied to, through
+    the dry cells above), and the face flows on its way reduced by as much: each
+    cell's water balance is kept and the same solute moves down (only the place where clean
+    recharge dilutes it moves, by a few centimetres). ``keep``: cells ((m, 3) layer, row, col)
+    left as they are (e.g. leak cells: a source in such a cell is flushed down as before).
+    Returns ``flow`` itself when nothing moves.
+    """
+    names = [n for n, kind in flow.source_types.items() if kind == "RCH"]
+    kept = np.zeros(flow.shape, bool)
+    kept[tuple(np.asarray(keep, int).reshape(-1, 3).T)] = True
+    sources = {n: q.copy() if n in names else q for n, q in flow.sources.items()}
+    lower = flow.flow_lower_face.copy()
+    moved_any = False
+    for t in range(flow.ntimes):
+        saturation = np.where(flow.grid.idomain > 0, flow.saturation[t], 0.0)
+        wet = saturation > 0
+        top = wet.argmax(axis=0)  # the water-table cell of each column
+        for row, col in np.argwhere(wet.any(axis=0)):
+            k = int(top[row, col])
+            below_wet = k + 1 < flow.shape[0] and wet[k + 1, row, col]
+            if saturation[k, row, col] >= fraction or kept[k, row, col] or not below_wet:
+                continue
+            for name in names:
+                q = sources[name][t][:, row, col]  # a view: changed in place
+                into = np.flatnonzero(q[: k + 1] > 0)  # where it is applied: at or above k
+                if into.size != 1:
+                    continue
+                start = int(into[0])  # the cells from there down to k are dry but for k
+                moved = min(q[start], lower[t, start : k + 1, row, col].min())
+                if moved > 0:
+                    q[start] -= moved
+                    q[k + 1] += moved
+                    lower[t, start : k + 1, row, col] -= moved
+                    moved_any = True
+    return replace(flow, flow_lower_face=lower, sources=sources) if moved_any else flow
+
+
+THIN_WATER_TABLE = 0.05  # saturated fraction below which a water-table cell passes recharge on
+
+
+def step_relieved(flow: FlowField, keep=()) -> FlowField:
+    """``flow`` for MT3D-USGS with the flows that set its explicit step without carrying solute
+    anywhere it matters re-routed: :func:`recharge_past_thin_cells` (below
+    :data:`THIN_WATER_TABLE`; ``keep``: cells left as they are, e.g. sources) and
+    :func:`discharge_exits`. Water balances, boundary flows and the solute's paths outside
+    discharge columns are kept."""
+    return discharge_exits(recharge_past_thin_cells(flow, THIN_WATER_TABLE, keep))

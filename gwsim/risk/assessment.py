@@ -15,13 +15,14 @@ below the numerical floors read 0 in the rows ("not reached" in the Markdown tab
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
 
 from gwsim.capture import CaptureZone
-from gwsim.concurrency import run_concurrently
+from gwsim.concurrency import available_cores
 from gwsim.engines.transport_choice import choose_transport_engine
 from gwsim.flowfield import FlowField
 from gwsim.risk.leak_transport import (
@@ -46,7 +47,7 @@ from gwsim.risk.receptors import (
     zone_captures,
 )
 from gwsim.risk.screening import Screening, screen_enterprise
-from gwsim.risk.superposition import unit_times
+from gwsim.risk.superposition import UnitResponse, unit_times
 from gwsim.solute import DualDomain
 
 
@@ -121,8 +122,10 @@ def assess_enterprise_risk(
         Largest Courant number of every run (:func:`gwsim.transport`; MT3D-USGS's TVD is stable
         up to 1).
     workers : int, optional
-        Transport runs side by side (:func:`gwsim.concurrency.run_concurrently`; default: one
-        per core): each spends its time in the engine's own process.
+        Transport runs side by side on threads (default: one per core,
+        :func:`gwsim.concurrency.available_cores`): each spends its time in the engine's own
+        process. The first run to fail raises its error once the running ones have finished;
+        runs not yet started are cancelled.
     log : callable
         Progress messages.
 
@@ -131,6 +134,50 @@ def assess_enterprise_risk(
     RiskAssessment
         Runs ordered by rank: largest peak/limit ratio at any source well first, ties (and
         enterprises that reach no source) by the largest ratio at any receptor.
+    """
+    pool = ThreadPoolExecutor(workers or available_cores(), thread_name_prefix="gwsim-run")
+    try:
+        return start_risk_assessment(
+            flow,
+            enterprises,
+            receptors,
+            times,
+            engine=engine,
+            dispersivity=dispersivity,
+            subdivisions=subdivisions,
+            dual_domain=dual_domain,
+            superpose=superpose,
+            courant=courant,
+            executor=pool,
+            log=log,
+        ).result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_risk_assessment(
+    flow: FlowField,
+    enterprises: Sequence[Enterprise],
+    receptors: Sequence[Receptor],
+    times,
+    *,
+    engine: str = "auto",
+    dispersivity=(10.0, 1.0, 0.1),
+    subdivisions: int = 3,
+    dual_domain: DualDomain | None = None,
+    superpose: bool = False,
+    courant: float = 0.5,
+    executor: Executor,
+    first: str | None = None,
+    log: Callable = print,
+) -> PendingAssessment:
+    """Validate, screen and submit every leak run of :func:`assess_enterprise_risk` to
+    ``executor``; the :class:`PendingAssessment` it returns waits for them.
+
+    Parameters are :func:`assess_enterprise_risk`'s, with the threads given as ``executor``
+    (shared, e.g. with the control options' runs in a scenario) instead of ``workers``, and
+    ``first``, an enterprise whose runs are submitted before the others' (its results are then
+    ready first: :meth:`PendingAssessment.runs_of`).
     """
     choice = choose_transport_engine(engine)
     engine = choice.engine
@@ -161,17 +208,19 @@ def assess_enterprise_risk(
         unit = None
         if superpose and flow.steady and len(cases) > 1:
             log(f"transport ({engine}): {e.name}, {c.name}, 1 g/d unit response")
-            unit = leak_plume(
-                flow,
-                footprints[e.name],
-                1.0,
-                LeakCase("unit"),
-                unit_times(saved, cases),
-                c,
-                engine=engine,
-                dispersivity=dispersivity,
-                dual_domain=dual_domain,
-                courant=courant,
+            unit = UnitResponse(
+                leak_plume(
+                    flow,
+                    footprints[e.name],
+                    1.0,
+                    LeakCase("unit"),
+                    unit_times(saved, cases),
+                    c,
+                    engine=engine,
+                    dispersivity=dispersivity,
+                    dual_domain=dual_domain,
+                    courant=courant,
+                )
             )
         runs = []
         for case in cases:
@@ -199,16 +248,58 @@ def assess_enterprise_risk(
     for i, e in enumerate(enterprises):
         for c in e.contaminants:
             groups = [e.cases] if superpose and flow.steady else [[case] for case in e.cases]
-            jobs += [partial(cases_of, i, e, c, cases) for cases in groups]
-    runs = [run for group in run_concurrently(jobs, workers) for run in group]
+            jobs += [(e.name, partial(cases_of, i, e, c, cases)) for cases in groups]
+    submitted = {}  # ``first``'s jobs go first; the list keeps the enterprises' order (ties)
+    for k in sorted(range(len(jobs)), key=lambda k: jobs[k][0] != first):
+        submitted[k] = executor.submit(jobs[k][1])
+    futures = [(name, submitted[k]) for k, (name, _) in enumerate(jobs)]
+    return PendingAssessment(futures, screenings, engine, times, choice.reason, receptors, captures)
+
+
+@dataclass
+class PendingAssessment:
+    """Leak runs submitted by :func:`start_risk_assessment`: per enterprise its future runs."""
+
+    futures: list[tuple[str, Future]]  # (enterprise name, future list of RunResult)
+    screenings: dict[str, Screening]
+    engine: str
+    times: np.ndarray
+    engine_reason: str
+    receptors: list[Receptor]
+    captures: dict[str, CaptureZone]
+
+    def runs_of(self, enterprise: str) -> list[RunResult]:
+        """One enterprise's runs, ranked as in :attr:`RiskAssessment.runs` (waits for them)."""
+        return rank_runs(
+            [run for name, f in self.futures if name == enterprise for run in f.result()]
+        )[0]
+
+    def result(self) -> RiskAssessment:
+        """Every run, ranked (waits for them all); a failed run raises its error (the caller
+        shuts the executor down, cancelling the runs not yet started)."""
+        runs, summaries = rank_runs([run for _, f in self.futures for run in f.result()])
+        rows = [
+            row
+            for rank, run in enumerate(runs, start=1)
+            for row in _ranked_rows(rank, run, summaries[id(run)], self.screenings[run.enterprise])
+        ]
+        return RiskAssessment(
+            runs,
+            self.screenings,
+            rows,
+            self.engine,
+            self.times,
+            self.engine_reason,
+            self.receptors,
+            self.captures,
+        )
+
+
+def rank_runs(runs: list[RunResult]) -> tuple[list[RunResult], dict[int, dict]]:
+    """``runs`` ordered by rank (largest peak/limit ratio at a source well first, then at any
+    receptor; ties keep their order) and their receptor summaries by ``id(run)``."""
     summaries = {id(r): receptor_summary(r) for r in runs}
-    runs.sort(key=lambda r: _rank_key(r, summaries[id(r)]), reverse=True)
-    rows = [
-        row
-        for rank, run in enumerate(runs, start=1)
-        for row in _ranked_rows(rank, run, summaries[id(run)], screenings[run.enterprise])
-    ]
-    return RiskAssessment(runs, screenings, rows, engine, times, choice.reason, receptors, captures)
+    return sorted(runs, key=lambda r: _rank_key(r, summaries[id(r)]), reverse=True), summaries
 
 
 def _rank_key(run: RunResult, summary: dict) -> tuple[float, float]:

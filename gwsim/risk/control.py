@@ -29,7 +29,9 @@ holding mass inside the site) reads as a later arrival and less or equal mass, n
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -61,6 +63,7 @@ from gwsim.wells import resolve_wells
 CONTAINMENT = "containment"  # name of the containment wells' WEL boundary
 MIN_SCREEN_SATURATION = 0.5  # containment wells are screened in layers at least this saturated
 WALL = "cutoff_wall"
+_FLOW_RUNS = threading.Lock()  # option flow reruns one at a time, as before they shared threads
 
 
 @dataclass
@@ -214,6 +217,7 @@ def compare_options(
     dual_domain: DualDomain | None = None,
     courant: float = 0.5,
     workers: int | None = None,
+    executor: Executor | None = None,
     log: Callable = print,
 ) -> ControlComparison:
     """Run every option on one leak and tabulate its effect at each receptor.
@@ -225,7 +229,9 @@ def compare_options(
     unchanged run, e.g. from :func:`gwsim.risk.assess_enterprise_risk`) is reused for an option
     that changes nothing. Protection-zone receptors are resolved on ``flow`` once, so every option
     is judged against the same zones. The options run side by side on up to ``workers`` threads
-    (default: one per core; :func:`gwsim.concurrency.run_concurrently`).
+    (default: one per core; :func:`gwsim.concurrency.run_concurrently`), or on ``executor``'s
+    threads when given (shared, e.g. with a scenario's leak runs); each option's job reruns its
+    flow (one flow run at a time) and then its transport.
 
     Returns
     -------
@@ -240,17 +246,14 @@ def compare_options(
     cells = leak_cells(flow, enterprise.footprint, f"enterprise {enterprise.name}.footprint")
     changes = [(opt, opt.change(spec, flow, cells)) for opt in options]  # validate all first
 
-    flows = []  # one after the other (quick), before the transport runs side by side
-    for opt, ch in changes:
+    def evaluate(opt, ch: Change) -> tuple[RunResult, dict]:
+        """The option's flow (rerun when it changes the model) and its run and metrics."""
         log(f"control option: {opt.label}")
-        if ch.spec is None:
-            flows.append(flow)
-        else:
+        option_flow = flow
+        if ch.spec is not None:
             folder = None if workspace is None else Path(workspace) / opt.label.replace(" ", "_")
-            flows.append(run_flow(ch.spec, folder))
-
-    def evaluate(opt, ch: Change, option_flow: FlowField) -> tuple[RunResult, dict]:
-        """The option's run on its own flow field and its metrics."""
+            with _FLOW_RUNS:
+                option_flow = run_flow(ch.spec, folder)
         same_flow = ch.spec is None and not np.any(ch.extra_decay)
         if same_flow and baseline is not None and ch.leak_factor == 1:
             run = baseline
@@ -287,8 +290,11 @@ def compare_options(
             "capture": capture,
         }
 
-    jobs = [partial(evaluate, opt, ch, f) for (opt, ch), f in zip(changes, flows, strict=True)]
-    results = run_concurrently(jobs, workers)
+    jobs = [partial(evaluate, opt, ch) for opt, ch in changes]
+    if executor is None:
+        results = run_concurrently(jobs, workers)
+    else:
+        results = [future.result() for future in [executor.submit(job) for job in jobs]]
     rows, runs, metrics = [], {}, {}
     for (opt, _), (run, m) in zip(changes, results, strict=True):
         runs[opt.label], metrics[opt.label] = run, m

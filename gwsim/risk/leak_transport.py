@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gwsim.engines.mt3d_link import step_relieved
+from gwsim.engines.transport_choice import choose_transport_engine
 from gwsim.flowfield import FlowField
 from gwsim.risk.leaks import (
     Contaminant,
@@ -38,7 +40,7 @@ from gwsim.risk.mass import (
     sink_rates,
 )
 from gwsim.risk.receptors import Probe, boundary_probe
-from gwsim.risk.superposition import case_plume, case_sink_mass
+from gwsim.risk.superposition import UnitResponse, case_plume, case_sink_mass
 from gwsim.solute import DualDomain, Plume, transport
 
 HJ610_TIMES = (100.0, 1000.0)  # d, HJ 610 prediction times besides the service life
@@ -96,7 +98,7 @@ def run_leak(
     dual_domain: DualDomain | None = None,
     where: str = "enterprise",
     plume: Plume | None = None,
-    unit: Plume | None = None,
+    unit: UnitResponse | None = None,
     domain: str | np.ndarray = "reach",
     courant: float = 0.5,
 ) -> RunResult:
@@ -109,7 +111,7 @@ def run_leak(
     reactive barrier); ``dual_domain`` adds a matrix (immobile) domain (fractured rock).
     ``plume``: this leak's plume at those times, already computed (e.g. a scaled one): no
     transport run. ``unit``: the 1 g/d unit response on steady flow
-    (:mod:`gwsim.risk.superposition`): no transport run either; the plume and the masses at the
+    (:class:`~gwsim.risk.superposition.UnitResponse`): no transport run either; the plume and the masses at the
     source wells are superposed from it. ``domain`` and ``courant`` go to :func:`gwsim.transport`
     (the cells the plume can reach, "all" for every cell; the largest Courant number).
     """
@@ -118,7 +120,7 @@ def run_leak(
     rate = leak_mass_rate(contaminant, case) * leak_factor
     decay = contaminant.decay + np.asarray(extra_decay, float)
     if plume is None and unit is not None:
-        plume = case_plume(unit, rate, case, integration_times(times))
+        plume = case_plume(unit.plume, rate, case, integration_times(times))
     elif plume is None:
         plume = leak_plume(
             flow,
@@ -188,8 +190,15 @@ def leak_plume(
     courant: float = 0.5,
 ) -> Plume:
     """The transport run of a leak of ``rate`` g/d into ``cells`` during ``case``, saved at
-    ``times`` (d): :func:`gwsim.transport` with the contaminant's sorption and decay."""
+    ``times`` (d): :func:`gwsim.transport` with the contaminant's sorption and decay. MT3D-USGS
+    runs on :func:`~gwsim.engines.mt3d_link.step_relieved` flows (recharge passed below barely
+    wet water-table cells but the leak's and its site boundary's, water rising to a stream leaving
+    where it enters the stream's column: longer explicit steps, the receptors' concentrations
+    within the tolerance the Nancun scenario file states)."""
     decay = contaminant.decay + np.asarray(extra_decay, float)
+    if choose_transport_engine(engine).engine == "mt3d":  # the leak and site boundary cells kept
+        site = np.concatenate([cells, boundary_probe(flow, "site", cells).cells])
+        flow = step_relieved(flow, keep=site)
     return transport(
         flow,
         leak_sources(flow, cells, rate, case),

@@ -75,16 +75,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from gwsim.concurrency import available_cores
 from gwsim.config import check_keys, number
 from gwsim.engines import run_flow
 from gwsim.errors import SpecError
 from gwsim.provenance import hash_inputs, provenance_attrs
-from gwsim.risk.assessment import assess_enterprise_risk
+from gwsim.risk.assessment import start_risk_assessment
 from gwsim.risk.control import compare_options
 from gwsim.risk.leak_transport import output_times
 from gwsim.risk.leaks import Enterprise, leak_cells
@@ -236,42 +238,48 @@ class EnterpriseRiskScenario:
             cells = leak_cells(flow, e.footprint, f"enterprises.{e.name}.footprint")
             for opt in self.options:
                 opt.change(self.spec, flow, cells)
-        risk = assess_enterprise_risk(
-            flow,
-            self.enterprises,
-            self.receptors,
-            self.times,
-            engine=self.engine,
-            dispersivity=self.dispersivity,
-            dual_domain=self.dual_domain,
-            superpose=self.superpose,
-            courant=self.courant,
-            log=log,
-        )
-        comparison, target = None, None
-        if self.options:
-            names = [r.enterprise for r in risk.runs]
-            target = risk.runs[
-                0 if self.control_target == "worst" else names.index(self.control_target)
-            ]
-            enterprise = next(e for e in self.enterprises if e.name == target.enterprise)
-            comparison = compare_options(
-                self.spec,
+        named = None if self.control_target == "worst" else self.control_target
+        pool = ThreadPoolExecutor(available_cores(), thread_name_prefix="gwsim-run")
+        try:  # one pool for every run: the options start once their target's runs are done
+            pending = start_risk_assessment(
                 flow,
-                enterprise,
-                target.contaminant,
-                target.case,
-                risk.receptors,
-                self.options,
+                self.enterprises,
+                self.receptors,
                 self.times,
                 engine=self.engine,
                 dispersivity=self.dispersivity,
-                workspace=out / "control_models",
-                baseline=target,
                 dual_domain=self.dual_domain,
+                superpose=self.superpose,
                 courant=self.courant,
+                executor=pool,
+                first=named,
                 log=log,
             )
+            comparison, target = None, None
+            if self.options:
+                target = pending.runs_of(named)[0] if named else pending.result().runs[0]
+                enterprise = next(e for e in self.enterprises if e.name == target.enterprise)
+                comparison = compare_options(
+                    self.spec,
+                    flow,
+                    enterprise,
+                    target.contaminant,
+                    target.case,
+                    pending.receptors,
+                    self.options,
+                    self.times,
+                    engine=self.engine,
+                    dispersivity=self.dispersivity,
+                    workspace=out / "control_models",
+                    baseline=target,
+                    dual_domain=self.dual_domain,
+                    courant=self.courant,
+                    executor=pool,
+                    log=log,
+                )
+            risk = pending.result()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         attrs = provenance_attrs(
             self.inputs_hash,
             executables=["mf6"] + (["mt3dusgs"] if risk.engine == "mt3d" else []),
