@@ -171,8 +171,15 @@ def steady_schedule(
     edges: np.ndarray, times: np.ndarray, dt_max: float, courant: float
 ) -> StepSchedule:
     """Periods between ``edges`` (d) in equal steps of at most ``dt_max`` (d), one flow step."""
-    perlen = np.diff(edges)
-    nstp = np.maximum(1, np.ceil(perlen / dt_max - 1e-9)).astype(int)
+    nstp = np.maximum(1, np.ceil(np.diff(edges) / dt_max - 1e-9)).astype(int)
+    return equal_step_periods(edges, nstp, times, courant)
+
+
+def equal_step_periods(
+    edges: np.ndarray, nstp: np.ndarray, times: np.ndarray, courant: float
+) -> StepSchedule:
+    """Periods between ``edges`` (d), each of ``nstp`` equal steps on the one steady flow step,
+    the last step of a period saved where it ends at one of ``times`` (d)."""
     saved = [
         [int(n) - 1] if same_time(times, end).any() else []
         for n, end in zip(nstp, edges[1:], strict=True)
@@ -180,11 +187,11 @@ def steady_schedule(
     return StepSchedule(
         edges=edges,
         nstp=nstp,
-        tsmult=np.ones(len(perlen)),
+        tsmult=np.ones(len(nstp)),
         save_steps=saved,
         times=times,
         courant=courant,
-        flow_steps=[[0]] * len(perlen),
+        flow_steps=[[0]] * len(nstp),
     )
 
 
@@ -254,21 +261,7 @@ def graded_schedule(
                 sub_edges.append(t + n * dt)
             nstp.append(n)
             t = sub_edges[-1]
-    sub_edges = np.array(sub_edges)
-    nstp = np.array(nstp)
-    saved = [
-        [int(n) - 1] if same_time(times, end).any() else []
-        for n, end in zip(nstp, sub_edges[1:], strict=True)
-    ]
-    return StepSchedule(
-        edges=sub_edges,
-        nstp=nstp,
-        tsmult=np.ones(len(nstp)),
-        save_steps=saved,
-        times=times,
-        courant=courant,
-        flow_steps=[[0]] * len(nstp),
-    )
+    return equal_step_periods(np.array(sub_edges), np.array(nstp), times, courant)
 
 
 def transient_schedule(flow: FlowField, times: np.ndarray, courant: float) -> StepSchedule:
