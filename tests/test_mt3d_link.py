@@ -234,6 +234,33 @@ def test_step_relieved_flows_keep_every_balance_and_the_plume_away_from_them(cas
         assert np.nanmax(np.abs(ours - reference)[:, ~changed]) <= 1e-2 * peak
 
 
+def test_step_relief_leaves_the_columns_of_kept_cells_as_they_are(case):
+    """A leak in a stream's column (or a receptor reading a thin water-table cell) must see the
+    flows as they are: step_relieved leaves every column holding a kept cell untouched, and
+    still re-routes the others."""
+    from gwsim.engines.mt3d_link import discharge_exits, recharge_past_thin_cells, step_relieved
+
+    _, flow, _ = case
+    for relieve in (discharge_exits, lambda f, keep=(): recharge_past_thin_cells(f, 1.01, keep)):
+        changed = np.argwhere(
+            np.any(relieve(flow).flow_lower_face != flow.flow_lower_face, axis=(0, 1))
+        )
+        assert len(changed) >= 2
+        row, col = changed[0]
+        kept = relieve(flow, keep=[(flow.shape[0] - 1, row, col)])  # the bottom cell only
+        assert np.array_equal(
+            kept.flow_lower_face[:, :, row, col], flow.flow_lower_face[:, :, row, col]
+        )
+        for name, q in flow.sources.items():
+            assert np.array_equal(kept.sources[name][:, :, row, col], q[:, :, row, col])
+        other = tuple(changed[1])
+        assert np.any(
+            kept.flow_lower_face[(slice(None), slice(None), *other)]
+            != flow.flow_lower_face[(slice(None), slice(None), *other)]
+        )
+    assert step_relieved(flow, keep=np.argwhere(flow.grid.idomain > 0)) is flow  # nothing moved
+
+
 def _dtrack2(flow: FlowField, porosity: float) -> float:
     """MT3D-USGS's TVD step limit (fmi1.f, DTRACK2) over the wet cells of the first step, d."""
     largest = 0.0

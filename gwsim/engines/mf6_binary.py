@@ -79,7 +79,7 @@ class BudgetRecord(NamedTuple):
     delt: float = 0.0
     pertim: float = 0.0
     names: tuple[str, ...] = ()
-    dims: tuple[int, int, int] = ()  # ndim1, ndim2, ndim3 as written (ndim3 < 0)
+    dims: tuple[int, ...] = ()  # ndim1, ndim2, ndim3 as written (ndim3 < 0); () not read
 
 
 def read_grb(path: Path) -> dict[str, np.ndarray]:

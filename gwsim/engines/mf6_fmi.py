@@ -101,21 +101,26 @@ def write_domain_budget(
     connections = DomainConnections(grb_file, domain)
     with open(out_file, "wb") as out:
         step, flowja, like = None, None, None
+
+        def write_edge() -> None:
+            if flowja is None or like is None:
+                raise FlowFieldError(
+                    f"{budget_file} holds no FLOW-JA-FACE or no saturation for step {step}: set "
+                    "SAVE_FLOWS and SAVE_SATURATION in the flow model's NPF package and rerun it"
+                )
+            write_budget_record(out, connections.edge_record(flowja, like))
+
         for record in read_budget(Path(budget_file)):
             if step is not None and (record.kstp, record.kper) != step:
-                write_budget_record(out, connections.edge_record(flowja, like))
+                write_edge()
+                flowja, like = None, None
             step = (record.kstp, record.kper)
             if record.text == "FLOW-JA-FACE":
                 flowja = record
             elif record.imeth == 6:
                 like = record
             write_budget_record(out, connections.record(record))
-        if flowja is None or like is None:
-            raise FlowFieldError(
-                f"{budget_file} holds no FLOW-JA-FACE or no saturation: set SAVE_FLOWS and "
-                "SAVE_SATURATION in the flow model's NPF package and rerun it"
-            )
-        write_budget_record(out, connections.edge_record(flowja, like))
+        write_edge()
 
 
 def read_edge_loss(listing: Path) -> float | None:
@@ -137,6 +142,8 @@ def read_edge_loss(listing: Path) -> float | None:
             continue
         if "PERCENT DISCREPANCY" in line:
             break
+        if line.strip().startswith("IMMOBILE"):  # IST's exchange with the matrix: internal
+            continue
         match = row.match(line)
         if not match or section is None:
             continue

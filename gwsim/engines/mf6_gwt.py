@@ -21,6 +21,7 @@ With a transport domain (:attr:`SoluteProblem.domain`) the GWT model solves only
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,7 +40,7 @@ from gwsim.engines.transport_interface import (
     StepSchedule,
     TransportRun,
 )
-from gwsim.errors import EngineError, FlowFieldError, GwsimError
+from gwsim.errors import EngineError, FlowFieldError, GwsimError, GwsimWarning
 from gwsim.executables import find_executable, program_version
 from gwsim.grid import StructuredGrid, mask_dry
 
@@ -268,7 +269,13 @@ def run_gwt(spec: GwtSpec, workspace: str | Path) -> TransportRun:
         budget_file = workspace / DOMAIN_BUDGET
         try:
             write_domain_budget(spec.budget_file, spec.grb_file, solved, budget_file)
-        except (ValueError, FlowFieldError):  # a damaged flow file: MODFLOW 6 reports it
+        except (ValueError, FlowFieldError) as err:  # a damaged flow file: MODFLOW 6 reports it
+            warnings.warn(
+                f"the flow budget could not be cut to the transport domain ({err}): MODFLOW 6 "
+                "transport solves every cell",
+                GwsimWarning,
+                stacklevel=2,
+            )
             solved, budget_file = None, None
     build_simulation(spec, workspace, solved, budget_file).write_simulation(silent=True)
     if spec.problem.immobile is not None:

@@ -260,7 +260,15 @@ def write_link_file(
 DISCHARGE_TYPES = ("RIV", "DRN", "GHB")  # head-dependent boundaries that groundwater leaves by
 
 
-def discharge_exits(flow: FlowField) -> FlowField:
+def kept_columns(flow: FlowField, keep) -> np.ndarray:
+    """(nrow, ncol) bool: the columns holding a cell of ``keep`` ((m, 3) layer, row, col)."""
+    columns = np.zeros(flow.shape[1:], bool)
+    keep = np.asarray(keep, int).reshape(-1, 3)
+    columns[keep[:, 1], keep[:, 2]] = True
+    return columns
+
+
+def discharge_exits(flow: FlowField, keep=()) -> FlowField:
     """``flow`` with the water rising to a discharge boundary leaving where it enters its column.
 
     A gaining stream (or drain, GHB) takes its water from the top cell of its column, which gets
@@ -273,10 +281,12 @@ def discharge_exits(flow: FlowField) -> FlowField:
     below (no cell becomes a source of water): each cell's water balance is kept,
     the package takes the same water, and solute leaves with it at the concentration of the
     cell it enters the column by rather than of the cell above. Only the column's own
-    concentrations change (the water there is on its way out); nothing upstream of it does.
+    concentrations change (the water there is on its way out). ``keep``: cells ((m, 3) layer,
+    row, col) whose columns are left as they are (a leak's cells and the cells its receptors
+    read: a leak in a stream's column must reach the stream as before).
 
-    Returns ``flow`` itself when it has no discharge boundary; otherwise a copy with new
-    ``flow_lower_face`` and discharge arrays (the others shared).
+    Returns ``flow`` itself when nothing moves; otherwise a copy with new ``flow_lower_face`` and
+    discharge arrays (the others shared).
     """
     names = [n for n, kind in flow.source_types.items() if kind in DISCHARGE_TYPES]
     if not names:
@@ -284,10 +294,12 @@ def discharge_exits(flow: FlowField) -> FlowField:
     sources = {n: q.copy() if n in names else q for n, q in flow.sources.items()}
     lower = flow.flow_lower_face.copy()
     nlay = flow.shape[0]
+    left_alone = kept_columns(flow, keep)
+    moved_any = False
     for t in range(flow.ntimes):
         wet = (flow.grid.idomain > 0) & (flow.saturated_thickness[t] > 0)
         out = np.stack([np.minimum(sources[n][t], 0.0) for n in names])  # (npkg, nlay, nrow, ncol)
-        for row, col in np.argwhere((out < 0).any(axis=(0, 1))):
+        for row, col in np.argwhere((out < 0).any(axis=(0, 1)) & ~left_alone):
             top = int(np.flatnonzero((out[:, :, row, col] < 0).any(axis=0))[0])
             package = names[int(np.argmin(out[:, top, row, col]))]  # the largest discharge
             q = sources[package][t][:, row, col]  # m³/d, a view: changed in place
@@ -300,8 +312,9 @@ def discharge_exits(flow: FlowField) -> FlowField:
                 q[k] += rising - kept
                 q[k + 1] -= rising - kept
                 lower[t, k, row, col] = -kept
+                moved_any = True
                 k += 1
-    return replace(flow, flow_lower_face=lower, sources=sources)
+    return replace(flow, flow_lower_face=lower, sources=sources) if moved_any else flow
 
 
 def recharge_past_thin_cells(flow: FlowField, fraction: float, keep=()) -> FlowField:
@@ -313,15 +326,15 @@ def recharge_past_thin_cells(flow: FlowField, fraction: float, keep=()) -> FlowF
     (``DTRACK2``, see :func:`discharge_exits`: at Nancun 0.6 m³/d through 4 cm of a 40 m cell
     with porosity 0.02, under 2 d). Recharge carries no solute, so the part of it that the cell
     passes down is applied to the cell below instead (from the layer it was applied to, through
-    the dry cells above), and the face flows on its way reduced by as much: each
-    cell's water balance is kept and the same solute moves down (only the place where clean
-    recharge dilutes it moves, by a few centimetres). ``keep``: cells ((m, 3) layer, row, col)
-    left as they are (e.g. leak cells: a source in such a cell is flushed down as before).
-    Returns ``flow`` itself when nothing moves.
+    the dry cells above), and the face flows on its way reduced by as much: each cell's water
+    balance is kept. The thin cell's own concentration changes: solute that reaches it sideways
+    is no longer flushed down by the recharge but leaves sideways, and the cell below is
+    diluted in its place. ``keep``: cells ((m, 3) layer, row, col) whose columns are left as
+    they are (a leak's cells, whose solute the recharge flushes down as before, and the cells
+    its receptors read). Returns ``flow`` itself when nothing moves.
     """
     names = [n for n, kind in flow.source_types.items() if kind == "RCH"]
-    kept = np.zeros(flow.shape, bool)
-    kept[tuple(np.asarray(keep, int).reshape(-1, 3).T)] = True
+    kept = kept_columns(flow, keep)
     sources = {n: q.copy() if n in names else q for n, q in flow.sources.items()}
     lower = flow.flow_lower_face.copy()
     moved_any = False
@@ -329,11 +342,17 @@ def recharge_past_thin_cells(flow: FlowField, fraction: float, keep=()) -> FlowF
         saturation = np.where(flow.grid.idomain > 0, flow.saturation[t], 0.0)
         wet = saturation > 0
         top = wet.argmax(axis=0)  # the water-table cell of each column
-        for row, col in np.argwhere(wet.any(axis=0)):
+        rows, cols = np.indices(top.shape)
+        below = np.minimum(top + 1, flow.shape[0] - 1)
+        thin = (
+            wet.any(axis=0)
+            & ~kept
+            & (saturation[top, rows, cols] < fraction)
+            & (top + 1 < flow.shape[0])
+            & wet[below, rows, cols]
+        )
+        for row, col in np.argwhere(thin):
             k = int(top[row, col])
-            below_wet = k + 1 < flow.shape[0] and wet[k + 1, row, col]
-            if saturation[k, row, col] >= fraction or kept[k, row, col] or not below_wet:
-                continue
             for name in names:
                 q = sources[name][t][:, row, col]  # a view: changed in place
                 into = np.flatnonzero(q[: k + 1] > 0)  # where it is applied: at or above k
@@ -353,9 +372,9 @@ THIN_WATER_TABLE = 0.05  # saturated fraction below which a water-table cell pas
 
 
 def step_relieved(flow: FlowField, keep=()) -> FlowField:
-    """``flow`` for MT3D-USGS with the flows that set its explicit step without carrying solute
-    anywhere it matters re-routed: :func:`recharge_past_thin_cells` (below
-    :data:`THIN_WATER_TABLE`; ``keep``: cells left as they are, e.g. sources) and
-    :func:`discharge_exits`. Water balances, boundary flows and the solute's paths outside
-    discharge columns are kept."""
-    return discharge_exits(recharge_past_thin_cells(flow, THIN_WATER_TABLE, keep))
+    """``flow`` for MT3D-USGS with the flows that set its explicit step re-routed where they
+    carry no solute that is read: :func:`recharge_past_thin_cells` (below
+    :data:`THIN_WATER_TABLE`) and :func:`discharge_exits`, neither in the columns of ``keep``
+    (cells, (m, 3): a leak's cells and the cells its receptors read). Water balances and
+    boundary flows are kept."""
+    return discharge_exits(recharge_past_thin_cells(flow, THIN_WATER_TABLE, keep), keep)

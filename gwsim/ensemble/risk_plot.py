@@ -42,7 +42,7 @@ def plot_risk_distribution(reducer, deterministic: dict, title: str):
     limits = reducer.limits[:, None]  # (E, 1) mg/L
     ratio = np.maximum(reducer.values("peak") / limits, RATIO_FLOOR)  # (n, E, R)
     det = np.maximum(np.asarray(deterministic["peak"]) / limits, RATIO_FLOOR)
-    exceed = np.isfinite(reducer.values("exceeds")).mean(axis=0)  # (E, R)
+    exceed = reducer.exceedance_probability()  # (E, R)
     low, mid, high = np.percentile(ratio, (5, 50, 95), axis=0)
     names, receptors = [e.name for e in analysis.enterprises], analysis.receptor_names
     rows = [(i, j) for i in range(len(names)) for j in range(len(receptors))]

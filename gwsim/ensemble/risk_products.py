@@ -37,6 +37,7 @@ from gwsim.risk import (
     receptor_summary,
     run_leak,
 )
+from gwsim.risk.leak_transport import STEP_RELIEF_NOTE
 from gwsim.writers import markdown_table, write_table
 
 WORST = "worst"
@@ -208,6 +209,10 @@ class RiskReducer:
     def n(self) -> int:
         return len(self._rows)
 
+    def exceedance_probability(self) -> np.ndarray:
+        """(E, R) share of the realizations exceeding the Class III limit within the run."""
+        return np.isfinite(self.values("exceeds")).mean(axis=0)
+
     def values(self, number: str) -> np.ndarray:
         """(n, E, R) ``number`` of every realization, by index (NaN: never)."""
         k = NUMBERS.index(number)
@@ -253,7 +258,7 @@ def risk_rows(reducer: RiskReducer, deterministic: dict) -> list[dict]:
     analysis = reducer.analysis
     peak = reducer.values("peak")
     arrival = np.nan_to_num(reducer.values("arrival"), nan=np.inf)
-    exceeds = np.isfinite(reducer.values("exceeds"))
+    exceeds = reducer.exceedance_probability()
     rows = []
     for i, e in enumerate(analysis.enterprises):
         contaminant, case = analysis.chosen[e.name]
@@ -269,7 +274,7 @@ def risk_rows(reducer: RiskReducer, deterministic: dict) -> list[dict]:
             }
             for p, v in zip(PERCENTILES, np.percentile(peak[:, i, j], PERCENTILES), strict=True):
                 row[header("peak", p)] = float(f"{v:.3g}")
-            row[header("p_exceed")] = round(float(exceeds[:, i, j].mean()), 3)
+            row[header("p_exceed")] = round(float(exceeds[i, j]), 3)
             row[header("det_arrival")] = _time(det_arrival)
             times = np.quantile(
                 arrival[:, i, j], np.array(PERCENTILES) / 100, method="inverted_cdf"
@@ -297,6 +302,8 @@ def _report_lines(reducer: RiskReducer, rows: list[dict]) -> list[str]:
             f"- {e.name}: {c.name}, {k.name} case "
             f"({'named' if named else 'the worst in the deterministic run'})"
         )
+    if analysis.engine_used == "mt3d":
+        lines += ["", STEP_RELIEF_NOTE]
     lines += [
         "",
         RISK_NOTES.format(fraction=analysis.arrival_fraction),

@@ -28,6 +28,7 @@ from gwsim.flowfield import FlowField
 from gwsim.risk.leak_transport import (
     RunResult,
     leak_plume,
+    probe_cells,
     receptor_summary,
     rounded,
     run_leak,
@@ -220,6 +221,7 @@ def start_risk_assessment(
                     dispersivity=dispersivity,
                     dual_domain=dual_domain,
                     courant=courant,
+                    read_cells=probe_cells(probes),
                 )
             )
         runs = []

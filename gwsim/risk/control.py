@@ -63,7 +63,7 @@ from gwsim.wells import resolve_wells
 CONTAINMENT = "containment"  # name of the containment wells' WEL boundary
 MIN_SCREEN_SATURATION = 0.5  # containment wells are screened in layers at least this saturated
 WALL = "cutoff_wall"
-_FLOW_RUNS = threading.Lock()  # option flow reruns one at a time, as before they shared threads
+_FLOW_RUNS = threading.Lock()  # one option flow rerun at a time (flopy: not known thread-safe)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gwsim.engines.mt3d_link import step_relieved
+from gwsim.engines.mt3d_link import THIN_WATER_TABLE, step_relieved
 from gwsim.engines.transport_choice import choose_transport_engine
 from gwsim.flowfield import FlowField
 from gwsim.risk.leaks import (
@@ -111,8 +111,8 @@ def run_leak(
     reactive barrier); ``dual_domain`` adds a matrix (immobile) domain (fractured rock).
     ``plume``: this leak's plume at those times, already computed (e.g. a scaled one): no
     transport run. ``unit``: the 1 g/d unit response on steady flow
-    (:class:`~gwsim.risk.superposition.UnitResponse`): no transport run either; the plume and the masses at the
-    source wells are superposed from it. ``domain`` and ``courant`` go to :func:`gwsim.transport`
+    (:class:`~gwsim.risk.superposition.UnitResponse`): no transport run either; the plume and
+    the masses at the source wells are superposed from it. ``domain`` and ``courant`` go to :func:`gwsim.transport`
     (the cells the plume can reach, "all" for every cell; the largest Courant number).
     """
     limit = check_contaminant(contaminant, where)
@@ -135,6 +135,7 @@ def run_leak(
             dual_domain=dual_domain,
             domain=domain,
             courant=courant,
+            read_cells=probe_cells(probes),
         )
     probes = [*probes, boundary_probe(flow, enterprise.name, cells)]
     conc, t = plume.concentration.values, plume.times
@@ -150,7 +151,7 @@ def run_leak(
     site = np.zeros(flow.shape[1:], bool)
     site[cells[:, 1], cells[:, 2]] = True
     mass[probes[-1].name] = boundary_crossing(
-        flow,
+        plume.flow,  # the flows the plume ran on (MT3D: step-relieved, the site's columns kept)
         t,
         conc,
         site,
@@ -174,6 +175,20 @@ def run_leak(
     )
 
 
+STEP_RELIEF_NOTE = (
+    "MT3D-USGS's explicit step is set by its fastest cell, so it ran on flows re-routed where "
+    f"that cell carries no solute that is read: recharge enters below water-table cells less "
+    f"than {THIN_WATER_TABLE:.0%} saturated, and water rising to a stream leaves where it enters "
+    "the stream's column, except in the columns of the leak, its site boundary and the cells "
+    "the receptors read (water balances kept; gwsim.engines.mt3d_link.step_relieved)."
+)
+
+
+def probe_cells(probes: list[Probe]) -> np.ndarray:
+    """(m, 3) the cells that ``probes`` read."""
+    return np.concatenate([np.empty((0, 3), int), *(np.asarray(p.cells) for p in probes)])
+
+
 def leak_plume(
     flow: FlowField,
     cells: np.ndarray,
@@ -188,17 +203,19 @@ def leak_plume(
     dual_domain: DualDomain | None = None,
     domain: str | np.ndarray = "reach",
     courant: float = 0.5,
+    read_cells=(),
 ) -> Plume:
     """The transport run of a leak of ``rate`` g/d into ``cells`` during ``case``, saved at
     ``times`` (d): :func:`gwsim.transport` with the contaminant's sorption and decay. MT3D-USGS
     runs on :func:`~gwsim.engines.mt3d_link.step_relieved` flows (recharge passed below barely
-    wet water-table cells but the leak's and its site boundary's, water rising to a stream leaving
-    where it enters the stream's column: longer explicit steps, the receptors' concentrations
-    within the tolerance the Nancun scenario file states)."""
+    wet water-table cells, water rising to a stream leaving where it enters the stream's column:
+    longer explicit steps), except in the columns of the leak's cells, of its site boundary and
+    of ``read_cells`` ((m, 3): the cells the receptors read), whose flows stay as they are."""
     decay = contaminant.decay + np.asarray(extra_decay, float)
-    if choose_transport_engine(engine).engine == "mt3d":  # the leak and site boundary cells kept
-        site = np.concatenate([cells, boundary_probe(flow, "site", cells).cells])
-        flow = step_relieved(flow, keep=site)
+    if choose_transport_engine(engine).engine == "mt3d":
+        boundary = boundary_probe(flow, "site", cells).cells
+        keep = np.concatenate([cells, boundary, np.asarray(read_cells, int).reshape(-1, 3)])
+        flow = step_relieved(flow, keep=keep)
     return transport(
         flow,
         leak_sources(flow, cells, rate, case),

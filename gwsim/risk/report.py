@@ -12,12 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from gwsim.engines.mt3d import FALLBACK_NOTE, UPSTREAM_FD
-from gwsim.engines.mt3d_link import THIN_WATER_TABLE
-from gwsim.engines.transport_choice import choose_transport_engine
 from gwsim.report import grid_lines
 from gwsim.risk.assessment import RiskAssessment
 from gwsim.risk.control import ControlComparison
-from gwsim.risk.leak_transport import RunResult
+from gwsim.risk.leak_transport import STEP_RELIEF_NOTE, RunResult
 from gwsim.risk.leaks import Enterprise, leak_mass_rate
 from gwsim.risk.mass import (
     GRAMS_PER_KG,
@@ -123,9 +121,9 @@ def risk_settings(scenario) -> dict:
     }
 
 
-def risk_assumptions(scenario, flow) -> list[str]:
+def risk_assumptions(scenario, flow, engine: str) -> list[str]:
     """The assumptions of an enterprise-risk scenario that move its results most, most
-    important first."""
+    important first; ``engine`` the transport engine its runs used ("mf6" or "mt3d")."""
     n = np.unique(flow.porosity[flow.grid.idomain > 0].round(3))
     notes = [
         "Leak cases are ILLUSTRATIVE (seepage × concentration). Transport is linear in the "
@@ -151,15 +149,8 @@ def risk_assumptions(scenario, flow) -> list[str]:
             "(exact for steady flow and linear transport; on Chajia a 100-day leak's mass at the "
             "wells came out 0.13 % below a direct run's). The control options run directly."
         )
-    if choose_transport_engine(scenario.engine).engine == "mt3d":
-        notes.append(
-            "MT3D-USGS's explicit step is set by its fastest cell, so it ran on flows re-routed "
-            "where that cell carries no solute that matters: recharge enters below water-table "
-            f"cells less than {THIN_WATER_TABLE:.0%} saturated (not a leak's or its site "
-            "boundary's), and water rising to a stream leaves where it enters the stream's "
-            "column (water balances kept; only those cells' concentrations change; "
-            "gwsim.engines.mt3d_link.step_relieved)."
-        )
+    if engine == "mt3d":
+        notes.append(STEP_RELIEF_NOTE)
     if scenario.dual_domain is not None:
         notes.insert(
             2,

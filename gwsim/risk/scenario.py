@@ -298,7 +298,7 @@ class EnterpriseRiskScenario:
                 target,
                 self.enterprises,
                 risk_settings(self),
-                risk_assumptions(self, flow),
+                risk_assumptions(self, flow, risk.engine),
             )
         )
         log(

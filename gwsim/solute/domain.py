@@ -11,9 +11,10 @@ layers of those columns belong to it (vertical spreading and layer-to-layer flow
 tracking). Tracking takes well under a second on the site models.
 
 The engines use it as follows (:mod:`gwsim.engines.mf6_gwt`, :mod:`gwsim.engines.mt3d`):
-MODFLOW 6 GWT solves on the domain only (IDOMAIN 0 outside), reading a flow budget written for
-it (:mod:`gwsim.engines.mf6_fmi`) in which the flow across the domain's edge is one more
-package: mass leaves with it at the cell's concentration and is booked as ``SSM_DOMAIN-EDGE``;
+MODFLOW 6 GWT solves on the smallest box of rows and columns holding the domain (IDOMAIN 0
+outside it, :func:`gwsim.engines.mf6_gwt.solved_cells`), reading a flow budget written for the
+box (:mod:`gwsim.engines.mf6_fmi`) in which the flow across its edge is one more package: mass
+leaves with it at the cell's concentration and is booked as ``SSM_DOMAIN-EDGE``;
 MT3D-USGS (explicit TVD advection) solves on the domain and holds a ring
 two cells thick around it at 0 mg/L (:func:`gwsim.engines.mt3d.icbund`), so mass leaving through the edge is booked as a constant-
 concentration budget term and :func:`gwsim.transport` warns (:class:`TransportDomainWarning`)

@@ -87,17 +87,19 @@ def transport(
         Largest Courant number of a time step (steady flow; MT3D-USGS: of its advection steps).
     numerical_dispersion : float
         ε, the largest share of the physical spreading that implicit time stepping may add
-        (``engine="mf6"``, steady flow): the arrival-time variance Δt·T it adds along a path
-        stays below ε·∫2·α_L·R/v dτ, the physical one (steps graded along the sources' tracked
-        paths, :mod:`gwsim.solute.schedule`).
+        (``engine="mf6"``, steady flow): each step Δt is sized so that Δt·a, the arrival-time
+        variance that steps of that length add to a front of age a, is at most ε·∫2·α_L·R/v dτ,
+        the physical one, along every path tracked from the sources (graded steps,
+        :mod:`gwsim.solute.schedule`).
     domain : {"reach", "all"} or numpy.ndarray
         Cells the plume can reach: ``"reach"`` (default) those found by forward tracking from the
         sources with margins for time and dispersion (:mod:`gwsim.solute.domain`), ``"all"`` every
         active cell, or a bool (nlay, nrow, ncol) array (e.g. ``reach_domain(...)`` with
-        receptors' cells added). Both engines solve there only and read 0 mg/L in the other
-        wet cells: MODFLOW 6 GWT on a budget file written for the domain, the flow across its
-        edge leaving with the cell's concentration (:mod:`gwsim.engines.mf6_fmi`), and takes its
-        Courant limit there; MT3D-USGS with its edge held at 0 mg/L.
+        receptors' cells added). Cells outside read 0 mg/L where wet. MODFLOW 6 GWT solves the
+        smallest box of rows and columns holding the domain, on a budget file written for it,
+        the flow across its edge leaving with the cell's concentration
+        (:mod:`gwsim.engines.mf6_fmi`), and takes its Courant limit in the domain; MT3D-USGS
+        solves the domain, its edge held at 0 mg/L.
 
     Returns
     -------

@@ -27,9 +27,11 @@ def cached_flow_arrays(flow: FlowField, forward: bool, faces: dict[str, int]) ->
         hashlib.sha1(np.ascontiguousarray(flow.porosity)).hexdigest(),
     )
     cached = flow.derived.get("tracking")
-    if cached is None or cached[0] != key:
-        flow.derived["tracking"] = (key, flow_arrays(flow, forward, faces))
-    return flow.derived["tracking"][1]
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    arrays = flow_arrays(flow, forward, faces)
+    flow.derived["tracking"] = (key, arrays)  # threads may replace it: return our own
+    return arrays
 
 
 def flow_arrays(flow: FlowField, forward: bool, faces: dict[str, int]) -> FlowArrays:
