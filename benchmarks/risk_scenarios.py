@@ -9,18 +9,20 @@ included), the CPU seconds of the process and every program it ran (MODFLOW 6, M
 peak memory, and the target, judged on the whole process's wall time. The machine's load average before and after is printed too: on a
 shared machine wall times stretch with the load, CPU seconds much less.
 
-Measured 2026-12-02 (load 0.5 before, 1.2 after; mf6 6.4.1 fails the dispersion probe, so both
-ran MT3D-USGS):
+Measured 2026-12-02 on the final code (load 0.8 before, 1.3 after; mf6 6.4.1 fails the
+dispersion probe, so both ran MT3D-USGS):
 
 | scenario | inside the run s | whole process wall s | CPU s (all programs) | peak RSS MB | target s | met |
 |---|---|---|---|---|---|---|
-| chajia | 126 | 129 | 199 | 1490 | 300 | yes |
-| nancun | 215 | 218 | 344 | 1689 | 300 | yes |
+| chajia | 127 | 131 | 191 | 1356 | 300 | yes |
+| nancun | 250 | 260 | 398 | 1665 | 300 | yes |
 
 Session 22 (same machine, quiet): Chajia 144 s inside / 172 s wall; Nancun 446 s inside / 490 s
 wall. What changed: one thread pool for leak and option runs, and MT3D-USGS on step-relieved
-flows (gwsim.engines.mt3d_link.step_relieved; Chajia's tables moved by at most 0.8 % in a peak,
-0.3 % in a mass, 0.2 d in a first exceedance).
+flows (gwsim.engines.mt3d_link.step_relieved). An earlier run the same day, before the relief
+left the receptors' columns alone, took 218 s on Nancun. Tables against the code without relief:
+Chajia within 0.8 % in a peak, 0.15 % in a mass, 0.2 d in a first exceedance; Nancun as its
+scenario file states (peaks within 3.6 %, masses within 0.6 %).
 """
 
 from __future__ import annotations
