@@ -2,10 +2,10 @@
 sources' paths (gwsim.solute.schedule.path_step_limit).
 
 References: the flow model's own face flows and water balance (the budget file written for the
-domain must carry the same flows), MODFLOW 6 on every cell (a cut far ahead of the plume changes
-nothing beyond the dispersive tail it cuts off), the source's own mass (what it added = what is
-dissolved + what left through the edge), path integrals done by hand, and the Ogata–Banks
-solution (gwsim.analytic.transport) in a column with a fast cell.
+domain must carry the same flows), MODFLOW 6 on every cell on transient flow, path integrals done
+by hand, and the Ogata–Banks solution (gwsim.analytic.transport) in a column with a fast cell.
+The cuts on steady flow (far ahead of the plume, and through it with the mass booked at the
+edge) are tests/test_transport_domain.py's, for both engines.
 """
 
 import itertools
@@ -16,34 +16,20 @@ from builders import uniform_flow_spec, uniform_spec
 
 from gwsim.analytic.transport import ogata_banks
 from gwsim.engines import run_flow
-from gwsim.engines.mf6_binary import read_budget, read_heads
-from gwsim.engines.mf6_fmi import EDGE_PACKAGE, read_edge_loss, write_domain_budget
+from gwsim.engines.mf6_binary import read_budget
+from gwsim.engines.mf6_fmi import EDGE_PACKAGE, write_domain_budget
 from gwsim.solute import Source, transport
-from gwsim.solute.domain import TransportDomainWarning, source_paths
+from gwsim.solute.domain import source_paths
 from gwsim.solute.schedule import graded_schedule, path_step_limit, step_schedule
 from gwsim.tracking.result import Pathlines
 
 pytestmark = [pytest.mark.needs_mf6]
-
-DISPERSIVITY = (4.0, 1.0, 1.0)
-SOURCE = Source(10.5, 15.5, mass_rate=5.0)
-TIMES = [10.0, 20.0]
-
-
-@pytest.fixture(scope="module")
-def flow(tmp_path_factory):
-    """One 1 m layer, 31 × 120 cells of 1 m, uniform flow along +x at 1 m/d."""
-    return run_flow(uniform_spec(31, 120, 1.0), tmp_path_factory.mktemp("uniform"))
 
 
 @pytest.fixture(scope="module")
 def well_flow(tmp_path_factory):
     """Uniform flow with a 500 m³/d pumping well at row 52, column 57 (10 m cells there)."""
     return run_flow(uniform_flow_spec({"well": (5, 500.0)}), tmp_path_factory.mktemp("well"))
-
-
-def columns_before(flow, x: float) -> np.ndarray:
-    return np.broadcast_to(flow.grid.xcenters < x, flow.shape).copy()
 
 
 def test_domain_budget_carries_the_flow_models_flows(well_flow, tmp_path):
@@ -96,43 +82,6 @@ def test_domain_budget_carries_the_flow_models_flows(well_flow, tmp_path):
     for record in (records["WELL"], edge):
         np.add.at(balance, record.node, record.q)
     np.testing.assert_allclose(balance[cells], reference.ravel()[cells], rtol=0, atol=1e-9 * scale)
-
-
-def test_domain_run_matches_the_whole_grid(flow, tmp_path):
-    """A cut at x = 100 m (the 20-day plume's front at 30 m, σ = 12.6 m: 5.5 σ ahead) against
-    every cell, same steps (uniform flow: the same Courant and path limits): within 1e-6 of the
-    peak (measured 5.0e-8), 0 mg/L beyond the cut; the GWT model holds the 3,100 cells only."""
-    kwargs = {"dispersivity": DISPERSIVITY, "engine": "mf6"}
-    reference = transport(flow, [SOURCE], TIMES, domain="all", **kwargs).concentration.values
-    cut = transport(
-        flow, [SOURCE], TIMES, domain=columns_before(flow, 100.0), workspace=tmp_path, **kwargs
-    ).concentration.values
-    peak = np.nanmax(reference)
-    assert np.abs(cut - reference).max() < 1e-6 * peak
-    assert (cut[:, 0, :, 100:] == 0).all()
-    raw = read_heads(tmp_path / "gwt.ucn", flow.shape)[2]  # MODFLOW 6 writes 1e30 where inactive
-    assert (np.abs(raw[-1]) < 1e29).sum() == 31 * 100
-
-
-def test_mf6_cut_through_the_plume_warns_and_books_the_loss(flow, tmp_path):
-    """A cut at x = 25 m, inside the plume: transport() warns, and what is dissolved in the
-    domain plus what left through its edge (the GWT budget's SSM_DOMAIN-EDGE outflow) is the
-    100 g the source added, within 1e-6 (measured 2.3e-7)."""
-    with pytest.warns(TransportDomainWarning, match="left through the edge"):
-        plume = transport(
-            flow,
-            [SOURCE],
-            TIMES,
-            dispersivity=DISPERSIVITY,
-            engine="mf6",
-            domain=columns_before(flow, 25.0),
-            workspace=tmp_path,
-        )
-    left = read_edge_loss(tmp_path / "gwt.lst")
-    volume = flow.grid.cell_area * flow.saturated_thickness[0] * flow.porosity
-    inside = np.nansum(plume.concentration.values[-1] * volume)
-    assert left > 0.05
-    assert inside + left * 100.0 == pytest.approx(100.0, rel=1e-6)
 
 
 def one_path(points: list[tuple[float, float]]) -> Pathlines:
