@@ -298,8 +298,8 @@ def test_named_target_options_run_beside_the_other_enterprises_runs(tmp_path, mo
     The tables equal those of the same scenario with the options run after every leak run."""
     import threading
 
+    import gwsim.concurrency as concurrency
     import gwsim.risk.leak_transport as leak_transport
-    import gwsim.risk.scenario as risk_scenario
 
     scenario = _scenario(
         tmp_path,
@@ -322,7 +322,7 @@ def test_named_target_options_run_beside_the_other_enterprises_runs(tmp_path, mo
             "reactive_barrier": {"polygon": [[20, 8], [24, 8], [24, 14], [20, 14]], "decay": 0.1},
         },
     )
-    monkeypatch.setattr(risk_scenario, "available_cores", lambda: 2)
+    monkeypatch.setattr(concurrency, "available_cores", lambda: 2)
     option_started, overlapped = threading.Event(), []
     transport = leak_transport.transport
 

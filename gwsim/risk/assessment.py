@@ -15,14 +15,14 @@ below the numerical floors read 0 in the rows ("not reached" in the Markdown tab
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
 
 from gwsim.capture import CaptureZone
-from gwsim.concurrency import available_cores
+from gwsim.concurrency import run_pool
 from gwsim.engines.transport_choice import choose_transport_engine
 from gwsim.flowfield import FlowField
 from gwsim.risk.leak_transport import (
@@ -136,8 +136,7 @@ def assess_enterprise_risk(
         Runs ordered by rank: largest peak/limit ratio at any source well first, ties (and
         enterprises that reach no source) by the largest ratio at any receptor.
     """
-    pool = ThreadPoolExecutor(workers or available_cores(), thread_name_prefix="gwsim-run")
-    try:
+    with run_pool(workers) as pool:
         return start_risk_assessment(
             flow,
             enterprises,
@@ -152,8 +151,6 @@ def assess_enterprise_risk(
             executor=pool,
             log=log,
         ).result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def start_risk_assessment(

@@ -291,10 +291,7 @@ def compare_options(
         }
 
     jobs = [partial(evaluate, opt, ch) for opt, ch in changes]
-    if executor is None:
-        results = run_concurrently(jobs, workers)
-    else:
-        results = [future.result() for future in [executor.submit(job) for job in jobs]]
+    results = run_concurrently(jobs, workers, executor)
     rows, runs, metrics = [], {}, {}
     for (opt, _), (run, m) in zip(changes, results, strict=True):
         runs[opt.label], metrics[opt.label] = run, m

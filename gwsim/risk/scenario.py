@@ -75,13 +75,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from gwsim.concurrency import available_cores
+from gwsim.concurrency import run_pool
 from gwsim.config import check_keys, number
 from gwsim.engines import run_flow
 from gwsim.errors import SpecError
@@ -239,8 +238,8 @@ class EnterpriseRiskScenario:
             for opt in self.options:
                 opt.change(self.spec, flow, cells)
         named = None if self.control_target == "worst" else self.control_target
-        pool = ThreadPoolExecutor(available_cores(), thread_name_prefix="gwsim-run")
-        try:  # one pool for every run: the options start once their target's runs are done
+        # one pool for every run: the options start once their target's runs are done
+        with run_pool() as pool:
             pending = start_risk_assessment(
                 flow,
                 self.enterprises,
@@ -278,8 +277,6 @@ class EnterpriseRiskScenario:
                     log=log,
                 )
             risk = pending.result()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
         attrs = provenance_attrs(
             self.inputs_hash,
             executables=["mf6"] + (["mt3dusgs"] if risk.engine == "mt3d" else []),
